@@ -1,0 +1,45 @@
+// Experiment configuration: INI files (sections [network], [input], [reward],
+// [solver]) whose keys can also be given on the command line as --section.key.
+// Every value is kept as text and parsed here with errors that name the key, and
+// the resolved configuration is rendered back as INI for the result files.
+#pragma once
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nirl/forward_solver.hpp"
+#include "nirl/network.hpp"
+
+namespace nirl {
+
+namespace po = boost::program_options;
+
+// Options of the model ([network], [input], [reward]) and solver ([solver]), plus `seed`.
+po::options_description model_options();
+po::options_description solver_options();
+
+// Parses the command line (which wins) and then the config file (if --config was
+// given) into vm. Unknown keys and malformed lines are errors.
+void parse_with_config(int argc, const char* const argv[], const po::options_description& cli_only,
+                       const po::options_description& config_keys,
+                       const po::positional_options_description* positional, po::variables_map& vm);
+
+// Typed access with errors that name the key.
+bool has(const po::variables_map& vm, const std::string& key);
+std::string get_string(const po::variables_map& vm, const std::string& key);
+double get_double(const po::variables_map& vm, const std::string& key);
+long long get_int(const po::variables_map& vm, const std::string& key);
+std::uint64_t get_uint(const po::variables_map& vm, const std::string& key);
+std::vector<int> get_int_list(const po::variables_map& vm, const std::string& key);
+std::vector<double> get_double_list(const po::variables_map& vm, const std::string& key);
+
+// The model described by vm (reads HDF5 files for matrix inputs and reward tables).
+// Checks that no key of another input or reward type was given.
+Network network_from_options(const po::variables_map& vm);
+SolverOptions solver_from_options(const po::variables_map& vm);
+
+// The resolved values of the given keys (given or defaulted) rendered as INI text.
+std::string render_ini(const po::variables_map& vm, const po::options_description& keys);
+
+}  // namespace nirl

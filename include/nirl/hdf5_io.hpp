@@ -1,0 +1,86 @@
+// A thin RAII layer over the HDF5 C API: atomic output files (temporary file +
+// rename), typed dataset and attribute writers, and readers that check existence,
+// type class and rank and report problems as one-line nirl::Error messages.
+#pragma once
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nirl::h5 {
+
+// An owned hid_t, closed with the function given at construction.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  hid_t get() const { return id_; }
+  void reset();
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+// A result file written under a temporary name and renamed into place by commit().
+// Destroyed without commit (an error happened), it removes the temporary file, so a
+// failed run never leaves a partial result behind.
+class OutputFile {
+ public:
+  explicit OutputFile(std::string path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  hid_t id() const { return file_.get(); }
+  const std::string& path() const { return path_; }
+  void commit();
+
+ private:
+  std::string path_, tmp_path_;
+  Handle file_;
+  bool committed_ = false;
+};
+
+// A file opened read-only; the constructor reports missing, unreadable and non-HDF5 files.
+class InputFile {
+ public:
+  explicit InputFile(std::string path);
+  hid_t id() const { return file_.get(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  Handle file_;
+};
+
+// --- writing (intermediate groups are created as needed) ---
+void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims);
+void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims);
+void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims);
+void ensure_group(hid_t file, const std::string& name);
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, double value);
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, long long value);
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, const std::string& value);
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, const std::vector<double>& value);
+
+// --- reading ---
+bool exists(const InputFile& f, const std::string& name);
+std::vector<hsize_t> shape(const InputFile& f, const std::string& dataset);
+// Floating-point dataset of the given rank (0 = any) read as double.
+std::vector<double> read_doubles(const InputFile& f, const std::string& dataset, int rank,
+                                 std::vector<hsize_t>* dims = nullptr);
+// Integer (or boolean-enum) dataset of the given rank read as int64.
+std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& dataset, int rank,
+                                        std::vector<hsize_t>* dims = nullptr);
+bool has_attribute(const InputFile& f, const std::string& object, const std::string& attr);
+double read_attribute_double(const InputFile& f, const std::string& object, const std::string& attr);
+long long read_attribute_int(const InputFile& f, const std::string& object, const std::string& attr);
+std::string read_attribute_string(const InputFile& f, const std::string& object, const std::string& attr);
+
+}  // namespace nirl::h5

@@ -1,0 +1,24 @@
+// Up-front memory estimates, so a network too large for the machine is refused
+// before anything is allocated (rather than dying halfway through a solve).
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include "nirl/state_space.hpp"
+
+namespace nirl {
+
+// Bytes the forward solver needs: its O(S) double arrays (reward, v, scratch, p, and
+// w and p_new when nx > 1) plus the nx x nx input matrix.
+std::size_t solver_bytes(const StateSpace& space);
+
+// Memory the system reports as available (MemAvailable), or 0 when unknown.
+std::size_t available_bytes();
+
+// Throws nirl::Error with the estimate when `bytes` exceed what is available.
+void check_memory(std::size_t bytes, const std::string& what);
+
+// Human-readable size ("1.5 GiB").
+std::string format_bytes(double bytes);
+
+}  // namespace nirl

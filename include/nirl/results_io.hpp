@@ -1,0 +1,35 @@
+// The public HDF5 layout of nirl results (README "HDF5 layout"):
+//   /solution/{value,stationary,reward,q}   float64; attributes n, nx, lambda, L,
+//                                           mean_reward, coding_cost, convergence
+//   /model/input_transition (nx x nx), /model/dead (uint8 mask, length n)
+//   /raster/spikes (uint8, T x n), /raster/input (int32, T; when nx > 1)
+//   root attributes: config (INI text), version, seed, command
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "nirl/forward_solver.hpp"
+#include "nirl/hdf5_io.hpp"
+#include "nirl/network.hpp"
+#include "nirl/sampler.hpp"
+
+namespace nirl {
+
+// Root attributes that make a result file self-describing.
+void write_provenance(const h5::OutputFile& out, const std::string& config_ini, std::uint64_t seed,
+                      const std::string& command);
+
+// /model and /solution groups, under `prefix` ("" for the root).
+void write_solution(const h5::OutputFile& out, const Network& net, const Solution& sol,
+                    const std::string& prefix = "");
+
+// A network and its solution read back from a result written by write_solution.
+struct StoredSolution {
+  Network net;
+  Solution sol;
+};
+StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix = "");
+
+void write_raster(const h5::OutputFile& out, const Raster& raster, const std::string& prefix = "");
+
+}  // namespace nirl

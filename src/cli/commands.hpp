@@ -1,0 +1,16 @@
+// The nirl subcommands. Each takes the arguments after its name (argv[0] is the
+// subcommand) and returns the process exit status; errors propagate as exceptions.
+#pragma once
+#include <string>
+
+namespace nirl::cli {
+
+int optimise_main(int argc, const char* const argv[]);
+int simulate_main(int argc, const char* const argv[]);
+
+// "nirl optimise --config ..." as one string, recorded in result files.
+std::string command_line(int argc, const char* const argv[]);
+// Refuses an output path that names one of the inputs.
+void check_output_differs(const std::string& out, const std::string& input, const char* input_option);
+
+}  // namespace nirl::cli

@@ -1,0 +1,68 @@
+// nirl: train, simulate and invert recurrent networks of binary neurons (README.md).
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "commands.hpp"
+#include "nirl/error.hpp"
+#include "nirl/version.hpp"
+
+namespace {
+
+// Errors are reported on one line, whatever the offending value contained.
+std::string one_line(std::string message) {
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  return message;
+}
+
+struct Command {
+  const char* name;
+  int (*run)(int, const char* const[]);
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"optimise", nirl::cli::optimise_main, "optimal dynamics of a network described by a config file"},
+    {"simulate", nirl::cli::simulate_main, "sample a spike raster from an optimised network"},
+};
+
+void usage(std::FILE* out) {
+  std::fprintf(out, "usage: nirl <command> [options]   (nirl <command> --help for its options)\n\ncommands:\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(stdout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::printf("nirl %s\n", nirl::kVersion);
+    return 0;
+  }
+  for (const Command& c : kCommands) {
+    if (name != c.name) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const nirl::Error& e) {
+      std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "nirl %s: error: out of memory\n", c.name);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
+    }
+    return 1;
+  }
+  std::fprintf(stderr, "nirl: error: unknown command '%s' (try nirl --help)\n", name.c_str());
+  return 2;
+}

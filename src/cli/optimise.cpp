@@ -1,0 +1,64 @@
+// nirl optimise: a config file -> the optimal dynamics (MODEL.md section 2) in HDF5.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "nirl/config.hpp"
+#include "nirl/error.hpp"
+#include "nirl/forward_solver.hpp"
+#include "nirl/progress.hpp"
+#include "nirl/results_io.hpp"
+
+namespace nirl::cli {
+
+int optimise_main(int argc, const char* const argv[]) {
+  po::options_description cli("nirl optimise --config F.ini --out R.h5 [--section.key value ...]");
+  cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "INI file describing the network")(
+      "out", po::value<std::string>(), "result file (HDF5)");
+  po::options_description keys;
+  keys.add(model_options()).add(solver_options());
+  po::variables_map vm;
+  parse_with_config(argc, argv, cli, keys, nullptr, vm);
+  if (vm.count("help")) {
+    std::cout << cli << "\n" << keys << "\n";
+    return 0;
+  }
+  if (!vm.count("out")) fail("--out is required");
+  const std::string out_path = vm["out"].as<std::string>();
+  if (vm.count("config")) check_output_differs(out_path, vm["config"].as<std::string>(), "--config");
+  if (vm.count("input.file")) check_output_differs(out_path, get_string(vm, "input.file"), "input.file");
+  if (vm.count("reward.file")) check_output_differs(out_path, get_string(vm, "reward.file"), "reward.file");
+
+  const Network net = network_from_options(vm);
+  const SolverOptions options = solver_from_options(vm);
+  const std::uint64_t seed = get_uint(vm, "seed");
+
+  h5::OutputFile out(out_path);  // fails now, not after the solve, if --out is unwritable
+  const auto start = std::chrono::steady_clock::now();
+  Progress progress("optimise");
+  const Solution sol = optimise(net, options, [&](const OuterProgress& p) {
+    char detail[128];
+    std::snprintf(detail, sizeof detail, "outer %d, max |d log q| %.2e, L %.10f", p.outer, p.q_change, p.L);
+    progress.update(-1.0, detail);
+  });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  write_provenance(out, render_ini(vm, keys), seed, command_line(argc, argv));
+  write_solution(out, net, sol);
+  h5::set_attribute(out.id(), "/solution", "solve_seconds", seconds);
+  out.commit();
+
+  std::printf("n = %d, nx = %d, S = %zu, lambda = %g\n", net.n(), net.space.nx, net.space.size, net.lambda);
+  std::printf("L = %.12g  E[r] = %.12g  coding cost = %.12g nats/step\n", sol.L, sol.mean_reward, sol.coding_cost);
+  std::printf("outer iterations %d, Bellman sweeps %ld, stationary sweeps %ld, %.3f s\n", sol.outer_iterations,
+              sol.bellman_sweeps, sol.stationary_sweeps, seconds);
+  std::printf("residuals: value span %.3g, stationary L1 %.3g, log q %.3g; converged: %s\n", sol.value_span,
+              sol.stationary_change, sol.q_residual, sol.converged ? "yes" : "NO");
+  if (!sol.converged)
+    std::fprintf(stderr, "nirl optimise: warning: the solver did not converge (see solver.* options)\n");
+  std::printf("wrote %s\n", out_path.c_str());
+  return 0;
+}
+
+}  // namespace nirl::cli

@@ -1,0 +1,65 @@
+// nirl simulate: an optimised network -> a spike raster (MODEL.md section 2 dynamics).
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "nirl/config.hpp"
+#include "nirl/error.hpp"
+#include "nirl/memory.hpp"
+#include "nirl/progress.hpp"
+#include "nirl/results_io.hpp"
+#include "nirl/sampler.hpp"
+
+namespace nirl::cli {
+
+int simulate_main(int argc, const char* const argv[]) {
+  po::options_description cli("nirl simulate --model R.h5 --steps T --seed K --out raster.h5");
+  cli.add_options()("help,h", "show this help");
+  po::options_description keys("Simulation");
+  keys.add_options()
+      ("model", po::value<std::string>(), "result of nirl optimise (or predict)")
+      ("steps", po::value<std::string>(), "number T of time steps (rows of the raster)")
+      ("seed", po::value<std::string>()->default_value("0"), "base random seed")
+      ("stream", po::value<std::string>()->default_value("0"), "stream id: independent rasters from one seed")
+      ("out", po::value<std::string>(), "raster file (HDF5)");
+  po::variables_map vm;
+  parse_with_config(argc, argv, cli, keys, nullptr, vm);
+  if (vm.count("help")) {
+    std::cout << cli << "\n" << keys << "\n";
+    return 0;
+  }
+  for (const char* key : {"model", "steps", "out"})
+    if (!vm.count(key)) fail("--", key, " is required");
+  const std::string model_path = get_string(vm, "model"), out_path = get_string(vm, "out");
+  check_output_differs(out_path, model_path, "--model");
+  const long long steps = get_int(vm, "steps");
+  if (steps < 1) fail("--steps must be >= 1 (got ", steps, ")");
+  const std::uint64_t seed = get_uint(vm, "seed"), stream = get_uint(vm, "stream");
+
+  const h5::InputFile model_file(model_path);
+  const StoredSolution stored = read_solution(model_file);
+  const Network& net = stored.net;
+  check_memory(std::size_t(steps) * std::size_t(net.n() + 4), "a raster of " + std::to_string(steps) + " steps");
+
+  h5::OutputFile out(out_path);  // fails now, not after the run, if --out is unwritable
+  Progress progress("simulate");
+  const Raster raster = simulate(net, expected_next_value(net, stored.sol), stored.sol.q, stored.sol.stationary,
+                                 std::size_t(steps), seed, stream,
+                                 [&](std::size_t done) { progress.update(double(done) / double(steps)); });
+
+  write_provenance(out, render_ini(vm, keys), seed, command_line(argc, argv));
+  if (h5::has_attribute(model_file, "/", "config"))
+    h5::set_attribute(out.id(), "/", "model_config", h5::read_attribute_string(model_file, "/", "config"));
+  write_raster(out, raster);
+  h5::set_attribute(out.id(), "/raster", "stream", static_cast<long long>(stream));
+  h5::set_attribute(out.id(), "/raster", "lambda", net.lambda);
+  std::vector<double> P(std::size_t(net.space.nx * net.space.nx));
+  for (int r = 0; r < net.space.nx; ++r)
+    for (int c = 0; c < net.space.nx; ++c) P[std::size_t(r * net.space.nx + c)] = net.input.P(r, c);
+  h5::write_doubles(out.id(), "/model/input_transition", P.data(), {hsize_t(net.space.nx), hsize_t(net.space.nx)});
+  out.commit();
+  std::printf("wrote %lld steps of %d neurons to %s\n", steps, net.n(), out_path.c_str());
+  return 0;
+}
+
+}  // namespace nirl::cli

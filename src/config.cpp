@@ -1,0 +1,303 @@
+#include "nirl/config.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "nirl/error.hpp"
+#include "nirl/hdf5_io.hpp"
+#include "nirl/memory.hpp"
+#include "nirl/reward.hpp"
+
+namespace nirl {
+namespace {
+
+po::typed_value<std::string>* text() { return po::value<std::string>(); }
+
+// Keys that belong to one value of a type selector ("input.type", "reward.type").
+const std::map<std::string, std::set<std::string>> kTypeKeys = {
+    {"input.none", {}},
+    {"input.telegraph", {"input.switch_up", "input.switch_down"}},
+    {"input.pixels", {"input.pixels", "input.pixel_on", "input.pixel_redraw"}},
+    {"input.matrix", {"input.file", "input.dataset"}},
+    {"reward.spike_count", {"reward.counts"}},
+    {"reward.ring", {"reward.ring_m"}},
+    {"reward.table", {"reward.file", "reward.dataset"}},
+};
+
+// Every key listed for `section` must belong to the chosen type; required ones must be given.
+void check_type_keys(const po::variables_map& vm, const std::string& section, const std::string& type) {
+  const auto chosen = kTypeKeys.find(section + "." + type);
+  if (chosen == kTypeKeys.end()) {
+    std::string valid;
+    for (const auto& [name, keys] : kTypeKeys)
+      if (name.rfind(section + ".", 0) == 0) valid += (valid.empty() ? "" : ", ") + name.substr(section.size() + 1);
+    fail(section, ".type: unknown type '", type, "' (expected one of: ", valid, ")");
+  }
+  for (const auto& [name, keys] : kTypeKeys) {
+    if (name.rfind(section + ".", 0) != 0 || name == chosen->first) continue;
+    for (const std::string& key : keys)
+      if (has(vm, key) && !chosen->second.count(key))
+        fail(key, " conflicts with ", section, ".type = ", type);
+  }
+}
+
+void require(const po::variables_map& vm, const std::string& key, const std::string& why) {
+  if (!has(vm, key)) fail(key, " is required ", why);
+}
+
+}  // namespace
+
+po::options_description model_options() {
+  po::options_description d("Model (config file sections or --section.key on the command line)");
+  d.add_options()
+      ("seed", text()->default_value("0"), "base random seed recorded with the result")
+      ("network.n", text(), "number of neurons n")
+      ("network.lambda", text(), "coding cost lambda > 0")
+      ("network.dead", text()->default_value(""), "neurons clamped silent, e.g. 3,5 (cell death)")
+      ("input.type", text()->default_value("none"), "none | telegraph | pixels | matrix")
+      ("input.switch_up", text(), "telegraph: p(x=-1 -> x=+1) per step")
+      ("input.switch_down", text(), "telegraph: p(x=+1 -> x=-1) per step")
+      ("input.pixels", text(), "pixels: number k of binary pixels")
+      ("input.pixel_on", text(), "pixels: stationary on-probability of each pixel")
+      ("input.pixel_redraw", text(), "pixels: per-step probability that a pixel is redrawn")
+      ("input.file", text(), "matrix: HDF5 file holding the nx x nx transition matrix")
+      ("input.dataset", text()->default_value("/model/input_transition"), "matrix: dataset path")
+      ("reward.type", text(), "spike_count | ring | table")
+      ("reward.counts", text(), "spike_count: target spike count per input state, e.g. 2,6")
+      ("reward.ring_m", text(), "ring: number m of adjacent active neurons rewarded")
+      ("reward.file", text(), "table: HDF5 file holding a float64 reward of length S")
+      ("reward.dataset", text()->default_value("/solution/reward"), "table: dataset path");
+  return d;
+}
+
+po::options_description solver_options() {
+  po::options_description d("Solver");
+  d.add_options()
+      ("solver.value_tol", text()->default_value("1e-12"), "span of T(v) - v at convergence")
+      ("solver.stationary_tol", text()->default_value("1e-13"), "L1 change of p at convergence")
+      ("solver.q_tol", text()->default_value("1e-12"), "max change of log q_i at convergence")
+      ("solver.max_sweeps", text()->default_value("1000000"), "sweeps per inner solve")
+      ("solver.max_outer", text()->default_value("100000"), "outer (q) iterations")
+      ("solver.initial_q", text()->default_value(""), "starting q_i(+1), one per neuron (default 0.5)");
+  return d;
+}
+
+void parse_with_config(int argc, const char* const argv[], const po::options_description& cli_only,
+                       const po::options_description& config_keys,
+                       const po::positional_options_description* positional, po::variables_map& vm) {
+  po::options_description all;
+  all.add(cli_only).add(config_keys);
+  try {
+    po::command_line_parser parser(argc, argv);
+    parser.options(all);
+    if (positional) parser.positional(*positional);
+    po::store(parser.run(), vm);
+    if (vm.count("config") && !vm["config"].as<std::string>().empty()) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) fail("cannot read config file ", path, ": ", std::strerror(errno));
+      try {
+        po::store(po::parse_config_file(in, config_keys, false), vm);
+      } catch (const po::error& e) {
+        fail("config file ", path, ": ", e.what());
+      }
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fail(e.what());
+  }
+}
+
+bool has(const po::variables_map& vm, const std::string& key) {
+  return vm.count(key) && !vm[key].defaulted();
+}
+
+std::string get_string(const po::variables_map& vm, const std::string& key) {
+  if (!vm.count(key)) fail(key, " is required");
+  return vm[key].as<std::string>();
+}
+
+double get_double(const po::variables_map& vm, const std::string& key) {
+  const std::string s = get_string(vm, key);
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || errno == ERANGE || std::isnan(v))
+    fail(key, ": '", s, "' is not a number");
+  return v;
+}
+
+long long get_int(const po::variables_map& vm, const std::string& key) {
+  const std::string s = get_string(vm, key);
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || errno == ERANGE) fail(key, ": '", s, "' is not an integer");
+  return v;
+}
+
+std::uint64_t get_uint(const po::variables_map& vm, const std::string& key) {
+  const std::string s = get_string(vm, key);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (s.empty() || s[0] == '-' || *end != '\0' || errno == ERANGE)
+    fail(key, ": '", s, "' is not a non-negative integer");
+  return v;
+}
+
+namespace {
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    out.push_back(b == std::string::npos ? "" : item.substr(b, e - b + 1));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<int> get_int_list(const po::variables_map& vm, const std::string& key) {
+  std::vector<int> out;
+  for (const std::string& item : split_list(get_string(vm, key))) {
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0') fail(key, ": '", item, "' is not an integer");
+    out.push_back(int(v));
+  }
+  return out;
+}
+
+std::vector<double> get_double_list(const po::variables_map& vm, const std::string& key) {
+  std::vector<double> out;
+  for (const std::string& item : split_list(get_string(vm, key))) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || std::isnan(v)) fail(key, ": '", item, "' is not a number");
+    out.push_back(v);
+  }
+  return out;
+}
+
+Network network_from_options(const po::variables_map& vm) {
+  require(vm, "network.n", "(number of neurons)");
+  require(vm, "network.lambda", "(coding cost)");
+  const long long n = get_int(vm, "network.n");
+  if (n < 1 || n > kMaxNeurons) fail("network.n must be in [1, ", kMaxNeurons, "] (got ", n, ")");
+  const double lambda = get_double(vm, "network.lambda");
+  if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("network.lambda must be > 0 (got ", lambda, ")");
+
+  const std::string input_type = get_string(vm, "input.type");
+  check_type_keys(vm, "input", input_type);
+  InputChain input;
+  if (input_type == "telegraph") {
+    require(vm, "input.switch_up", "for input.type = telegraph");
+    require(vm, "input.switch_down", "for input.type = telegraph");
+    input = telegraph_input(get_double(vm, "input.switch_up"), get_double(vm, "input.switch_down"));
+  } else if (input_type == "pixels") {
+    require(vm, "input.pixels", "for input.type = pixels");
+    require(vm, "input.pixel_on", "for input.type = pixels");
+    require(vm, "input.pixel_redraw", "for input.type = pixels");
+    input = pixel_input(int(get_int(vm, "input.pixels")), get_double(vm, "input.pixel_on"),
+                        get_double(vm, "input.pixel_redraw"));
+  } else if (input_type == "matrix") {
+    require(vm, "input.file", "for input.type = matrix");
+    const h5::InputFile f(get_string(vm, "input.file"));
+    const std::string ds = get_string(vm, "input.dataset");
+    std::vector<hsize_t> dims;
+    const std::vector<double> data = h5::read_doubles(f, ds, 2, &dims);
+    Eigen::MatrixXd P(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
+    for (hsize_t r = 0; r < dims[0]; ++r)
+      for (hsize_t c = 0; c < dims[1]; ++c) P(Eigen::Index(r), Eigen::Index(c)) = data[r * dims[1] + c];
+    input = matrix_input(P, f.path() + ":" + ds);
+  }
+
+  const StateSpace space(int(n), input.nx());
+  check_memory(solver_bytes(space), "a network of n = " + std::to_string(n) + " neurons x " +
+                                        std::to_string(space.nx) + " input states (S = " +
+                                        std::to_string(space.size) + " states)");
+  require(vm, "reward.type", "(spike_count, ring or table)");
+  const std::string reward_type = get_string(vm, "reward.type");
+  check_type_keys(vm, "reward", reward_type);
+  Eigen::VectorXd reward;
+  if (reward_type == "spike_count") {
+    require(vm, "reward.counts", "for reward.type = spike_count");
+    reward = spike_count_reward(space, get_int_list(vm, "reward.counts"));
+  } else if (reward_type == "ring") {
+    require(vm, "reward.ring_m", "for reward.type = ring");
+    reward = ring_reward(space, int(get_int(vm, "reward.ring_m")));
+  } else {
+    require(vm, "reward.file", "for reward.type = table");
+    const h5::InputFile f(get_string(vm, "reward.file"));
+    const std::string ds = get_string(vm, "reward.dataset");
+    const std::vector<double> data = h5::read_doubles(f, ds, 1);
+    reward = Eigen::Map<const Eigen::VectorXd>(data.data(), Eigen::Index(data.size()));
+    validate_reward(reward, space, f.path() + ":" + ds);
+  }
+  std::vector<int> dead;
+  if (!get_string(vm, "network.dead").empty()) dead = get_int_list(vm, "network.dead");
+  return make_network(int(n), std::move(input), std::move(reward), lambda, dead);
+}
+
+SolverOptions solver_from_options(const po::variables_map& vm) {
+  SolverOptions o;
+  auto positive = [&](const char* key) {
+    const double v = get_double(vm, key);
+    if (!(v > 0.0)) fail(key, " must be > 0 (got ", v, ")");
+    return v;
+  };
+  o.value_tol = positive("solver.value_tol");
+  o.stationary_tol = positive("solver.stationary_tol");
+  o.q_tol = positive("solver.q_tol");
+  o.max_sweeps = long(positive("solver.max_sweeps"));
+  o.max_outer = int(positive("solver.max_outer"));
+  if (!get_string(vm, "solver.initial_q").empty()) o.initial_q = get_double_list(vm, "solver.initial_q");
+  return o;
+}
+
+namespace {
+// A defaulted key of an input or reward type other than the chosen one is left out,
+// so the rendered INI parses again without type conflicts.
+bool key_applies(const po::variables_map& vm, const std::string& key) {
+  if (!vm[key].defaulted()) return true;
+  for (const std::string section : {"input", "reward"}) {
+    if (key.rfind(section + ".", 0) != 0 || !vm.count(section + ".type")) continue;
+    const auto chosen = kTypeKeys.find(section + "." + vm[section + ".type"].as<std::string>());
+    for (const auto& [name, type_keys] : kTypeKeys)
+      if (type_keys.count(key)) return chosen != kTypeKeys.end() && chosen->second.count(key);
+  }
+  return true;
+}
+}  // namespace
+
+std::string render_ini(const po::variables_map& vm, const po::options_description& keys) {
+  std::ostringstream top, sections;
+  std::string current;
+  for (const auto& opt : keys.options()) {
+    const std::string& key = opt->long_name();
+    if (!vm.count(key) || !key_applies(vm, key)) continue;
+    const std::string value = vm[key].as<std::string>();
+    const auto dot = key.find('.');
+    if (dot == std::string::npos) {
+      top << key << " = " << value << "\n";
+      continue;
+    }
+    const std::string section = key.substr(0, dot);
+    if (section != current) {
+      sections << "\n[" << section << "]\n";
+      current = section;
+    }
+    sections << key.substr(dot + 1) << " = " << value << "\n";
+  }
+  return top.str() + sections.str();
+}
+
+}  // namespace nirl

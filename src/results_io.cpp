@@ -1,0 +1,125 @@
+#include "nirl/results_io.hpp"
+
+#include <cmath>
+
+#include "nirl/error.hpp"
+#include "nirl/version.hpp"
+
+namespace nirl {
+
+void write_provenance(const h5::OutputFile& out, const std::string& config_ini, std::uint64_t seed,
+                      const std::string& command) {
+  h5::set_attribute(out.id(), "/", "config", config_ini);
+  h5::set_attribute(out.id(), "/", "version", std::string(kVersion));
+  h5::set_attribute(out.id(), "/", "seed", static_cast<long long>(seed));
+  h5::set_attribute(out.id(), "/", "command", command);
+}
+
+void write_solution(const h5::OutputFile& out, const Network& net, const Solution& sol,
+                    const std::string& prefix) {
+  const hid_t f = out.id();
+  const std::string model = prefix + "/model", solution = prefix + "/solution";
+  const hsize_t S = net.space.size, nx = hsize_t(net.space.nx), n = hsize_t(net.n());
+  // Row-major nx x nx for HDF5.
+  std::vector<double> P(nx * nx);
+  for (hsize_t r = 0; r < nx; ++r)
+    for (hsize_t c = 0; c < nx; ++c) P[r * nx + c] = net.input.P(Eigen::Index(r), Eigen::Index(c));
+  h5::write_doubles(f, model + "/input_transition", P.data(), {nx, nx});
+  std::vector<std::uint8_t> dead(n);
+  for (hsize_t i = 0; i < n; ++i) dead[i] = net.is_dead(int(i)) ? 1 : 0;
+  h5::write_uint8(f, model + "/dead", dead.data(), {n});
+
+  h5::write_doubles(f, solution + "/value", sol.value.data(), {S});
+  h5::write_doubles(f, solution + "/stationary", sol.stationary.data(), {S});
+  h5::write_doubles(f, solution + "/reward", net.reward.data(), {S});
+  const std::vector<double> q = sol.q.on_probabilities();
+  h5::write_doubles(f, solution + "/q", q.data(), {n});
+  // Exact logs too: q_i(-1) = 1 - q_i(+1) loses precision when a neuron nearly always fires.
+  std::vector<double> log_q(2 * n);
+  for (hsize_t i = 0; i < n; ++i) {
+    log_q[2 * i] = sol.q.log_on[i];
+    log_q[2 * i + 1] = sol.q.log_off[i];
+  }
+  h5::write_doubles(f, solution + "/log_q", log_q.data(), {n, 2});
+  h5::set_attribute(f, solution, "n", static_cast<long long>(n));
+  h5::set_attribute(f, solution, "nx", static_cast<long long>(nx));
+  h5::set_attribute(f, solution, "lambda", net.lambda);
+  h5::set_attribute(f, solution, "L", sol.L);
+  h5::set_attribute(f, solution, "mean_reward", sol.mean_reward);
+  h5::set_attribute(f, solution, "coding_cost", sol.coding_cost);
+  h5::set_attribute(f, solution, "converged", static_cast<long long>(sol.converged));
+  h5::set_attribute(f, solution, "outer_iterations", static_cast<long long>(sol.outer_iterations));
+  h5::set_attribute(f, solution, "bellman_sweeps", static_cast<long long>(sol.bellman_sweeps));
+  h5::set_attribute(f, solution, "stationary_sweeps", static_cast<long long>(sol.stationary_sweeps));
+  h5::set_attribute(f, solution, "value_span", sol.value_span);
+  h5::set_attribute(f, solution, "stationary_change", sol.stationary_change);
+  h5::set_attribute(f, solution, "q_residual", sol.q_residual);
+}
+
+StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix) {
+  const std::string model = prefix + "/model", solution = prefix + "/solution";
+  const long long n = h5::read_attribute_int(in, solution, "n");
+  const long long nx = h5::read_attribute_int(in, solution, "nx");
+  if (n < 1 || n > kMaxNeurons || nx < 1)
+    fail(in.path(), ": ", solution, " attributes n = ", n, ", nx = ", nx, " are out of range");
+  const double lambda = h5::read_attribute_double(in, solution, "lambda");
+
+  std::vector<hsize_t> dims;
+  const std::vector<double> P = h5::read_doubles(in, model + "/input_transition", 2, &dims);
+  if (dims[0] != hsize_t(nx) || dims[1] != hsize_t(nx))
+    fail(in.path(), ": ", model, "/input_transition is ", dims[0], " x ", dims[1], ", expected ", nx, " x ", nx);
+  Eigen::MatrixXd Pm(nx, nx);
+  for (long long r = 0; r < nx; ++r)
+    for (long long c = 0; c < nx; ++c) Pm(r, c) = P[std::size_t(r * nx + c)];
+  const InputChain input = matrix_input(Pm, in.path() + ":" + model + "/input_transition");
+
+  const StateSpace space{int(n), int(nx)};
+  auto read_vector = [&](const std::string& name, std::size_t length) {
+    const std::vector<double> data = h5::read_doubles(in, name, 1);
+    if (data.size() != length)
+      fail(in.path(), ": ", name, " has length ", data.size(), ", expected ", length);
+    for (std::size_t k = 0; k < data.size(); ++k)
+      if (!std::isfinite(data[k])) fail(in.path(), ": ", name, "[", k, "] is not finite");
+    return Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(data.data(), Eigen::Index(data.size())));
+  };
+  Eigen::VectorXd reward = read_vector(solution + "/reward", space.size);
+  const std::vector<std::int64_t> dead_mask = h5::read_integers(in, model + "/dead", 1);
+  if (dead_mask.size() != std::size_t(n)) fail(in.path(), ": ", model, "/dead has length ", dead_mask.size(), ", expected ", n);
+  std::vector<int> dead;
+  for (std::size_t i = 0; i < dead_mask.size(); ++i)
+    if (dead_mask[i]) dead.push_back(int(i));
+
+  StoredSolution out{make_network(int(n), input, std::move(reward), lambda, dead), {}};
+  out.sol.value = read_vector(solution + "/value", space.size);
+  out.sol.stationary = read_vector(solution + "/stationary", space.size);
+  const Eigen::VectorXd q = read_vector(solution + "/q", std::size_t(n));
+  std::vector<double> on(q.data(), q.data() + q.size());
+  for (double qi : on)
+    if (!(qi >= 0.0 && qi <= 1.0)) fail(in.path(), ": ", solution, "/q has an entry outside [0, 1]");
+  out.sol.q = LogMarginals::from_probabilities(out.net, on);
+  if (h5::exists(in, solution + "/log_q")) {
+    std::vector<hsize_t> lq_dims;
+    const std::vector<double> log_q = h5::read_doubles(in, solution + "/log_q", 2, &lq_dims);
+    if (lq_dims[0] != hsize_t(n) || lq_dims[1] != 2) fail(in.path(), ": ", solution, "/log_q must be ", n, " x 2");
+    for (long long i = 0; i < n; ++i) {
+      if (out.net.is_dead(int(i))) continue;
+      out.sol.q.log_on[std::size_t(i)] = log_q[std::size_t(2 * i)];
+      out.sol.q.log_off[std::size_t(i)] = log_q[std::size_t(2 * i + 1)];
+    }
+  }
+  out.sol.L = h5::read_attribute_double(in, solution, "L");
+  out.sol.mean_reward = h5::read_attribute_double(in, solution, "mean_reward");
+  out.sol.coding_cost = h5::read_attribute_double(in, solution, "coding_cost");
+  out.sol.converged = h5::read_attribute_int(in, solution, "converged") != 0;
+  return out;
+}
+
+void write_raster(const h5::OutputFile& out, const Raster& raster, const std::string& prefix) {
+  const std::string group = prefix + "/raster";
+  h5::write_uint8(out.id(), group + "/spikes", raster.spikes.data(), {hsize_t(raster.steps), hsize_t(raster.n)});
+  if (!raster.input.empty()) h5::write_int32(out.id(), group + "/input", raster.input.data(), {hsize_t(raster.steps)});
+  h5::set_attribute(out.id(), group, "n", static_cast<long long>(raster.n));
+  h5::set_attribute(out.id(), group, "steps", static_cast<long long>(raster.steps));
+}
+
+}  // namespace nirl

@@ -1,0 +1,96 @@
+// The sampler against the exact stationary distribution, with the tolerance taken from
+// the Markov-chain central limit theorem: the empirical frequency of state s over T
+// steps has asymptotic variance sigma_s^2 / T with
+//   sigma_s^2 = 2 <f, Z f>_p - <f, f>_p,  f = 1[s] - p_s,  Z = (I - T + 1 p^T)^{-1}
+// computed here from the dense transition matrix of the solver's policy.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "nirl/forward_solver.hpp"
+#include "nirl/numerics.hpp"
+#include "nirl/sampler.hpp"
+#include "test_networks.hpp"
+
+using namespace nirl;
+
+namespace {
+
+Eigen::MatrixXd dense_transition(const Network& net, const Solution& sol) {
+  const Eigen::Index S = Eigen::Index(net.space.size);
+  const Eigen::VectorXd w = expected_next_value(net, sol);
+  Eigen::MatrixXd T = Eigen::MatrixXd::Zero(S, S);
+  for (Eigen::Index s = 0; s < S; ++s) {
+    const std::uint64_t sigma = net.space.sigma_of(std::size_t(s));
+    const int x = net.space.input_of(std::size_t(s));
+    for (int i = 0; i < net.n(); ++i) {
+      const double on = sigmoid(flip_logit(w.data(), std::size_t(s) - sigma, sigma, i, 1.0 / net.lambda, sol.q));
+      const std::uint64_t bit = std::uint64_t(1) << i;
+      for (int y = 0; y < net.space.nx; ++y) {
+        T(s, Eigen::Index(net.space.index(sigma | bit, y))) += on * net.input.P(x, y) / net.n();
+        T(s, Eigen::Index(net.space.index(sigma & ~bit, y))) += (1.0 - on) * net.input.P(x, y) / net.n();
+      }
+    }
+  }
+  return T;
+}
+
+Network small_network() {
+  const InputChain in = telegraph_input(0.1, 0.1);
+  const StateSpace space(3, in.nx());
+  return make_network(3, in, spike_count_reward(space, {1, 2}), 0.5, {});
+}
+
+}  // namespace
+
+TEST(Sampler, FrequenciesMatchStationaryWithinCltBound) {
+  const Network net = small_network();
+  const Solution sol = optimise(net);
+  const Eigen::Index S = Eigen::Index(net.space.size);
+  const Eigen::MatrixXd T = dense_transition(net, sol);
+  const Eigen::VectorXd& p = sol.stationary;
+  // The solver's p is stationary for the dense matrix too.
+  ASSERT_LT((p.transpose() * T - p.transpose()).cwiseAbs().maxCoeff(), 1e-12);
+  const Eigen::MatrixXd Z =
+      (Eigen::MatrixXd::Identity(S, S) - T + Eigen::VectorXd::Ones(S) * p.transpose()).inverse();
+
+  const std::size_t steps = 2000000;
+  const Raster raster = simulate(net, expected_next_value(net, sol), sol.q, p, steps, 42, 0);
+  Eigen::VectorXd freq = Eigen::VectorXd::Zero(S);
+  for (std::size_t t = 0; t < steps; ++t) freq[Eigen::Index(net.space.index(raster.sigma(t), raster.x(t)))] += 1.0;
+  freq /= double(steps);
+
+  double worst = 0.0;
+  for (Eigen::Index s = 0; s < S; ++s) {
+    Eigen::VectorXd f = -p[s] * Eigen::VectorXd::Ones(S);
+    f[s] += 1.0;
+    const Eigen::VectorXd pf = p.cwiseProduct(f);
+    const double variance = 2.0 * pf.dot(Z * f) - pf.dot(f);
+    ASSERT_GT(variance, 0.0);
+    const double z = std::fabs(freq[s] - p[s]) / std::sqrt(variance / double(steps));
+    worst = std::max(worst, z);
+  }
+  // 16 states: a 5-sigma bound fails by chance with probability < 1e-5.
+  EXPECT_LT(worst, 5.0);
+}
+
+TEST(Sampler, OneNeuronChangesPerStepAndStreamsAreReproducible) {
+  const Network net = small_network();
+  const Solution sol = optimise(net);
+  const Eigen::VectorXd w = expected_next_value(net, sol);
+  const Raster a = simulate(net, w, sol.q, sol.stationary, 10000, 5, 1);
+  const Raster b = simulate(net, w, sol.q, sol.stationary, 10000, 5, 1);
+  const Raster c = simulate(net, w, sol.q, sol.stationary, 10000, 5, 2);
+  EXPECT_EQ(a.spikes, b.spikes);
+  EXPECT_EQ(a.input, b.input);
+  EXPECT_NE(a.spikes, c.spikes);
+  for (std::size_t t = 1; t < a.steps; ++t)
+    EXPECT_LE(spike_count(a.sigma(t) ^ a.sigma(t - 1)), 1);
+}
+
+TEST(Sampler, DeadNeuronNeverFires) {
+  const Network net = nirl::testing::fig2(0.3, 0.02, {5});
+  const Solution sol = optimise(net);
+  const Raster r = simulate(net, expected_next_value(net, sol), sol.q, sol.stationary, 50000, 1, 0);
+  for (std::size_t t = 0; t < r.steps; ++t) ASSERT_EQ(r.spikes[t * 8 + 5], 0);
+}
