@@ -11,9 +11,13 @@
 namespace nirl {
 
 void expected_next_value(const Network& net, const Eigen::VectorXd& v, Eigen::VectorXd& w) {
-  const std::size_t ns = net.space.n_sigma;
-  const int nx = net.space.nx;
-  const Eigen::MatrixXd& P = net.input.P;
+  expected_next_value(net.space, net.input.P, v, w);
+}
+
+void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& P, const Eigen::VectorXd& v,
+                         Eigen::VectorXd& w) {
+  const std::size_t ns = space.n_sigma;
+  const int nx = space.nx;
   w.resize(v.size());
 #pragma omp parallel for schedule(static) if (std::size_t(v.size()) >= kParallelMinStates)
   for (std::size_t sigma = 0; sigma < ns; ++sigma)
@@ -24,10 +28,11 @@ void expected_next_value(const Network& net, const Eigen::VectorXd& v, Eigen::Ve
     }
 }
 
-double soft_bellman_backup(const Network& net, const LogMarginals& q, const double* w, std::size_t s) {
-  const int n = net.n();
-  const double inv_lambda = 1.0 / net.lambda;
-  const std::uint64_t sigma = net.space.sigma_of(s);
+double soft_value_sum(const StateSpace& space, double lambda, const LogMarginals& q, const double* w,
+                      std::size_t s) {
+  const int n = space.n;
+  const double inv_lambda = 1.0 / lambda;
+  const std::uint64_t sigma = space.sigma_of(s);
   const std::size_t base = s - sigma;
   double acc = 0.0;
   for (int i = 0; i < n; ++i) {
@@ -36,7 +41,11 @@ double soft_bellman_backup(const Network& net, const LogMarginals& q, const doub
     const double off = q.log_off[std::size_t(i)] + w[base + (sigma & ~bit)] * inv_lambda;
     acc += log_sum_exp2(on, off);
   }
-  return net.reward[Eigen::Index(s)] + (net.lambda / n) * acc;
+  return (lambda / n) * acc;
+}
+
+double soft_bellman_backup(const Network& net, const LogMarginals& q, const double* w, std::size_t s) {
+  return net.reward[Eigen::Index(s)] + soft_value_sum(net.space, net.lambda, q, w, s);
 }
 
 SweepRange soft_bellman_sweep(const Network& net, const LogMarginals& q, const double* w,

@@ -15,6 +15,9 @@ namespace nirl {
 
 // w = V P^T with V the 2^n x nx matrix of values. For nx = 1, w = v.
 void expected_next_value(const Network& net, const Eigen::VectorXd& v, Eigen::VectorXd& w);
+// The same product for any nx x nx matrix M: w(sigma, x) = sum_y M(x, y) v(sigma, y).
+void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& M, const Eigen::VectorXd& v,
+                         Eigen::VectorXd& w);
 
 // One Bellman backup: v_new = T(v) - offset, where T uses w = E_x'[v].
 // Returns min and max over states of T(v) - v (their gap is the span residual).
@@ -24,8 +27,11 @@ struct SweepRange {
 SweepRange soft_bellman_sweep(const Network& net, const LogMarginals& q, const double* w,
                               const Eigen::VectorXd& v, double offset, Eigen::VectorXd& v_new);
 
-// The backup of one state, T(v)(s).
+// The backup of one state, T(v)(s) = r(s) + soft_value_sum(s).
 double soft_bellman_backup(const Network& net, const LogMarginals& q, const double* w, std::size_t s);
+// (lambda/n) sum_i log sum_a q_i(a) exp(w(sigma_i=a, ., x)/lambda) for state s.
+double soft_value_sum(const StateSpace& space, double lambda, const LogMarginals& q, const double* w,
+                      std::size_t s);
 
 struct ValueIterationResult {
   double L = 0.0;     // optimal average objective, midpoint of the final bounds

@@ -1,0 +1,202 @@
+// Maximum-likelihood inverse with input (MODEL.md 3b).
+#include "nirl/max_likelihood.hpp"
+
+#include <LBFGS.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "nirl/error.hpp"
+#include "nirl/numerics.hpp"
+#include "nirl/parallel_reduce.hpp"
+#include "nirl/soft_bellman.hpp"
+
+namespace nirl {
+namespace {
+
+LogMarginals marginals_from(const std::vector<double>& on) {
+  LogMarginals q;
+  for (double p : on) {
+    q.log_on.push_back(std::log(p));
+    q.log_off.push_back(std::log1p(-p));
+  }
+  return q;
+}
+
+}  // namespace
+
+TransitionCounts count_transitions(const Raster& raster, int nx) {
+  if (raster.steps < 2) fail("a raster needs at least 2 time steps (got ", raster.steps, ")");
+  TransitionCounts c;
+  c.space = StateSpace(raster.n, nx);
+  const int n = raster.n;
+  const Eigen::Index S = Eigen::Index(c.space.size);
+  c.stay.setZero(S);
+  c.flip.setZero(n, S);
+  c.visits.setZero(Eigen::Index(c.space.n_sigma), nx);
+  std::vector<double> on_count(std::size_t(n), 0.0);
+  std::uint64_t sigma = raster.sigma(0);
+  for (std::size_t t = 0; t < raster.steps; ++t) {
+    const int x = raster.x(t);
+    if (x < 0 || x >= nx) fail("input index ", x, " at step ", t, " is outside [0, ", nx, ")");
+    c.visits(Eigen::Index(sigma), x) += 1.0;
+    for (int i = 0; i < n; ++i) on_count[std::size_t(i)] += double((sigma >> i) & 1);
+    if (t + 1 == raster.steps) break;
+    const std::uint64_t next = raster.sigma(t + 1);
+    const std::uint64_t changed = sigma ^ next;
+    const Eigen::Index s = Eigen::Index(c.space.index(sigma, x));
+    if (changed == 0) {
+      c.stay[s] += 1.0;
+    } else if (spike_count(changed) == 1) {
+      c.flip(__builtin_ctzll(changed), s) += 1.0;
+    } else {
+      fail("raster step ", t, " -> ", t + 1, " changes ", spike_count(changed),
+           " neurons at once; the asynchronous dynamics change at most one per step");
+    }
+    sigma = next;
+  }
+  // q_i(+1) with a Jeffreys pseudocount, so a neuron that never (or always) fires keeps finite logits.
+  for (int i = 0; i < n; ++i)
+    c.on.push_back((on_count[std::size_t(i)] + 0.5) / (double(raster.steps) + 1.0));
+  c.steps = double(raster.steps - 1);
+  return c;
+}
+
+double negative_log_likelihood(const TransitionCounts& counts, const Eigen::MatrixXd& P, double lambda,
+                               const LogMarginals& q, double ridge, const Eigen::VectorXd& v,
+                               Eigen::VectorXd& gradient) {
+  const StateSpace& space = counts.space;
+  const int n = space.n;
+  const std::size_t S = space.size;
+  const double inv_lambda = 1.0 / lambda, log_n = std::log(double(n));
+  Eigen::VectorXd w;
+  expected_next_value(space, P, v, w);
+  // dNLL/dz_i(s) for every neuron and state (the inverse keeps this n x S table).
+  Eigen::MatrixXd dz(n, Eigen::Index(S));
+  const double log_likelihood = blocked_sums(S, 1, [&](std::size_t b, std::size_t e, double* acc) {
+    std::vector<double> a(static_cast<std::size_t>(n)), ls(static_cast<std::size_t>(n));
+    for (std::size_t s = b; s < e; ++s) {
+      const double stay = counts.stay[Eigen::Index(s)];
+      double flips = 0.0;
+      for (int i = 0; i < n; ++i) flips += counts.flip(i, Eigen::Index(s));
+      if (stay == 0.0 && flips == 0.0) {
+        dz.col(Eigen::Index(s)).setZero();
+        continue;
+      }
+      const std::uint64_t sigma = space.sigma_of(s);
+      const std::size_t base = s - sigma;
+      double lse = -std::numeric_limits<double>::infinity();
+      for (int i = 0; i < n; ++i) {
+        const double z = flip_logit(w.data(), base, sigma, i, inv_lambda, q);
+        a[std::size_t(i)] = ((sigma >> i) & 1) ? z : -z;  // logit of keeping the current state
+        ls[std::size_t(i)] = log_sigmoid(a[std::size_t(i)]);
+        lse = log_sum_exp2(lse, ls[std::size_t(i)]);
+      }
+      double ll = stay > 0.0 ? stay * (lse - log_n) : 0.0;
+      for (int i = 0; i < n; ++i) {
+        const std::size_t k = std::size_t(i);
+        const double f = counts.flip(i, Eigen::Index(s));
+        if (f > 0.0) ll += f * (log_sigmoid(-a[k]) - log_n);
+        const double d_ll_da = -f * sigmoid(a[k]) + stay * std::exp(ls[k] - lse) * sigmoid(-a[k]);
+        dz(i, Eigen::Index(s)) = ((sigma >> i) & 1) ? -d_ll_da : d_ll_da;
+      }
+      acc[0] += ll;
+    }
+  })[0];
+  // Pull the gradient onto w: z_i(s) = (w(s with i on) - w(s with i off))/lambda + const,
+  // and z_i is shared by s and s^i, so state t collects from both.
+  Eigen::VectorXd grad_w(static_cast<Eigen::Index>(S));
+#pragma omp parallel for schedule(static) if (S >= kParallelMinStates)
+  for (std::size_t t = 0; t < S; ++t) {
+    double acc = 0.0;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t bit = std::uint64_t(1) << i;
+      const double both = dz(i, Eigen::Index(t)) + dz(i, Eigen::Index(t ^ bit));
+      acc += (t & bit) ? both : -both;
+    }
+    grad_w[Eigen::Index(t)] = acc * inv_lambda;
+  }
+  // w = V P^T, so dNLL/dV = dNLL/dW P.
+  expected_next_value(space, P.transpose(), grad_w, gradient);
+  gradient += ridge * v;
+  gradient /= counts.steps;
+  return (-log_likelihood + 0.5 * ridge * v.squaredNorm()) / counts.steps;
+}
+
+Eigen::VectorXd reward_from_value(const StateSpace& space, const Eigen::MatrixXd& P, double lambda,
+                                  const LogMarginals& q, const Eigen::VectorXd& v) {
+  Eigen::VectorXd w, r(v.size());
+  expected_next_value(space, P, v, w);
+#pragma omp parallel for schedule(static) if (space.size >= kParallelMinStates)
+  for (std::size_t s = 0; s < space.size; ++s)
+    r[Eigen::Index(s)] = v[Eigen::Index(s)] - soft_value_sum(space, lambda, q, w.data(), s);
+  return r;
+}
+
+InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputChain& input, double lambda,
+                                    const MaxLikelihoodOptions& options) {
+  const StateSpace& space = counts.space;
+  if (input.nx() != space.nx) fail("the input chain has ", input.nx(), " states but the counts use ", space.nx);
+  if (!(lambda > 0.0)) fail("lambda must be > 0 (got ", lambda, ")");
+  if (!(options.ridge >= 0.0)) fail("ridge must be >= 0 (got ", options.ridge, ")");
+  const LogMarginals q = marginals_from(counts.on);
+  const Eigen::MatrixXd& P = input.P;
+
+  Eigen::VectorXd v = Eigen::VectorXd::Zero(Eigen::Index(space.size));
+  if (options.warm_start) {
+    // Closed form (MODEL.md 3a) per input value: v(sigma, x) = lambda [log p(sigma|x) - sum_i log q_i(sigma_i)].
+    const double pc = options.pseudocount;
+    for (int x = 0; x < space.nx; ++x) {
+      const double total = counts.visits.col(x).sum() + pc * double(space.n_sigma);
+      for (std::size_t sigma = 0; sigma < space.n_sigma; ++sigma) {
+        double lq = 0.0;
+        for (int i = 0; i < space.n; ++i)
+          lq += ((sigma >> i) & 1) ? q.log_on[std::size_t(i)] : q.log_off[std::size_t(i)];
+        v[Eigen::Index(space.index(sigma, x))] =
+            lambda * (std::log((counts.visits(Eigen::Index(sigma), x) + pc) / total) - lq);
+      }
+    }
+    v.array() -= v.mean();
+  }
+
+  // Remember the best point: a failed line search may leave v elsewhere.
+  double best_f = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_v = v;
+  auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    const double f = negative_log_likelihood(counts, P, lambda, q, options.ridge, x, grad);
+    if (f < best_f) {
+      best_f = f;
+      best_v = x;
+    }
+    return f;
+  };
+  LBFGSpp::LBFGSParam<double> param;
+  param.epsilon = options.epsilon;
+  param.epsilon_rel = options.epsilon;
+  param.max_iterations = options.max_iterations;
+  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+  param.max_linesearch = 100;
+  LBFGSpp::LBFGSSolver<double> solver(param);
+
+  InverseResult result;
+  double f = 0.0;
+  try {
+    result.iterations = solver.minimize(objective, v, f);
+    result.converged = result.iterations < options.max_iterations;
+    result.status = result.converged ? "gradient tolerance reached" : "iteration limit reached";
+  } catch (const std::exception& e) {
+    result.status = std::string("stopped: ") + e.what();
+  }
+  v = best_v;
+  Eigen::VectorXd grad;
+  const double final_f = negative_log_likelihood(counts, P, lambda, q, options.ridge, v, grad);
+  if (!result.converged && grad.norm() <= 10.0 * options.epsilon * std::max(1.0, v.norm())) {
+    result.converged = true;  // the line search gave up at the optimum
+  }
+  result.log_likelihood = -(final_f * counts.steps - 0.5 * options.ridge * v.squaredNorm());
+  result.reward = reward_from_value(space, P, lambda, q, v);
+  result.value = std::move(v);
+  return result;
+}
+
+}  // namespace nirl
