@@ -187,14 +187,7 @@ std::vector<double> get_double_list(const po::variables_map& vm, const std::stri
   return out;
 }
 
-Network network_from_options(const po::variables_map& vm) {
-  require(vm, "network.n", "(number of neurons)");
-  require(vm, "network.lambda", "(coding cost)");
-  const long long n = get_int(vm, "network.n");
-  if (n < 1 || n > kMaxNeurons) fail("network.n must be in [1, ", kMaxNeurons, "] (got ", n, ")");
-  const double lambda = get_double(vm, "network.lambda");
-  if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("network.lambda must be > 0 (got ", lambda, ")");
-
+InputChain input_from_options(const po::variables_map& vm) {
   const std::string input_type = get_string(vm, "input.type");
   check_type_keys(vm, "input", input_type);
   InputChain input;
@@ -212,14 +205,21 @@ Network network_from_options(const po::variables_map& vm) {
     require(vm, "input.file", "for input.type = matrix");
     const h5::InputFile f(get_string(vm, "input.file"));
     const std::string ds = get_string(vm, "input.dataset");
-    std::vector<hsize_t> dims;
-    const std::vector<double> data = h5::read_doubles(f, ds, 2, &dims);
-    Eigen::MatrixXd P(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
-    for (hsize_t r = 0; r < dims[0]; ++r)
-      for (hsize_t c = 0; c < dims[1]; ++c) P(Eigen::Index(r), Eigen::Index(c)) = data[r * dims[1] + c];
-    input = matrix_input(P, f.path() + ":" + ds);
+    input = matrix_input(h5::read_matrix(f, ds), f.path() + ":" + ds);
   }
 
+  return input;
+}
+
+Network network_from_options(const po::variables_map& vm) {
+  require(vm, "network.n", "(number of neurons)");
+  require(vm, "network.lambda", "(coding cost)");
+  const long long n = get_int(vm, "network.n");
+  if (n < 1 || n > kMaxNeurons) fail("network.n must be in [1, ", kMaxNeurons, "] (got ", n, ")");
+  const double lambda = get_double(vm, "network.lambda");
+  if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("network.lambda must be > 0 (got ", lambda, ")");
+
+  InputChain input = input_from_options(vm);
   const StateSpace space(int(n), input.nx());
   check_memory(solver_bytes(space), "a network of n = " + std::to_string(n) + " neurons x " +
                                         std::to_string(space.nx) + " input states (S = " +

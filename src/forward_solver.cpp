@@ -48,8 +48,10 @@ Solution optimise(const Network& net, const SolverOptions& options,
   if (!options.initial_q.empty()) {
     if (int(options.initial_q.size()) != net.n())
       fail("initial q needs ", net.n(), " entries (got ", options.initial_q.size(), ")");
-    for (double qi : options.initial_q)
-      if (!(qi > 0.0 && qi < 1.0)) fail("initial q entries must be in (0, 1) (got ", qi, ")");
+    for (int i = 0; i < net.n(); ++i) {
+      const double qi = options.initial_q[std::size_t(i)];
+      if (!net.is_dead(i) && !(qi > 0.0 && qi < 1.0)) fail("initial q entries must be in (0, 1) (got ", qi, ")");
+    }
     sol.q = LogMarginals::from_probabilities(net, options.initial_q);
   }
 

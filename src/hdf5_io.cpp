@@ -169,6 +169,18 @@ void write_int32(hid_t file, const std::string& name, const std::int32_t* data, 
   write_dataset(file, name, H5T_STD_I32LE, H5T_NATIVE_INT32, data, dims, true);
 }
 
+void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m) {
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = m;
+  write_doubles(file, name, row_major.data(), {hsize_t(m.rows()), hsize_t(m.cols())});
+}
+
+Eigen::MatrixXd read_matrix(const InputFile& f, const std::string& dataset) {
+  std::vector<hsize_t> dims;
+  const std::vector<double> data = read_doubles(f, dataset, 2, &dims);
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      data.data(), Eigen::Index(dims[0]), Eigen::Index(dims[1]));
+}
+
 void ensure_group(hid_t file, const std::string& name) {
   if (name == "/" || H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0) return;
   Handle lcpl = link_creation_plist();

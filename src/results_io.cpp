@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nirl/error.hpp"
+#include "nirl/reward.hpp"
 #include "nirl/version.hpp"
 
 namespace nirl {
@@ -20,11 +21,7 @@ void write_solution(const h5::OutputFile& out, const Network& net, const Solutio
   const hid_t f = out.id();
   const std::string model = prefix + "/model", solution = prefix + "/solution";
   const hsize_t S = net.space.size, nx = hsize_t(net.space.nx), n = hsize_t(net.n());
-  // Row-major nx x nx for HDF5.
-  std::vector<double> P(nx * nx);
-  for (hsize_t r = 0; r < nx; ++r)
-    for (hsize_t c = 0; c < nx; ++c) P[r * nx + c] = net.input.P(Eigen::Index(r), Eigen::Index(c));
-  h5::write_doubles(f, model + "/input_transition", P.data(), {nx, nx});
+  h5::write_matrix(f, model + "/input_transition", net.input.P);
   std::vector<std::uint8_t> dead(n);
   for (hsize_t i = 0; i < n; ++i) dead[i] = net.is_dead(int(i)) ? 1 : 0;
   h5::write_uint8(f, model + "/dead", dead.data(), {n});
@@ -64,14 +61,10 @@ StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix)
     fail(in.path(), ": ", solution, " attributes n = ", n, ", nx = ", nx, " are out of range");
   const double lambda = h5::read_attribute_double(in, solution, "lambda");
 
-  std::vector<hsize_t> dims;
-  const std::vector<double> P = h5::read_doubles(in, model + "/input_transition", 2, &dims);
-  if (dims[0] != hsize_t(nx) || dims[1] != hsize_t(nx))
-    fail(in.path(), ": ", model, "/input_transition is ", dims[0], " x ", dims[1], ", expected ", nx, " x ", nx);
-  Eigen::MatrixXd Pm(nx, nx);
-  for (long long r = 0; r < nx; ++r)
-    for (long long c = 0; c < nx; ++c) Pm(r, c) = P[std::size_t(r * nx + c)];
-  const InputChain input = matrix_input(Pm, in.path() + ":" + model + "/input_transition");
+  const Eigen::MatrixXd P = h5::read_matrix(in, model + "/input_transition");
+  if (P.rows() != nx || P.cols() != nx)
+    fail(in.path(), ": ", model, "/input_transition is ", P.rows(), " x ", P.cols(), ", expected ", nx, " x ", nx);
+  const InputChain input = matrix_input(P, in.path() + ":" + model + "/input_transition");
 
   const StateSpace space{int(n), int(nx)};
   auto read_vector = [&](const std::string& name, std::size_t length) {
@@ -112,6 +105,57 @@ StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix)
   out.sol.coding_cost = h5::read_attribute_double(in, solution, "coding_cost");
   out.sol.converged = h5::read_attribute_int(in, solution, "converged") != 0;
   return out;
+}
+
+void write_inference(const h5::OutputFile& out, const Inference& inf, const std::string& prefix) {
+  const hid_t f = out.id();
+  const std::string group = prefix + "/inferred";
+  const hsize_t S = inf.space.size, n = hsize_t(inf.space.n);
+  h5::write_matrix(f, prefix + "/model/input_transition", inf.input.P);
+  const std::vector<std::uint8_t> dead(n, 0);
+  h5::write_uint8(f, prefix + "/model/dead", dead.data(), {n});
+  h5::write_doubles(f, group + "/reward", inf.reward.data(), {S});
+  h5::write_doubles(f, group + "/value", inf.value.data(), {S});
+  h5::write_doubles(f, group + "/visits", inf.visits.data(), {S});
+  h5::write_doubles(f, group + "/q", inf.on.data(), {n});
+  h5::set_attribute(f, group, "method", inf.method);
+  h5::set_attribute(f, group, "lambda", inf.lambda);
+  h5::set_attribute(f, group, "samples", static_cast<long long>(inf.samples));
+  h5::set_attribute(f, group, "converged", static_cast<long long>(inf.converged));
+  h5::set_attribute(f, group, "log_likelihood", inf.log_likelihood);
+  h5::set_attribute(f, group, "iterations", static_cast<long long>(inf.iterations));
+  h5::set_attribute(f, group, "optimiser_status", inf.status);
+  h5::set_attribute(f, group, "n", static_cast<long long>(n));
+  h5::set_attribute(f, group, "nx", static_cast<long long>(inf.space.nx));
+}
+
+Network read_reward_network(const h5::InputFile& in, std::string* source) {
+  const std::string group = h5::exists(in, "/inferred/reward") ? "/inferred" : "/solution";
+  if (!h5::exists(in, group + "/reward"))
+    fail(in.path(), ": no reward found (expected /inferred/reward from nirl infer or /solution/reward)");
+  const long long n = h5::read_attribute_int(in, group, "n");
+  const long long nx = h5::read_attribute_int(in, group, "nx");
+  if (n < 1 || n > kMaxNeurons || nx < 1)
+    fail(in.path(), ": ", group, " attributes n = ", n, ", nx = ", nx, " are out of range");
+  const double lambda = h5::read_attribute_double(in, group, "lambda");
+  const Eigen::MatrixXd P = h5::read_matrix(in, "/model/input_transition");
+  if (P.rows() != nx || P.cols() != nx)
+    fail(in.path(), ": /model/input_transition is ", P.rows(), " x ", P.cols(), ", expected ", nx, " x ", nx);
+  const std::vector<double> r = h5::read_doubles(in, group + "/reward", 1);
+  const StateSpace space{int(n), int(nx)};
+  if (r.size() != space.size)
+    fail(in.path(), ": ", group, "/reward has length ", r.size(), ", expected S = ", space.size);
+  Eigen::VectorXd reward = Eigen::Map<const Eigen::VectorXd>(r.data(), Eigen::Index(r.size()));
+  validate_reward(reward, space, in.path() + ":" + group + "/reward");
+  std::vector<int> dead;
+  if (h5::exists(in, "/model/dead")) {
+    const std::vector<std::int64_t> mask = h5::read_integers(in, "/model/dead", 1);
+    if (mask.size() != std::size_t(n)) fail(in.path(), ": /model/dead has length ", mask.size(), ", expected ", n);
+    for (std::size_t i = 0; i < mask.size(); ++i)
+      if (mask[i]) dead.push_back(int(i));
+  }
+  if (source) *source = group;
+  return make_network(int(n), matrix_input(P, in.path() + ":/model/input_transition"), std::move(reward), lambda, dead);
 }
 
 void write_raster(const h5::OutputFile& out, const Raster& raster, const std::string& prefix) {

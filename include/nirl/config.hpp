@@ -38,6 +38,8 @@ std::vector<double> get_double_list(const po::variables_map& vm, const std::stri
 // Checks that no key of another input or reward type was given.
 Network network_from_options(const po::variables_map& vm);
 SolverOptions solver_from_options(const po::variables_map& vm);
+// The input chain described by the input.* keys (none when input.type is defaulted).
+InputChain input_from_options(const po::variables_map& vm);
 
 // The resolved values of the given keys (given or defaulted) rendered as INI text.
 std::string render_ini(const po::variables_map& vm, const po::options_description& keys);

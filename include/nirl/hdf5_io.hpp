@@ -4,6 +4,8 @@
 #pragma once
 #include <hdf5.h>
 
+#include <Eigen/Dense>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -63,6 +65,8 @@ class InputFile {
 void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims);
 void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims);
 void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims);
+// A matrix as a row-major 2-D float64 dataset.
+void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m);
 void ensure_group(hid_t file, const std::string& name);
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, double value);
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, long long value);
@@ -78,6 +82,8 @@ std::vector<double> read_doubles(const InputFile& f, const std::string& dataset,
 // Integer (or boolean-enum) dataset of the given rank read as int64.
 std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& dataset, int rank,
                                         std::vector<hsize_t>* dims = nullptr);
+// A 2-D floating-point dataset as a matrix.
+Eigen::MatrixXd read_matrix(const InputFile& f, const std::string& dataset);
 bool has_attribute(const InputFile& f, const std::string& object, const std::string& attr);
 double read_attribute_double(const InputFile& f, const std::string& object, const std::string& attr);
 long long read_attribute_int(const InputFile& f, const std::string& object, const std::string& attr);

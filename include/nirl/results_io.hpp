@@ -3,6 +3,8 @@
 //                                           mean_reward, coding_cost, convergence
 //   /model/input_transition (nx x nx), /model/dead (uint8 mask, length n)
 //   /raster/spikes (uint8, T x n), /raster/input (int32, T; when nx > 1)
+//   /inferred/{reward,value,visits,q}        float64; attributes method, lambda, samples,
+//                                           converged, log_likelihood, n, nx
 //   root attributes: config (INI text), version, seed, command
 #pragma once
 #include <cstdint>
@@ -10,6 +12,7 @@
 
 #include "nirl/forward_solver.hpp"
 #include "nirl/hdf5_io.hpp"
+#include "nirl/inverse.hpp"
 #include "nirl/network.hpp"
 #include "nirl/sampler.hpp"
 
@@ -29,6 +32,13 @@ struct StoredSolution {
   Solution sol;
 };
 StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix = "");
+
+void write_inference(const h5::OutputFile& out, const Inference& inf, const std::string& prefix = "");
+
+// The network a reward file describes, for predictions: the reward of an infer result
+// (/inferred) or of an optimise / predict result (/solution), its lambda, input chain and
+// dead cells. `source` is set to the group used.
+Network read_reward_network(const h5::InputFile& in, std::string* source = nullptr);
 
 void write_raster(const h5::OutputFile& out, const Raster& raster, const std::string& prefix = "");
 

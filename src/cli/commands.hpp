@@ -7,6 +7,10 @@ namespace nirl::cli {
 
 int optimise_main(int argc, const char* const argv[]);
 int simulate_main(int argc, const char* const argv[]);
+int infer_main(int argc, const char* const argv[]);
+int predict_main(int argc, const char* const argv[]);
+int compare_main(int argc, const char* const argv[]);
+int run_main(int argc, const char* const argv[]);
 
 // "nirl optimise --config ..." as one string, recorded in result files.
 std::string command_line(int argc, const char* const argv[]);

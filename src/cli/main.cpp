@@ -27,6 +27,10 @@ struct Command {
 const Command kCommands[] = {
     {"optimise", nirl::cli::optimise_main, "optimal dynamics of a network described by a config file"},
     {"simulate", nirl::cli::simulate_main, "sample a spike raster from an optimised network"},
+    {"infer", nirl::cli::infer_main, "infer the reward from a spike raster (inverse RL)"},
+    {"predict", nirl::cli::predict_main, "predict the adapted dynamics in a changed context"},
+    {"compare", nirl::cli::compare_main, "aligned r2 and KL measures between result files"},
+    {"run", nirl::cli::run_main, "a whole experiment from one config (e.g. jobs/fig2.ini)"},
 };
 
 void usage(std::FILE* out) {

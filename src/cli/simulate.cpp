@@ -53,10 +53,7 @@ int simulate_main(int argc, const char* const argv[]) {
   write_raster(out, raster);
   h5::set_attribute(out.id(), "/raster", "stream", static_cast<long long>(stream));
   h5::set_attribute(out.id(), "/raster", "lambda", net.lambda);
-  std::vector<double> P(std::size_t(net.space.nx * net.space.nx));
-  for (int r = 0; r < net.space.nx; ++r)
-    for (int c = 0; c < net.space.nx; ++c) P[std::size_t(r * net.space.nx + c)] = net.input.P(r, c);
-  h5::write_doubles(out.id(), "/model/input_transition", P.data(), {hsize_t(net.space.nx), hsize_t(net.space.nx)});
+  h5::write_matrix(out.id(), "/model/input_transition", net.input.P);
   out.commit();
   std::printf("wrote %lld steps of %d neurons to %s\n", steps, net.n(), out_path.c_str());
   return 0;

@@ -1,0 +1,101 @@
+// nirl infer: a spike raster -> the reward the network optimises (MODEL.md section 3).
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "nirl/config.hpp"
+#include "nirl/error.hpp"
+#include "nirl/inverse.hpp"
+#include "nirl/raster_io.hpp"
+#include "nirl/results_io.hpp"
+
+namespace nirl::cli {
+
+int infer_main(int argc, const char* const argv[]) {
+  po::options_description cli("nirl infer --raster R.h5 --lambda L [input model] --out I.h5");
+  cli.add_options()("help,h", "show this help");
+  po::options_description keys("Inference");
+  keys.add_options()
+      ("raster", po::value<std::string>(), "HDF5 file with the spike raster")
+      ("spikes-dataset", po::value<std::string>()->default_value("/raster/spikes"), "dataset of 0/1 spikes, time x neurons")
+      ("input-dataset", po::value<std::string>()->default_value("/raster/input"),
+       "dataset of input indices (used when it exists; empty = no input)")
+      ("model", po::value<std::string>(), "optional optimise result: its input chain and n are used and checked")
+      ("lambda", po::value<std::string>(), "coding cost lambda > 0 (a wrong lambda rescales the reward)")
+      ("method", po::value<std::string>()->default_value("auto"),
+       "auto | closed_form (no input) | max_likelihood")
+      ("pseudocount", po::value<std::string>()->default_value("0.5"), "Dirichlet pseudocount per state (histograms)")
+      ("ridge", po::value<std::string>()->default_value("1"), "Gaussian prior (ridge/2)||v||^2 (max_likelihood)")
+      ("max-iterations", po::value<std::string>()->default_value("5000"), "L-BFGS iterations (max_likelihood)")
+      ("cold-start", po::value<std::string>()->default_value("0"), "1 = start L-BFGS from v = 0 instead of the closed form")
+      ("out", po::value<std::string>(), "result file (HDF5)");
+  po::options_description input_keys("Input model (default: /model/input_transition of the raster file)");
+  {
+    const po::options_description all = model_options();
+    for (const auto& opt : all.options())
+      if (opt->long_name().rfind("input.", 0) == 0) input_keys.add(opt);
+  }
+  po::options_description config_keys;
+  config_keys.add(keys).add(input_keys);
+  po::variables_map vm;
+  parse_with_config(argc, argv, cli, config_keys, nullptr, vm);
+  if (vm.count("help")) {
+    std::cout << cli << "\n" << keys << "\n" << input_keys << "\n";
+    return 0;
+  }
+  for (const char* key : {"raster", "lambda", "out"})
+    if (!vm.count(key)) fail("--", key, " is required");
+  const std::string raster_path = get_string(vm, "raster"), out_path = get_string(vm, "out");
+  check_output_differs(out_path, raster_path, "--raster");
+  const double lambda = get_double(vm, "lambda");
+  if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("--lambda must be > 0 (got ", lambda, ")");
+  InferOptions options;
+  options.method = get_string(vm, "method");
+  options.pseudocount = get_double(vm, "pseudocount");
+  if (!(options.pseudocount > 0.0)) fail("--pseudocount must be > 0 (got ", options.pseudocount, ")");
+  options.likelihood.ridge = get_double(vm, "ridge");
+  if (!(options.likelihood.ridge >= 0.0)) fail("--ridge must be >= 0 (got ", options.likelihood.ridge, ")");
+  options.likelihood.pseudocount = options.pseudocount;
+  options.likelihood.max_iterations = int(get_int(vm, "max-iterations"));
+  if (options.likelihood.max_iterations < 1) fail("--max-iterations must be >= 1");
+  options.likelihood.warm_start = get_int(vm, "cold-start") == 0;
+
+  const h5::InputFile file(raster_path);
+  const std::string input_ds = get_string(vm, "input-dataset");
+  const bool has_input_sequence = !input_ds.empty() && h5::exists(file, input_ds);
+  InputChain input;
+  int expected_n = -1;
+  if (vm.count("model") && has(vm, "input.type")) fail("--model conflicts with input.type (both give the input model)");
+  if (vm.count("model")) {
+    const h5::InputFile model_file(get_string(vm, "model"));
+    const StoredSolution model = read_solution(model_file);
+    input = model.net.input;
+    expected_n = model.net.n();
+  } else if (has(vm, "input.type")) {
+    input = input_from_options(vm);
+  } else if (has_input_sequence) {
+    if (!h5::exists(file, "/model/input_transition"))
+      fail(raster_path, " has an input sequence ", input_ds, " but no /model/input_transition: give --input.type ...");
+    input = matrix_input(h5::read_matrix(file, "/model/input_transition"), raster_path + ":/model/input_transition");
+  }
+  if (input.nx() > 1 && !has_input_sequence)
+    fail("the input model has nx = ", input.nx(), " states but ", raster_path, " has no input dataset ", input_ds);
+  h5::OutputFile out(out_path);
+  const Raster raster =
+      read_raster(file, get_string(vm, "spikes-dataset"), input.nx() > 1 ? input_ds : "", input.nx(), expected_n);
+  const Inference inf = infer_reward(raster, input, lambda, options);
+
+  write_provenance(out, render_ini(vm, config_keys), 0, command_line(argc, argv));
+  write_inference(out, inf);
+  out.commit();
+  std::printf("%s inverse of %zu steps of %d neurons (nx = %d), lambda = %g\n", inf.method.c_str(), inf.samples,
+              inf.space.n, inf.space.nx, lambda);
+  std::printf("log-likelihood %.6f, converged: %s (%s, %d iterations)\n", inf.log_likelihood,
+              inf.converged ? "yes" : "NO", inf.status.c_str(), inf.iterations);
+  if (!inf.converged) std::fprintf(stderr, "nirl infer: warning: the optimiser did not converge (%s)\n", inf.status.c_str());
+  std::printf("wrote %s\n", out_path.c_str());
+  return 0;
+}
+
+}  // namespace nirl::cli
