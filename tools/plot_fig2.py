@@ -9,6 +9,7 @@ neuron i spiking, x index 0 is x = -1 and 1 is x = +1.
 """
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -88,6 +89,8 @@ def nanmean(a, axis):
 
 
 def load(path):
+    if not os.path.isfile(path):
+        raise InputError("no such file: %s" % path)
     try:
         f = h5py.File(path, "r")
     except (OSError, IOError) as e:
@@ -274,7 +277,14 @@ def panel_D(fig, spec, rec, d, steps, letter, want):
     ax_h.set_ylim(0, max(1.0, np.nanmax(cd) * 1.05) if np.isfinite(np.nanmax(cd)) else 1)
     peaks = [int(np.nanargmax(cd[ix])) for ix in range(nx)]
     peak_txt = ", ".join("%d (%.2f)" % (p, cd[ix, p]) for ix, p in enumerate(peaks))
-    ax_h.set_title("peaks: " + peak_txt, fontsize=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        norm = np.nansum(cd, axis=1, keepdims=True)
+        pc = cd / norm
+        mu = np.nansum(pc * c, axis=1, keepdims=True)
+        sd = np.sqrt(np.nansum(pc * (c - mu) ** 2, axis=1))
+    sd_txt = ", ".join("%.2f" % v for v in sd)
+    ax_h.set_title("peaks: %s\ns.d. of count: %s" % (peak_txt, sd_txt), fontsize=8)
     ax_h.legend(fontsize=7, loc="upper center", frameon=False)
 
 
@@ -344,7 +354,7 @@ def panel_F(ax, e, d, title):
     ax.set_ylabel(r"p($\sigma_i$ = 1 | x, k)", fontsize=9)
     ax.tick_params(labelsize=8)
     sub = "%s (%s)" % (title, e["perturbation"])
-    sub += ("\nKL(true || predicted) = %s,  no adaptation %s"
+    sub += ("\nKL(true || predicted) = %s\nKL(true || no adaptation) = %s"
             % (fmt(e["kl_predicted"], "%.2g"), fmt(e["kl_baseline"], "%.2g")))
     if dead.size:
         sub += "\nmean over %d living neurons (dead: %s)" % (

@@ -1,4 +1,5 @@
 // nirl infer: a spike raster -> the reward the network optimises (MODEL.md section 3).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,30 @@
 #include "nirl/results_io.hpp"
 
 namespace nirl::cli {
+namespace {
+
+// The most rewarded states among those observed often enough to be trusted.
+void print_top_states(const Inference& inf, std::size_t top, double min_visits) {
+  std::vector<std::size_t> states;
+  for (std::size_t s = 0; s < inf.space.size; ++s)
+    if (inf.visits[Eigen::Index(s)] >= min_visits) states.push_back(s);
+  std::sort(states.begin(), states.end(),
+            [&](std::size_t a, std::size_t b) { return inf.reward[Eigen::Index(a)] > inf.reward[Eigen::Index(b)]; });
+  if (states.size() > top) states.resize(top);
+  if (states.empty()) return;
+  std::printf("most rewarded states observed >= %g times (reward up to an additive constant%s):\n", min_visits,
+              inf.space.nx > 1 ? " per input" : "");
+  for (std::size_t s : states) {
+    std::string active;
+    const std::uint64_t sigma = inf.space.sigma_of(s);
+    for (int i = 0; i < inf.space.n; ++i)
+      if ((sigma >> i) & 1) active += (active.empty() ? "" : ",") + std::to_string(i);
+    std::printf("  state %-8zu x = %d  active {%s}  visits %.0f  reward %.6f\n", std::size_t(sigma), inf.space.input_of(s),
+                active.c_str(), inf.visits[Eigen::Index(s)], inf.reward[Eigen::Index(s)]);
+  }
+}
+
+}  // namespace
 
 int infer_main(int argc, const char* const argv[]) {
   po::options_description cli("nirl infer --raster R.h5 --lambda L [input model] --out I.h5");
@@ -29,6 +54,8 @@ int infer_main(int argc, const char* const argv[]) {
       ("ridge", po::value<std::string>()->default_value("1"), "Gaussian prior (ridge/2)||v||^2 (max_likelihood)")
       ("max-iterations", po::value<std::string>()->default_value("5000"), "L-BFGS iterations (max_likelihood)")
       ("cold-start", po::value<std::string>()->default_value("0"), "1 = start L-BFGS from v = 0 instead of the closed form")
+      ("top", po::value<std::string>()->default_value("5"), "print the K most rewarded observed states")
+      ("min-visits", po::value<std::string>()->default_value("10"), "... among states observed at least this often")
       ("out", po::value<std::string>(), "result file (HDF5)");
   po::options_description input_keys("Input model (default: /model/input_transition of the raster file)");
   {
@@ -93,6 +120,7 @@ int infer_main(int argc, const char* const argv[]) {
               inf.space.n, inf.space.nx, lambda);
   std::printf("log-likelihood %.6f, converged: %s (%s, %d iterations)\n", inf.log_likelihood,
               inf.converged ? "yes" : "NO", inf.status.c_str(), inf.iterations);
+  print_top_states(inf, std::size_t(get_int(vm, "top")), double(get_int(vm, "min-visits")));
   if (!inf.converged) std::fprintf(stderr, "nirl infer: warning: the optimiser did not converge (%s)\n", inf.status.c_str());
   std::printf("wrote %s\n", out_path.c_str());
   return 0;
