@@ -90,7 +90,8 @@ po::options_description solver_options() {
 
 void parse_with_config(int argc, const char* const argv[], const po::options_description& cli_only,
                        const po::options_description& config_keys,
-                       const po::positional_options_description* positional, po::variables_map& vm) {
+                       const po::positional_options_description* positional, po::variables_map& vm,
+                       const std::vector<std::string>& ignored_sections) {
   po::options_description all;
   all.add(cli_only).add(config_keys);
   try {
@@ -103,7 +104,15 @@ void parse_with_config(int argc, const char* const argv[], const po::options_des
       std::ifstream in(path);
       if (!in) fail("cannot read config file ", path, ": ", std::strerror(errno));
       try {
-        po::store(po::parse_config_file(in, config_keys, false), vm);
+        const po::parsed_options parsed = po::parse_config_file(in, config_keys, true);
+        for (const po::option& o : parsed.options) {
+          if (!o.unregistered) continue;
+          const std::string section = o.string_key.substr(0, o.string_key.find('.'));
+          bool ignored = false;
+          for (const std::string& s : ignored_sections) ignored = ignored || s == section;
+          if (!ignored) fail("config file ", path, ": unrecognised option '", o.string_key, "'");
+        }
+        po::store(parsed, vm);
       } catch (const po::error& e) {
         fail("config file ", path, ": ", e.what());
       }

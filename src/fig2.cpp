@@ -49,7 +49,7 @@ Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::O
   write_tuning(out, "/fig2/C/tuning", tuning);
 
   announce("panel D");
-  const double lambdas[2] = {net.lambda, options.low_lambda};
+  const double lambdas[2] = {net.lambda, options.compare_lambda};
   for (int k = 0; k < 2; ++k) {
     Perturbation change;
     change.lambda = lambdas[k];

@@ -366,11 +366,11 @@ def panel_F(ax, e, d, title):
 def plot(d, out, steps):
     fig = plt.figure(figsize=(14, 9), dpi=120)
     gs = GridSpec(2, 3, figure=fig, width_ratios=[1.0, 2.35, 1.05],
-                  left=0.05, right=0.985, top=0.93, bottom=0.07,
+                  left=0.05, right=0.985, top=0.90, bottom=0.06,
                   wspace=0.28, hspace=0.38)
     lam = d["lambda"]
     fig.suptitle("Fig 2  inverse RL for a recurrent network: n = %d neurons, binary "
-                 "input x, $\\lambda$ = %s" % (d["n"], fmt(lam, "%g")), fontsize=13)
+                 "input x, $\\lambda$ = %s" % (d["n"], fmt(lam, "%g")), fontsize=13, y=0.985)
 
     panel_C(fig.add_subplot(gs[0, 0]), d)
     panel_E(fig.add_subplot(gs[1, 0]), d)

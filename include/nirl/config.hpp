@@ -20,10 +20,12 @@ po::options_description model_options();
 po::options_description solver_options();
 
 // Parses the command line (which wins) and then the config file (if --config was
-// given) into vm. Unknown keys and malformed lines are errors.
+// given) into vm. Unknown keys and malformed lines are errors, except keys of the
+// ignored sections (e.g. optimise reads a run config and skips its [experiment]).
 void parse_with_config(int argc, const char* const argv[], const po::options_description& cli_only,
                        const po::options_description& config_keys,
-                       const po::positional_options_description* positional, po::variables_map& vm);
+                       const po::positional_options_description* positional, po::variables_map& vm,
+                       const std::vector<std::string>& ignored_sections = {});
 
 // Typed access with errors that name the key.
 bool has(const po::variables_map& vm, const std::string& key);

@@ -18,7 +18,7 @@ namespace nirl {
 struct Fig2Options {
   std::size_t samples = 1000000;     // observed steps for the inference (E)
   std::size_t raster_steps = 3000;   // raster shown in D
-  double low_lambda = 0.15;          // second coding cost of D
+  double compare_lambda = 1.0;           // second coding cost of D
   std::string input_change = "switch_up=0.035";
   std::string cell_death = "dead=3";
   std::uint64_t seed = 1;

@@ -20,7 +20,7 @@ int run_main(int argc, const char* const argv[]) {
       ("experiment.kind", po::value<std::string>(), "fig2")
       ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2: observed steps for inference")
       ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
-      ("experiment.low_lambda", po::value<std::string>()->default_value("0.15"), "fig2: second lambda of panel D")
+      ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
       ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
       ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
       ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference");
@@ -49,8 +49,8 @@ int run_main(int argc, const char* const argv[]) {
   if (raster_steps < 1) fail("experiment.raster_steps must be >= 1 (got ", raster_steps, ")");
   options.samples = std::size_t(samples);
   options.raster_steps = std::size_t(raster_steps);
-  options.low_lambda = get_double(vm, "experiment.low_lambda");
-  if (!(options.low_lambda > 0.0)) fail("experiment.low_lambda must be > 0 (got ", options.low_lambda, ")");
+  options.compare_lambda = get_double(vm, "experiment.compare_lambda");
+  if (!(options.compare_lambda > 0.0)) fail("experiment.compare_lambda must be > 0 (got ", options.compare_lambda, ")");
   options.input_change = get_string(vm, "experiment.input_change");
   options.cell_death = get_string(vm, "experiment.cell_death");
   options.likelihood.ridge = get_double(vm, "experiment.ridge");
