@@ -25,13 +25,6 @@ void write_tuning(const h5::OutputFile& out, const std::string& name, const std:
   h5::write_doubles(out.id(), name, flat.data(), {n, nx, k});
 }
 
-Solution optimise_from(const Network& net, SolverOptions options, const std::vector<double>& q) {
-  options.initial_q = q;
-  for (int i = 0; i < net.n(); ++i)
-    if (!net.is_dead(i)) options.initial_q[std::size_t(i)] = std::min(std::max(q[std::size_t(i)], 1e-12), 1.0 - 1e-12);
-  return optimise(net, options);
-}
-
 }  // namespace
 
 Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::OutputFile& out,

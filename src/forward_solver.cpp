@@ -109,6 +109,15 @@ Solution optimise(const Network& net, const SolverOptions& options,
   return sol;
 }
 
+Solution optimise_from(const Network& net, SolverOptions options, const std::vector<double>& q,
+                       const std::function<void(const OuterProgress&)>& progress) {
+  if (int(q.size()) != net.n()) fail("operating point needs ", net.n(), " entries (got ", q.size(), ")");
+  options.initial_q = q;
+  for (int i = 0; i < net.n(); ++i)
+    if (!net.is_dead(i)) options.initial_q[std::size_t(i)] = std::min(std::max(q[std::size_t(i)], 1e-12), 1.0 - 1e-12);
+  return optimise(net, options, progress);
+}
+
 Eigen::VectorXd expected_next_value(const Network& net, const Solution& sol) {
   if (net.space.nx == 1) return sol.value;
   Eigen::VectorXd w;

@@ -25,7 +25,7 @@ LogMarginals marginals_from(const std::vector<double>& on) {
 
 }  // namespace
 
-TransitionCounts count_transitions(const Raster& raster, int nx) {
+TransitionCounts count_transitions(const Raster& raster, int nx, const std::vector<std::size_t>* starts) {
   if (raster.steps < 2) fail("a raster needs at least 2 time steps (got ", raster.steps, ")");
   TransitionCounts c;
   c.space = StateSpace(raster.n, nx);
@@ -35,16 +35,19 @@ TransitionCounts count_transitions(const Raster& raster, int nx) {
   c.flip.setZero(n, S);
   c.visits.setZero(Eigen::Index(c.space.n_sigma), nx);
   std::vector<double> on_count(std::size_t(n), 0.0);
-  std::uint64_t sigma = raster.sigma(0);
-  for (std::size_t t = 0; t < raster.steps; ++t) {
+  double visited = 0.0;
+  auto visit = [&](std::size_t t) {
     const int x = raster.x(t);
     if (x < 0 || x >= nx) fail("input index ", x, " at step ", t, " is outside [0, ", nx, ")");
+    const std::uint64_t sigma = raster.sigma(t);
     c.visits(Eigen::Index(sigma), x) += 1.0;
     for (int i = 0; i < n; ++i) on_count[std::size_t(i)] += double((sigma >> i) & 1);
-    if (t + 1 == raster.steps) break;
-    const std::uint64_t next = raster.sigma(t + 1);
-    const std::uint64_t changed = sigma ^ next;
-    const Eigen::Index s = Eigen::Index(c.space.index(sigma, x));
+    visited += 1.0;
+  };
+  auto transition = [&](std::size_t t) {
+    visit(t);
+    const std::uint64_t sigma = raster.sigma(t), changed = sigma ^ raster.sigma(t + 1);
+    const Eigen::Index s = Eigen::Index(c.space.index(sigma, raster.x(t)));
     if (changed == 0) {
       c.stay[s] += 1.0;
     } else if (spike_count(changed) == 1) {
@@ -53,12 +56,19 @@ TransitionCounts count_transitions(const Raster& raster, int nx) {
       fail("raster step ", t, " -> ", t + 1, " changes ", spike_count(changed),
            " neurons at once; the asynchronous dynamics change at most one per step");
     }
-    sigma = next;
+    c.steps += 1.0;
+  };
+  if (starts) {
+    for (std::size_t t : *starts) {
+      if (t + 1 >= raster.steps) fail("transition start ", t, " is outside the raster of ", raster.steps, " steps");
+      transition(t);
+    }
+  } else {
+    for (std::size_t t = 0; t + 1 < raster.steps; ++t) transition(t);
+    visit(raster.steps - 1);
   }
   // q_i(+1) with a Jeffreys pseudocount, so a neuron that never (or always) fires keeps finite logits.
-  for (int i = 0; i < n; ++i)
-    c.on.push_back((on_count[std::size_t(i)] + 0.5) / (double(raster.steps) + 1.0));
-  c.steps = double(raster.steps - 1);
+  for (int i = 0; i < n; ++i) c.on.push_back((on_count[std::size_t(i)] + 0.5) / (visited + 1.0));
   return c;
 }
 

@@ -6,19 +6,16 @@
 #include <cstdlib>
 
 namespace nirl {
-namespace {
 
-bool is_rank_zero() {
+bool launched_as_rank_zero() {
   // Launchers set these before MPI_Init; non-MPI runs have none of them.
   for (const char* var : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"})
     if (const char* v = std::getenv(var)) return std::atoi(v) == 0;
   return true;
 }
 
-}  // namespace
-
 Progress::Progress(std::string label)
-    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) && is_rank_zero()),
+    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) && launched_as_rank_zero()),
       start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 Progress::~Progress() {

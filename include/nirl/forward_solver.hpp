@@ -48,6 +48,12 @@ struct OuterProgress {
 Solution optimise(const Network& net, const SolverOptions& options = {},
                   const std::function<void(const OuterProgress&)>& progress = {});
 
+// A re-solve that starts from an operating point q_i(+1) (e.g. the unperturbed network's
+// marginals, MODEL.md section 4): a changed network adapts from where it was. Entries
+// of living neurons are kept inside [1e-12, 1 - 1e-12] so a frozen neuron can move.
+Solution optimise_from(const Network& net, SolverOptions options, const std::vector<double>& q,
+                       const std::function<void(const OuterProgress&)>& progress = {});
+
 // w = E_x'[v] for a solution's value (for samplers and predictions).
 Eigen::VectorXd expected_next_value(const Network& net, const Solution& sol);
 

@@ -33,8 +33,9 @@ struct TransitionCounts {
   double steps = 0.0;        // number of observed transitions
 };
 
-// Counts of the T - 1 observed transitions of a raster (input indices in [0, nx)).
-TransitionCounts count_transitions(const Raster& raster, int nx);
+// Counts of the T - 1 observed transitions of a raster (input indices in [0, nx)), or
+// only of the transitions t -> t + 1 listed in `starts` (with repetition; bootstrap).
+TransitionCounts count_transitions(const Raster& raster, int nx, const std::vector<std::size_t>* starts = nullptr);
 
 struct MaxLikelihoodOptions {
   // Gaussian prior v ~ N(0, 1/ridge): adds (ridge/2) ||v||^2 to the summed negative log-likelihood.

@@ -1,29 +1,87 @@
 // Stable scalar numerics shared by the solvers (MODEL.md section 3b: never form log(1 - p)).
+//
+// exp and log1p are our own on the only ranges the solvers need, exp on (-inf, 0] and
+// log1p on [0, 1] (log_sum_exp2, sigmoid and log_sigmoid only ever need exp(-|d|)): the
+// reductions and polynomials of fdlibm (within 1 ulp), written without branches (selects
+// are bit masks) so that a loop calling them vectorises without -ffast-math. The kernels
+// of MODEL.md section 2 evaluate n * S of them per sweep. There is no FMA contraction on
+// the targets we build for, so scalar and vector code, SSE2 and AVX2, give the same bits.
 #pragma once
 #include <cmath>
+#include <cstdint>
 
 namespace nirl {
 
+namespace detail {
+inline std::uint64_t bits(double x) { return __builtin_bit_cast(std::uint64_t, x); }
+inline double from_bits(std::uint64_t b) { return __builtin_bit_cast(double, b); }
+// All ones when the sign bit of x is set (x < 0 or -0), else 0.
+inline std::uint64_t sign_mask(double x) { return std::uint64_t(0) - (bits(x) >> 63); }
+}  // namespace detail
+
+// exp(x) for x <= 0, within 1 ulp; exactly 0 below -708 and at -inf (a dead neuron's
+// log q = -inf then contributes exactly nothing).
+inline double exp_nonpositive(double x) {
+  constexpr double log2e = 1.44269504088896338700e+00, ln2_hi = 6.93147180369123816490e-01,
+                   ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52;
+  constexpr double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
+                   P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
+                   P5 = 4.13813679705723846039e-08;
+  // x = k ln2 + r, |r| <= ln2 / 2, k rounded to nearest by the 1.5 * 2^52 shifter.
+  const double t = x * log2e + shifter;
+  const double k = t - shifter;
+  const double hi = x - k * ln2_hi, lo = k * ln2_lo;
+  const double r = hi - lo, rr = r * r;
+  const double c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
+  const double y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+  // 2^k from the integer in t's low mantissa bits (k >= -1021 keeps it normal).
+  const std::uint64_t scale = (detail::bits(t) - detail::bits(shifter) + 1023) << 52;
+  return detail::from_bits(detail::bits(y * detail::from_bits(scale)) & ~detail::sign_mask(x + 708.0));
+}
+
+// log(1 + e) for e in [0, 1], within 1 ulp; log1p_unit(0) = 0 exactly.
+inline double log1p_unit(double e) {
+  constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10,
+                   shifter = 0x1.8p52, inv_sqrt2 = 7.07106781186547524401e-01;
+  constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
+                   Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
+                   Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+                   Lg7 = 1.479819860511658591e-01;
+  const double u = 1.0 + e;
+  // The rounding error of 1 + e, divided by u (2 - u = 1/u to first order, ample for it).
+  const double c = (e - (u - 1.0)) * (2.0 - u);
+  // u = 2^k m with k = 1 when u >= sqrt 2 (either k is fine near the boundary).
+  const double k = ((u * inv_sqrt2 - 0.5) + shifter) - shifter;
+  const double f = u * (1.0 - 0.5 * k) - 1.0;  // m - 1, exact
+  const double s = f / (2.0 + f), z = s * s, w = z * z;
+  const double R = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7))) + w * (Lg2 + w * (Lg4 + w * Lg6));
+  const double hfsq = 0.5 * f * f;
+  return k * ln2_hi - ((hfsq - (s * (hfsq + R) + (k * ln2_lo + c))) - f);
+}
+
 // log(exp(a) + exp(b)); exact when one argument is -inf.
 inline double log_sum_exp2(double a, double b) {
-  const double m = a > b ? a : b;
-  return m + std::log1p(std::exp(-std::fabs(a - b)));
+  const double m = std::isgreater(a, b) ? a : b;
+  return m + log1p_unit(exp_nonpositive(-std::fabs(a - b)));
 }
 
+// 1 / (1 + exp(-z)) as 1 / (1 + e) for z >= 0 and e / (1 + e) below, e = exp(-|z|).
 inline double sigmoid(double z) {
-  if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1.0 + e);
+  const double e = exp_nonpositive(-std::fabs(z));
+  const std::uint64_t negative = detail::sign_mask(z);
+  return detail::from_bits((detail::bits(e) & negative) | (detail::bits(1.0) & ~negative)) / (1.0 + e);
 }
 
-// log(sigmoid(z)) without cancellation for either sign of z.
+// log(sigmoid(z)) = min(z, 0) - log1p(exp(-|z|)), without cancellation for either sign.
 inline double log_sigmoid(double z) {
-  return z >= 0.0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z));
+  const double e = exp_nonpositive(-std::fabs(z));
+  return detail::from_bits(detail::bits(z) & detail::sign_mask(z)) - log1p_unit(e);
 }
 
-// x * (log x - log y) with the convention 0 * anything = 0.
+// x * (log x - log y) with the convention 0 * anything = 0 (x is a probability).
 inline double kl_term(double x, double log_x, double log_y) {
-  return x > 0.0 ? x * (log_x - log_y) : 0.0;
+  const std::uint64_t positive = std::uint64_t(0) - std::uint64_t(x > 0.0);
+  return detail::from_bits(detail::bits(x * (log_x - log_y)) & positive);
 }
 
 }  // namespace nirl

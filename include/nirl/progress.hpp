@@ -6,6 +6,10 @@
 
 namespace nirl {
 
+// True unless an MPI launcher started this process as a rank other than 0 (read from
+// the launcher's environment, so it works before MPI_Init and without MPI).
+bool launched_as_rank_zero();
+
 class Progress {
  public:
   explicit Progress(std::string label);

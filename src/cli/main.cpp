@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "nirl/error.hpp"
+#include "nirl/progress.hpp"
 #include "nirl/version.hpp"
 
 namespace {
@@ -56,14 +57,16 @@ int main(int argc, char** argv) {
   }
   for (const Command& c : kCommands) {
     if (name != c.name) continue;
+    // Under MPI every rank meets the same error: rank 0 reports it.
+    const bool report = nirl::launched_as_rank_zero();
     try {
       return c.run(argc - 1, argv + 1);
     } catch (const nirl::Error& e) {
-      std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
+      if (report) std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
     } catch (const std::bad_alloc&) {
-      std::fprintf(stderr, "nirl %s: error: out of memory\n", c.name);
+      if (report) std::fprintf(stderr, "nirl %s: error: out of memory\n", c.name);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
+      if (report) std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
     }
     return 1;
   }

@@ -1,5 +1,4 @@
 // nirl predict: a reward + a changed context -> the adapted dynamics (MODEL.md section 4).
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -23,7 +22,6 @@ std::vector<double> read_operating_point(const h5::InputFile& in, const std::str
     double& qi = q[std::size_t(i)];
     if (net.is_dead(i)) continue;
     if (!(qi >= 0.0 && qi <= 1.0)) fail(in.path(), ": ", source, "/q[", i, "] = ", qi, " is not a probability");
-    qi = std::min(std::max(qi, 1e-12), 1.0 - 1e-12);  // a frozen neuron still needs finite logits
   }
   return q;
 }
@@ -59,12 +57,13 @@ int predict_main(int argc, const char* const argv[]) {
   const Network net = apply_perturbation(read_reward_network(in, &source), change);
   // The network adapts from its current operating point: start from the firing
   // marginals of the reward file unless solver.initial_q says otherwise.
-  if (options.initial_q.empty()) options.initial_q = read_operating_point(in, source, net);
+  const std::vector<double> start_q =
+      options.initial_q.empty() ? read_operating_point(in, source, net) : options.initial_q;
   check_memory(solver_bytes(net.space), "the prediction");
   h5::OutputFile out(out_path);
   const auto start = std::chrono::steady_clock::now();
   Progress progress("predict");
-  const Solution sol = optimise(net, options, [&](const OuterProgress& p) {
+  const Solution sol = optimise_from(net, options, start_q, [&](const OuterProgress& p) {
     char detail[96];
     std::snprintf(detail, sizeof detail, "outer %d, max |d log q| %.2e", p.outer, p.q_change);
     progress.update(-1.0, detail);

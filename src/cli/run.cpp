@@ -1,48 +1,79 @@
-// nirl run CONFIG: a whole experiment described by one config file ([experiment] kind).
+// nirl run CONFIG: a whole experiment described by one config file ([experiment] kind):
+//   fig2  - Fig 2 end to end in one process (fig2.hpp);
+//   sweep - a data-limited study over MPI ranks with checkpoint/resume (sweep_runner.hpp).
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/fig2.hpp"
+#include "nirl/mpi_tasks.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
+#include "nirl/sweep_runner.hpp"
 
 namespace nirl::cli {
+namespace {
 
-int run_main(int argc, const char* const argv[]) {
-  po::options_description cli("nirl run CONFIG.ini --out RESULT.h5 [--section.key value ...]");
-  cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "experiment config (INI)")(
-      "out", po::value<std::string>(), "result file (HDF5)");
-  po::options_description experiment("Experiment");
-  experiment.add_options()
-      ("experiment.kind", po::value<std::string>(), "fig2")
+po::options_description experiment_options() {
+  po::options_description d("Experiment ([experiment] section)");
+  d.add_options()
+      ("experiment.kind", po::value<std::string>(), "fig2 | sweep")
       ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2: observed steps for inference")
       ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
       ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
       ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
       ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
+      ("experiment.sample_sizes", po::value<std::string>(), "sweep: observed steps, e.g. 100,1000,10000")
+      ("experiment.trials", po::value<std::string>()->default_value("20"), "sweep: simulations per sample size")
+      ("experiment.bootstraps", po::value<std::string>()->default_value("0"), "sweep: block-bootstrap resamples per simulation")
+      ("experiment.block_length", po::value<std::string>()->default_value("100"), "sweep: bootstrap block length (steps)")
+      ("experiment.perturbations", po::value<std::string>()->default_value(""),
+       "sweep: predict specs separated by ';', e.g. switch_up=0.035;dead=3")
+      ("experiment.threshold", po::value<std::string>()->default_value("1e-6"), "sweep: r2 over states with true p above this")
       ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference");
-  po::options_description keys;
-  keys.add(model_options()).add(solver_options()).add(experiment);
-  po::positional_options_description positional;
-  positional.add("config", 1);
-  po::variables_map vm;
-  parse_with_config(argc, argv, cli, keys, &positional, vm);
-  if (vm.count("help")) {
-    std::cout << cli << "\n" << keys << "\n";
-    return 0;
-  }
-  if (!vm.count("config")) fail("a config file is required (nirl run CONFIG.ini --out RESULT.h5)");
-  if (!vm.count("out")) fail("--out is required");
-  const std::string out_path = get_string(vm, "out");
-  check_output_differs(out_path, get_string(vm, "config"), "config");
-  if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2)");
-  const std::string kind = get_string(vm, "experiment.kind");
-  if (kind != "fig2") fail("experiment.kind: unknown kind '", kind, "' (expected fig2)");
+  return d;
+}
 
-  const Network net = network_from_options(vm);
+std::vector<std::string> split_specs(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+SweepConfig sweep_from_options(const po::variables_map& vm) {
+  SweepConfig c;
+  if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for a sweep");
+  for (int size : get_int_list(vm, "experiment.sample_sizes")) {
+    if (size < 2) fail("experiment.sample_sizes entries must be >= 2 (got ", size, ")");
+    c.sample_sizes.push_back(std::size_t(size));
+  }
+  c.trials = int(get_int(vm, "experiment.trials"));
+  if (c.trials < 1) fail("experiment.trials must be >= 1 (got ", c.trials, ")");
+  c.bootstraps = int(get_int(vm, "experiment.bootstraps"));
+  if (c.bootstraps < 0) fail("experiment.bootstraps must be >= 0 (got ", c.bootstraps, ")");
+  const long long block = get_int(vm, "experiment.block_length");
+  if (block < 1) fail("experiment.block_length must be >= 1 (got ", block, ")");
+  c.block_length = std::size_t(block);
+  c.perturbations = split_specs(get_string(vm, "experiment.perturbations"));
+  c.threshold = get_double(vm, "experiment.threshold");
+  if (!(c.threshold >= 0.0)) fail("experiment.threshold must be >= 0");
+  c.likelihood.ridge = get_double(vm, "experiment.ridge");
+  if (!(c.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
+  c.seed = get_uint(vm, "seed");
+  c.solver = solver_from_options(vm);
+  return c;
+}
+
+Fig2Options fig2_from_options(const po::variables_map& vm) {
   Fig2Options options;
   const long long samples = get_int(vm, "experiment.samples"), raster_steps = get_int(vm, "experiment.raster_steps");
   if (samples < 2) fail("experiment.samples must be >= 2 (got ", samples, ")");
@@ -57,9 +88,14 @@ int run_main(int argc, const char* const argv[]) {
   if (!(options.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
   options.seed = get_uint(vm, "seed");
   options.solver = solver_from_options(vm);
+  return options;
+}
 
+void run_fig2_job(const po::variables_map& vm, const Network& net, const std::string& config_text,
+                  const std::string& out_path, const std::string& command) {
+  const Fig2Options options = fig2_from_options(vm);
   h5::OutputFile out(out_path);
-  write_provenance(out, render_ini(vm, keys), options.seed, command_line(argc, argv));
+  write_provenance(out, config_text, options.seed, command);
   Progress progress("fig2");
   const Fig2Summary s = run_fig2(net, options, out, [&](const std::string& stage) { progress.update(-1.0, stage); });
   out.commit();
@@ -69,7 +105,49 @@ int run_main(int argc, const char* const argv[]) {
               s.kl_input, s.kl_input_baseline);
   std::printf("cell death '%s': KL(true || predicted) %.4g vs no-adaptation %.4g\n", options.cell_death.c_str(),
               s.kl_death, s.kl_death_baseline);
-  std::printf("wrote %s\n", out_path.c_str());
+}
+
+}  // namespace
+
+int run_main(int argc, const char* const argv[]) {
+  po::options_description cli("nirl run CONFIG.ini --out RESULT.h5 [--checkpoint DIR] [--section.key value ...]");
+  cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "experiment config (INI)")(
+      "out", po::value<std::string>(), "result file (HDF5)")(
+      "checkpoint", po::value<std::string>(), "sweep: checkpoint folder (default RESULT.h5.checkpoint)");
+  po::options_description keys;
+  keys.add(model_options()).add(solver_options()).add(experiment_options());
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  parse_with_config(argc, argv, cli, keys, &positional, vm);
+  if (vm.count("help")) {
+    std::cout << cli << "\n" << keys << "\n";
+    return 0;
+  }
+  if (!vm.count("config")) fail("a config file is required (nirl run CONFIG.ini --out RESULT.h5)");
+  if (!vm.count("out")) fail("--out is required");
+  const std::string out_path = get_string(vm, "out");
+  check_output_differs(out_path, get_string(vm, "config"), "config");
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2 or sweep)");
+  const std::string kind = get_string(vm, "experiment.kind");
+  if (kind != "fig2" && kind != "sweep") fail("experiment.kind: unknown kind '", kind, "' (expected fig2 or sweep)");
+  const Network net = network_from_options(vm);
+  const std::string config_text = render_ini(vm, keys), command = command_line(argc, argv);
+
+  const MpiSession mpi;
+  const auto start = std::chrono::steady_clock::now();
+  if (kind == "fig2") {
+    if (mpi.rank() == 0) run_fig2_job(vm, net, config_text, out_path, command);
+  } else {
+    const SweepConfig config = sweep_from_options(vm);
+    SweepRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint",
+                 config_text, command};
+    run_sweep(mpi, net, config, run);
+    if (mpi.rank() == 0)
+      std::printf("sweep: %zu tasks on %d rank(s), %.1f s\n", sweep_tasks(config).size(), mpi.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (mpi.rank() == 0) std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }
 

@@ -1,0 +1,39 @@
+// Checkpoints of an experiment: every finished task is appended to a per-process
+// journal file in the checkpoint folder and flushed to disk (fdatasync) before the next
+// task starts, so a run killed by SIGTERM or SIGKILL loses only the tasks in progress.
+// Records carry a length and a checksum; a torn last record is ignored on reading.
+// The folder also holds config.ini, the resolved configuration of the run that made
+// it: a resume with a different configuration is refused.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nirl {
+
+// Creates the folder and its config.ini, or checks that an existing one matches.
+void open_checkpoint(const std::string& dir, const std::string& config_text);
+
+// All valid task records in the folder (task id -> payload); the first of duplicates wins.
+std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir);
+
+// Removes the folder after the final result is in place.
+void remove_checkpoint(const std::string& dir);
+
+class TaskJournal {
+ public:
+  // A new journal file of this process (name from rank and pid) in dir.
+  TaskJournal(const std::string& dir, int rank);
+  ~TaskJournal();
+  TaskJournal(const TaskJournal&) = delete;
+  TaskJournal& operator=(const TaskJournal&) = delete;
+  // Appends one record and waits until it is on disk.
+  void append(std::uint64_t task, const std::vector<double>& payload);
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+}  // namespace nirl
