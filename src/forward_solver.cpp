@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "nirl/error.hpp"
+#include "nirl/numerics.hpp"
 #include "nirl/soft_bellman.hpp"
 #include "nirl/stationary.hpp"
 
@@ -35,6 +36,40 @@ double marginal_change(const LogMarginals& a, const LogMarginals& b) {
     d = std::max({d, std::fabs(a.log_on[i] - b.log_on[i]), std::fabs(a.log_off[i] - b.log_off[i])});
   }
   return d;
+}
+
+// SQUAREM (Varadhan & Roland 2008) on the logits theta_i = log q_i(+1) - log q_i(-1):
+// from q0, q1 = F(q0), q2 = F(q1), r = q1 - q0, u = q2 - q1 - r, step
+//   theta' = theta0 - 2 a r + a^2 u,  a = min(-1, -|r| / |u|).
+// The Blahut-Arimoto map F converges linearly, slowly near a bifurcation; the squared
+// extrapolation keeps its fixed points (r = u = 0 there) and cuts the iterations.
+LogMarginals squarem_step(const Network& net, const LogMarginals& q0, const LogMarginals& q1, const LogMarginals& q2) {
+  std::vector<double> r, u;
+  std::vector<int> moving;
+  for (int i = 0; i < net.n(); ++i) {
+    const std::size_t k = std::size_t(i);
+    const double t0 = q0.log_on[k] - q0.log_off[k], t1 = q1.log_on[k] - q1.log_off[k], t2 = q2.log_on[k] - q2.log_off[k];
+    if (net.is_dead(i) || !std::isfinite(t0) || !std::isfinite(t1) || !std::isfinite(t2)) continue;
+    moving.push_back(i);
+    r.push_back(t1 - t0);
+    u.push_back(t2 - t1 - (t1 - t0));
+  }
+  double rr = 0.0, uu = 0.0;
+  for (std::size_t k = 0; k < r.size(); ++k) {
+    rr += r[k] * r[k];
+    uu += u[k] * u[k];
+  }
+  if (!(uu > 0.0)) return q2;
+  const double a = std::min(-1.0, -std::sqrt(rr / uu));
+  LogMarginals q = q2;
+  for (std::size_t k = 0; k < moving.size(); ++k) {
+    const std::size_t i = std::size_t(moving[k]);
+    const double theta = (q0.log_on[i] - q0.log_off[i]) - 2.0 * a * r[k] + a * a * u[k];
+    if (!std::isfinite(theta)) return q2;
+    q.log_on[i] = log_sigmoid(theta);
+    q.log_off[i] = log_sigmoid(-theta);
+  }
+  return q;
 }
 
 }  // namespace
@@ -68,6 +103,7 @@ Solution optimise(const Network& net, const SolverOptions& options,
   p /= p.sum();
 
   double dq = std::numeric_limits<double>::infinity();
+  LogMarginals cycle_start;  // SQUAREM: q0 of the current cycle (empty between cycles)
   for (int outer = 1; outer <= options.max_outer; ++outer) {
     const double value_tol = std::max(options.value_tol, kInnerTolFactor * dq);
     const double stationary_tol = std::max(options.stationary_tol, kInnerTolFactor * dq);
@@ -104,7 +140,13 @@ Solution optimise(const Network& net, const SolverOptions& options,
       break;  // keep the q that v and p were computed with
     }
     if (outer == options.max_outer) break;  // not converged; keep v, p and q consistent
-    sol.q = next;
+    if (cycle_start.log_on.empty()) {
+      cycle_start = sol.q;
+      sol.q = next;
+    } else {
+      sol.q = squarem_step(net, cycle_start, sol.q, next);
+      cycle_start = LogMarginals{};
+    }
   }
   return sol;
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Strong scaling of the MPI sweep runner: wall time of a small Fig 3 sweep on 1 and on
+# 2 ranks (1 thread each), REPS times, alternating, and the ratio of the medians.
+# Usage: tools/scaling.sh [REPS=3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPS=${1:-3}
+NIRL=$(realpath build/nirl)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+sed -e 's/^sample_sizes = .*/sample_sizes = 1000,10000,100000/' -e 's/^trials = .*/trials = 4/' \
+    -e 's/^perturbations = .*/perturbations = dead=3/' jobs/fig3.ini > "$WORK/small.ini"
+time_run() {  # time_run NP -> seconds
+  local start end
+  start=$(date +%s.%N)
+  (cd "$WORK" && mpirun -np "$1" --bind-to none "$NIRL" run small.ini --out "r$1.h5" > /dev/null)
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+one=(); two=()
+for _ in $(seq 1 "$REPS"); do
+  one+=("$(time_run 1)")
+  two+=("$(time_run 2)")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+m1=$(median "${one[@]}"); m2=$(median "${two[@]}")
+printf 'small Fig 3 sweep (12 tasks), %s reps\n1 rank : %s s (median of %s)\n2 ranks: %s s (median of %s)\n' \
+  "$REPS" "$m1" "${one[*]}" "$m2" "${two[*]}"
+printf 'ratio 2 ranks / 1 rank: %.3f\n' "$(echo "$m2 / $m1" | bc -l)"
