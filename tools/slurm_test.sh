@@ -9,12 +9,15 @@ REPO=$(pwd)
 NIRL=$(realpath "${1:-build/nirl}")
 [ -x "$NIRL" ] || { echo "slurm_test: $NIRL is not built (run tools/build.sh)" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then echo "slurm_test: needs root to run slurmd and munged" >&2; exit 1; fi
-for p in slurm-wlm munge; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    echo "slurm_test: installing $p" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" > /dev/null
-  fi
+missing=()
+for p in slurm-wlm munge bc; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "slurm_test: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
 
 SCRATCH=$(mktemp -d /tmp/nirl-slurm.XXXXXX)
 HOST=$(hostname -s)
