@@ -16,7 +16,7 @@ time_run() {  # time_run NP -> seconds
   start=$(date +%s.%N)
   (cd "$WORK" && mpirun -np "$1" --bind-to none "$NIRL" run small.ini --out "r$1.h5" > /dev/null)
   end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+  awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'
 }
 one=(); two=()
 for _ in $(seq 1 "$REPS"); do
@@ -27,4 +27,4 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[
 m1=$(median "${one[@]}"); m2=$(median "${two[@]}")
 printf 'small Fig 3 sweep (12 tasks), %s reps\n1 rank : %s s (median of %s)\n2 ranks: %s s (median of %s)\n' \
   "$REPS" "$m1" "${one[*]}" "$m2" "${two[*]}"
-printf 'ratio 2 ranks / 1 rank: %.3f\n' "$(echo "$m2 / $m1" | bc -l)"
+awk -v a="$m1" -v b="$m2" 'BEGIN {printf "ratio 2 ranks / 1 rank: %.3f\n", b / a}'

@@ -10,7 +10,7 @@ NIRL=$(realpath "${1:-build/nirl}")
 [ -x "$NIRL" ] || { echo "slurm_test: $NIRL is not built (run tools/build.sh)" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then echo "slurm_test: needs root to run slurmd and munged" >&2; exit 1; fi
 missing=()
-for p in slurm-wlm munge bc; do
+for p in slurm-wlm munge; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
