@@ -1,6 +1,9 @@
 // Exact sampling of the asynchronous dynamics (MODEL.md section 2).
 #include "nirl/sampler.hpp"
 
+#include <cmath>
+#include <cstring>
+
 #include "nirl/error.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/random_stream.hpp"
@@ -8,18 +11,61 @@
 namespace nirl {
 namespace {
 
-// Smallest index k with cumulative[k] > u (cumulative[last] is forced to 1).
-std::size_t draw_from_cumulative(const std::vector<double>& cumulative, double u) {
-  std::size_t lo = 0, hi = cumulative.size() - 1;
-  while (lo < hi) {
-    const std::size_t mid = (lo + hi) / 2;
-    if (cumulative[mid] > u) hi = mid; else lo = mid + 1;
+// Smallest index k with cumulative[k] > u (cumulative[last] is forced to 1), branch-free.
+int draw_from_cumulative(const double* cumulative, int size, double u) {
+  int lo = 0, len = size;
+  while (len > 1) {
+    const int half = len / 2;
+    lo = cumulative[lo + half - 1] > u ? lo : lo + half;
+    len -= half;
   }
   return lo;
 }
 
+// kExpand.table[b]: byte j is bit j of b, so one 8-byte store writes 8 raster entries.
+struct ByteExpansion {
+  std::uint64_t table[256];
+  ByteExpansion() {
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "raster rows are written as little-endian words");
+    for (int b = 0; b < 256; ++b) {
+      table[b] = 0;
+      for (int j = 0; j < 8; ++j) table[b] |= std::uint64_t((b >> j) & 1) << (8 * j);
+    }
+  }
+};
+const ByteExpansion kExpand;
+
+// What a step needs that does not depend on sigma, drawn kAhead steps ahead so that the
+// Philox rounds and the log run off the chain of steps: step t uses counter t + 1 of the
+// stream (word 0 picks the neuron, word 1 its decision, word 2 the input move). One draw
+// per step keeps them interleaved with the chain; the logs are taken kLogBatch at a time
+// (one vector), at least kAhead - kLogBatch steps before their use.
+constexpr std::size_t kRing = 32, kAhead = 16, kLogBatch = 8;
+constexpr std::size_t kCachedBytes = std::size_t(1) << 19;  // w up to this size stays in L2
+constexpr std::size_t kChunkRows = 4096;                    // raster rows added at a time
+struct Ring {
+  alignas(32) double logit_u[kRing];  // u, then log(u / (1 - u)), u the decision's uniform
+  double dq[kRing];                   // log q_i(+1) - log q_i(-1)
+  std::uint64_t bit[kRing];           // 2^i, i the neuron picked
+  int x[kRing];                       // input during the step
+};
+
+// logit_u[k] = log(u / (1 - u)) in place for kLogBatch entries (u = 0 gives -inf).
+NIRL_VECTOR_CLONES
+void logits(double* u) {
+  alignas(32) double l[kLogBatch];
+#pragma omp simd
+  for (std::size_t k = 0; k < kLogBatch; ++k) l[k] = log_positive(u[k] / (1.0 - u[k]));
+  for (std::size_t k = 0; k < kLogBatch; ++k) u[k] = u[k] > 0.0 ? l[k] : -HUGE_VAL;
+}
+
 }  // namespace
 
+// Step t sets bit i when u < pi_i(+1 | sigma, x) = sigmoid(z), z the flip logit. The test
+// is made as z > log(u / (1 - u)), the same event: the log depends on the random draw
+// alone and is taken ahead, off the chain of steps, so that what one step waits for from
+// the previous one is two loads of w and three flops (sampling pi itself puts an exp and
+// a division on that chain, about 3 x slower).
 Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
                 const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed,
                 std::uint64_t stream, const std::function<void(std::size_t)>& progress) {
@@ -28,17 +74,17 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   const RandomStream rng(seed, stream);
   const double inv_lambda = 1.0 / net.lambda;
 
-  std::vector<std::vector<double>> input_cdf(static_cast<std::size_t>(nx));
+  std::vector<double> input_cdf(std::size_t(nx) * std::size_t(nx));
   for (int x = 0; x < nx; ++x) {
     double c = 0.0;
-    for (int y = 0; y < nx; ++y) input_cdf[std::size_t(x)].push_back(c += net.input.P(x, y));
-    input_cdf[std::size_t(x)].back() = 1.0;
+    for (int y = 0; y < nx; ++y) input_cdf[std::size_t(x * nx + y)] = (c += net.input.P(x, y));
+    input_cdf[std::size_t(x * nx + nx - 1)] = 1.0;
   }
 
   Raster raster;
   raster.n = n;
   raster.steps = steps;
-  raster.spikes.resize(steps * std::size_t(n));
+  raster.spikes.reserve(steps * std::size_t(n));  // filled a chunk at a time below
   if (nx > 1) raster.input.resize(steps);
 
   // Initial state ~ stationary distribution: scan its cumulative sum (no O(S) copy).
@@ -47,18 +93,77 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   for (double acc = 0.0; s0 + 1 < net.space.size; ++s0)
     if ((acc += stationary[Eigen::Index(s0)]) > target) break;
   std::uint64_t sigma = net.space.sigma_of(s0);
-  int x = net.space.input_of(s0);
-  for (std::size_t t = 0; t < steps; ++t) {
-    for (int i = 0; i < n; ++i) raster.spikes[t * std::size_t(n) + std::size_t(i)] = (sigma >> i) & 1;
-    if (nx > 1) raster.input[t] = x;
-    if (t + 1 == steps) break;
+
+  std::vector<double> dq(static_cast<std::size_t>(n));  // log q_i(+1) - log q_i(-1)
+  for (std::size_t i = 0; i < std::size_t(n); ++i) dq[i] = q.log_on[i] - q.log_off[i];
+  Ring ring;
+  int next_x = net.space.input_of(s0);
+  auto draw = [&](std::size_t t) {
+    const std::size_t k = t % kRing;
     const auto r = rng.words(t + 1);
-    const int i = int(RandomStream::below(r[0], std::uint64_t(n)));
-    const std::size_t base = net.space.n_sigma * std::size_t(x);
-    const double z = flip_logit(w.data(), base, sigma, i, inv_lambda, q);
-    const std::uint64_t bit = std::uint64_t(1) << i;
-    sigma = RandomStream::uniform(r[1]) < sigmoid(z) ? (sigma | bit) : (sigma & ~bit);
-    if (nx > 1) x = int(draw_from_cumulative(input_cdf[std::size_t(x)], RandomStream::uniform(r[2])));
+    const std::size_t i = std::size_t(RandomStream::below(r[0], std::uint64_t(n)));
+    ring.bit[k] = std::uint64_t(1) << i;
+    ring.dq[k] = dq[i];
+    ring.logit_u[k] = RandomStream::uniform(r[1]);
+    ring.x[k] = next_x;
+    if (nx > 1)
+      next_x = draw_from_cumulative(input_cdf.data() + std::size_t(next_x) * std::size_t(nx), nx,
+                                    RandomStream::uniform(r[2]));
+  };
+  for (std::size_t t = 0; t < kAhead; ++t) draw(t);
+  for (std::size_t t = 0; t < kAhead; t += kLogBatch) logits(ring.logit_u + t);
+
+  const double* wp = w.data();
+  const std::size_t n_sigma = net.space.n_sigma;
+  const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
+  const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8, total = steps * row_bytes;
+  std::size_t grown = 0;  // rows [0, grown) lie inside raster.spikes
+  std::size_t whole = 0;  // rows [0, whole) are written as whole 8-byte words
+  std::uint8_t* const spikes = raster.spikes.data();
+  std::int32_t* const input = raster.input.data();
+  for (std::size_t t = 0; t < steps; ++t) {
+    const std::size_t k = t % kRing;
+    if (t == grown) {
+      // The raster grows a chunk of rows at a time (within its reserved capacity), so its
+      // zero fill is still in cache when the rows overwrite it. A row written as words
+      // may run up to 7 bytes into the next row (which overwrites them); the last rows
+      // of the raster are written byte by byte.
+      grown = std::min(steps, t + kChunkRows);
+      raster.spikes.resize(std::min(total, grown * row_bytes + 8));
+      const std::size_t size = raster.spikes.size();
+      whole = std::min(grown, size >= 8 * words ? (size - 8 * words) / row_bytes + 1 : 0);
+    }
+    std::uint8_t* row = spikes + t * row_bytes;
+    if (t < whole) {
+      for (std::size_t g = 0; g < words; ++g) {
+        const std::uint64_t expanded = kExpand.table[(sigma >> (8 * g)) & 255];
+        std::memcpy(row + 8 * g, &expanded, 8);
+      }
+    } else {
+      for (int i = 0; i < n; ++i) row[i] = (sigma >> i) & 1;
+    }
+    if (nx > 1) input[t] = ring.x[k];
+    if (t + 1 == steps) break;
+    draw(t + kAhead);
+    if ((t + kAhead + 1) % kLogBatch == 0) logits(ring.logit_u + (t + kAhead + 1 - kLogBatch) % kRing);
+    const std::uint64_t bit = ring.bit[k];
+    const double* wx = wp + n_sigma * std::size_t(ring.x[k]);
+    // Step t + 2 reads w at its state and at that state with its neuron flipped; the
+    // state is one of four (the decisions of steps t and t + 1), all four in cache by
+    // then (read at steps t and t + 1, or prefetched at step t - 1): when w does not fit
+    // in cache, prefetch the four flipped ones now, two steps ahead of their use.
+    if (prefetch) {
+      const std::size_t k1 = (t + 1) % kRing, k2 = (t + 2) % kRing;
+      const double* w2 = wp + n_sigma * std::size_t(ring.x[k2]);
+      const std::uint64_t m0 = sigma ^ ring.bit[k2];
+      __builtin_prefetch(w2 + m0);
+      __builtin_prefetch(w2 + (m0 ^ bit));
+      __builtin_prefetch(w2 + (m0 ^ ring.bit[k1]));
+      __builtin_prefetch(w2 + (m0 ^ bit ^ ring.bit[k1]));
+    }
+    const double z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];  // flip_logit
+    const std::uint64_t fire = std::uint64_t(0) - std::uint64_t(z > ring.logit_u[k]);  // a mask, not a branch
+    sigma = (sigma & ~bit) | (bit & fire);
     if (progress && ((t + 1) & ((std::size_t(1) << 20) - 1)) == 0) progress(t + 1);
   }
   return raster;

@@ -4,11 +4,20 @@
 // log1p on [0, 1] (log_sum_exp2, sigmoid and log_sigmoid only ever need exp(-|d|)): the
 // reductions and polynomials of fdlibm (within 1 ulp), written without branches (selects
 // are bit masks) so that a loop calling them vectorises without -ffast-math. The kernels
-// of MODEL.md section 2 evaluate n * S of them per sweep. There is no FMA contraction on
-// the targets we build for, so scalar and vector code, SSE2 and AVX2, give the same bits.
+// of MODEL.md section 2 evaluate n * S of them per sweep (always inlined, so that they
+// vectorise inside the kernels' AVX2 clones). There is no FMA contraction on the targets
+// we build for, so scalar and vector code, SSE2 and AVX2, give the same bits.
 #pragma once
 #include <cmath>
 #include <cstdint>
+
+// The kernels that call these are compiled twice, for AVX2 and for the x86-64 baseline,
+// and the loader picks one for the machine (elsewhere: one plain version).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NIRL_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define NIRL_VECTOR_CLONES
+#endif
 
 namespace nirl {
 
@@ -21,7 +30,7 @@ inline std::uint64_t sign_mask(double x) { return std::uint64_t(0) - (bits(x) >>
 
 // exp(x) for x <= 0, within 1 ulp; exactly 0 below -708 and at -inf (a dead neuron's
 // log q = -inf then contributes exactly nothing).
-inline double exp_nonpositive(double x) {
+[[gnu::always_inline]] inline double exp_nonpositive(double x) {
   constexpr double log2e = 1.44269504088896338700e+00, ln2_hi = 6.93147180369123816490e-01,
                    ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52;
   constexpr double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
@@ -40,7 +49,7 @@ inline double exp_nonpositive(double x) {
 }
 
 // log(1 + e) for e in [0, 1], within 1 ulp; log1p_unit(0) = 0 exactly.
-inline double log1p_unit(double e) {
+[[gnu::always_inline]] inline double log1p_unit(double e) {
   constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10,
                    shifter = 0x1.8p52, inv_sqrt2 = 7.07106781186547524401e-01;
   constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
@@ -59,24 +68,53 @@ inline double log1p_unit(double e) {
   return k * ln2_hi - ((hfsq - (s * (hfsq + R) + (k * ln2_lo + c))) - f);
 }
 
+// log(x) for normal x > 0: x = 2^k m, m in [1, 2), log x = k log 2 + log1p(m - 1).
+// Within a few ulp of log x, or of log 2 where k = -1 and x is just below 1.
+[[gnu::always_inline]] inline double log_positive(double x) {
+  constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+  const std::uint64_t b = detail::bits(x);
+  // k + 2^52 + 1023 exactly, from the biased exponent placed in a mantissa.
+  const double k = detail::from_bits(0x4330000000000000ULL | (b >> 52)) - (0x1p52 + 1023.0);
+  const double m = detail::from_bits((b & 0x000fffffffffffffULL) | detail::bits(1.0));
+  return k * ln2_hi + (log1p_unit(m - 1.0) + k * ln2_lo);
+}
+
 // log(exp(a) + exp(b)); exact when one argument is -inf.
 inline double log_sum_exp2(double a, double b) {
   const double m = std::isgreater(a, b) ? a : b;
   return m + log1p_unit(exp_nonpositive(-std::fabs(a - b)));
 }
 
-// 1 / (1 + exp(-z)) as 1 / (1 + e) for z >= 0 and e / (1 + e) below, e = exp(-|z|).
-inline double sigmoid(double z) {
-  const double e = exp_nonpositive(-std::fabs(z));
+// t[k] = log_sum_exp2(a[k], b[k]) for k < m, bit for bit. A loop of exps followed by a
+// loop of log1ps keeps more independent work in flight than one loop doing both (about
+// 1.5 x faster), hence the chunks.
+[[gnu::always_inline]] inline void log_sum_exp2_n(const double* a, const double* b, double* t, int m) {
+  constexpr int kChunk = 64;
+  alignas(32) double e[kChunk];
+  for (int k0 = 0; k0 < m; k0 += kChunk) {
+    const int c = m - k0 < kChunk ? m - k0 : kChunk;
+    const double *ak = a + k0, *bk = b + k0;
+#pragma omp simd
+    for (int k = 0; k < c; ++k) e[k] = exp_nonpositive(-std::fabs(ak[k] - bk[k]));
+#pragma omp simd
+    for (int k = 0; k < c; ++k) t[k0 + k] = (std::isgreater(ak[k], bk[k]) ? ak[k] : bk[k]) + log1p_unit(e[k]);
+  }
+}
+
+// sigmoid(z) and log(sigmoid(z)) from z and e = exp_nonpositive(-|z|), so that the two
+// states of a pair (logits z and -z) share one exp.
+[[gnu::always_inline]] inline double sigmoid_given(double z, double e) {
+  // 1 / (1 + e) for z >= 0, e / (1 + e) below.
   const std::uint64_t negative = detail::sign_mask(z);
   return detail::from_bits((detail::bits(e) & negative) | (detail::bits(1.0) & ~negative)) / (1.0 + e);
 }
-
-// log(sigmoid(z)) = min(z, 0) - log1p(exp(-|z|)), without cancellation for either sign.
-inline double log_sigmoid(double z) {
-  const double e = exp_nonpositive(-std::fabs(z));
+[[gnu::always_inline]] inline double log_sigmoid_given(double z, double e) {
+  // min(z, 0) - log1p(e): no cancellation for either sign.
   return detail::from_bits(detail::bits(z) & detail::sign_mask(z)) - log1p_unit(e);
 }
+
+inline double sigmoid(double z) { return sigmoid_given(z, exp_nonpositive(-std::fabs(z))); }
+inline double log_sigmoid(double z) { return log_sigmoid_given(z, exp_nonpositive(-std::fabs(z))); }
 
 // x * (log x - log y) with the convention 0 * anything = 0 (x is a probability).
 inline double kl_term(double x, double log_x, double log_y) {

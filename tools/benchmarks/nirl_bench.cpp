@@ -33,7 +33,7 @@
 
 namespace nirl::bench {
 
-__attribute__((target_clones("avx2", "default")))
+NIRL_VECTOR_CLONES
 double bellman_roofline_custom(const RooflineArgs& a, std::size_t begin, int len) {
   alignas(32) double wl[kBlock], acc[kBlock], on[kBlock], off[kBlock], t[kBlock];
 #pragma omp simd
@@ -61,7 +61,7 @@ double bellman_roofline_custom(const RooflineArgs& a, std::size_t begin, int len
   return lo;
 }
 
-__attribute__((target_clones("avx2", "default")))
+NIRL_VECTOR_CLONES
 double stationary_roofline_custom(const RooflineArgs& a, std::size_t begin, int len) {
   alignas(32) double wl[kBlock], acc[kBlock], z[kBlock], e[kBlock];
 #pragma omp simd

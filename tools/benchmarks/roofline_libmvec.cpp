@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nirl/numerics.hpp"  // NIRL_VECTOR_CLONES
 #include "roofline.hpp"
 
 namespace nirl::bench {
 
-__attribute__((target_clones("avx2", "default")))
+NIRL_VECTOR_CLONES
 double bellman_roofline_libmvec(const RooflineArgs& a, std::size_t begin, int len) {
   alignas(32) double wl[kBlock], acc[kBlock];
 #pragma omp simd
@@ -32,7 +33,7 @@ double bellman_roofline_libmvec(const RooflineArgs& a, std::size_t begin, int le
   return lo;
 }
 
-__attribute__((target_clones("avx2", "default")))
+NIRL_VECTOR_CLONES
 double stationary_roofline_libmvec(const RooflineArgs& a, std::size_t begin, int len) {
   alignas(32) double wl[kBlock], acc[kBlock];
 #pragma omp simd
