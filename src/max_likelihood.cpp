@@ -127,15 +127,12 @@ double negative_log_likelihood(const TransitionCounts& counts, const Eigen::Matr
       for (int k = 0; k < m; ++k) ll[k] = stay[k] > 0.0 ? stay[k] * (lse[k] - log_n) : 0.0;
       for (std::size_t i = 0; i < N; ++i) {
         const double *a = keep + i * kChunk, *ei = ex + i * kChunk, *lsi = ls + i * kChunk;
-        for (int k = 0; k < m; ++k) {
-          const double f = flip[idx[k] * N + i];
-          // log sigmoid(-a) shares exp(-|a|) with log sigmoid(a).
-          if (f > 0.0) ll[k] += f * (log_sigmoid_given(-a[k], ei[k]) - log_n);
-        }
         alignas(32) double d[kChunk];
 #pragma omp simd
         for (int k = 0; k < m; ++k) {
           const double f = flip[idx[k] * N + i];
+          // log sigmoid(-a) shares exp(-|a|) with log sigmoid(a); f = 0 adds exactly 0.
+          ll[k] += f * (log_sigmoid_given(-a[k], ei[k]) - log_n);
           const double d_ll_da = -f * sigmoid_given(a[k], ei[k]) +
                                  stay[k] * exp_nonpositive(lsi[k] - lse[k]) * sigmoid_given(-a[k], ei[k]);
           d[k] = ((idx[k] >> i) & 1) ? -d_ll_da : d_ll_da;

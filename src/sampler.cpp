@@ -62,10 +62,10 @@ void logits(double* u) {
 }  // namespace
 
 // Step t sets bit i when u < pi_i(+1 | sigma, x) = sigmoid(z), z the flip logit. The test
-// is made as z > log(u / (1 - u)), the same event: the log depends on the random draw
-// alone and is taken ahead, off the chain of steps, so that what one step waits for from
-// the previous one is two loads of w and three flops (sampling pi itself puts an exp and
-// a division on that chain, about 3 x slower).
+// is made as z > log(u / (1 - u)), the same event (up to rounding): the log depends on the
+// random draw alone and is taken ahead, off the chain of steps, so that what one step
+// waits for from the previous one is two loads of w and three flops (evaluating pi puts
+// an exp and a division on that chain, and the sampler at about half the speed).
 Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
                 const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed,
                 std::uint64_t stream, const std::function<void(std::size_t)>& progress) {

@@ -1,4 +1,4 @@
-// Stable scalar numerics shared by the solvers (MODEL.md section 3b: never form log(1 - p)).
+// Stable numerics shared by the solvers (MODEL.md section 3b: never form log(1 - p)).
 //
 // exp and log1p are our own on the only ranges the solvers need, exp on (-inf, 0] and
 // log1p on [0, 1] (log_sum_exp2, sigmoid and log_sigmoid only ever need exp(-|d|)): the
@@ -12,8 +12,8 @@
 #include <cstdint>
 
 // The kernels that call these are compiled twice, for AVX2 and for the x86-64 baseline,
-// and the loader picks one for the machine (elsewhere: one plain version).
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// and the loader picks one for the machine (GCC on x86-64; elsewhere one plain version).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define NIRL_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define NIRL_VECTOR_CLONES
