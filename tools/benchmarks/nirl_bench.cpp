@@ -155,11 +155,21 @@ void Bellman(benchmark::State& state) {
   state.SetItemsProcessed(std::int64_t(state.iterations()) * pr.net.n() * std::int64_t(pr.net.space.size));
 }
 
+// Times `block` over the state space in kBlock chunks; log_on / log_off hold `terms` entries
+// (the network's log q unless given).
 void run_roofline(benchmark::State& state, const Problem& pr, Roofline block, int terms, double scale,
-                  const double* read) {
+                  const double* read, const double* log_on = nullptr, const double* log_off = nullptr) {
   const std::size_t S = pr.net.space.size;
-  const RooflineArgs args{pr.wp(),        read, pr.net.reward.data(), const_cast<double*>(pr.out.data()),
-                          pr.q.log_on.data(), pr.q.log_off.data(), 1.0 / pr.net.lambda, scale, 0.0, terms};
+  const RooflineArgs args{pr.wp(),
+                          read,
+                          pr.net.reward.data(),
+                          const_cast<double*>(pr.out.data()),
+                          log_on ? log_on : pr.q.log_on.data(),
+                          log_off ? log_off : pr.q.log_off.data(),
+                          1.0 / pr.net.lambda,
+                          scale,
+                          0.0,
+                          terms};
   const std::size_t blocks = (S + kBlock - 1) / kBlock;
   for (auto _ : state) {
     double acc = 0.0;
@@ -261,18 +271,7 @@ void LikelihoodRoofline(benchmark::State& state) {
   log_off = pr.q.log_off;
   log_on.insert(log_on.end(), pr.q.log_on.begin(), pr.q.log_on.end());
   log_off.insert(log_off.end(), pr.q.log_off.begin(), pr.q.log_off.end());
-  const std::size_t S = pr.net.space.size;
-  const RooflineArgs args{pr.wp(),        pr.v.data(),    pr.net.reward.data(), pr.out.data(),
-                          log_on.data(), log_off.data(), 1.0 / pr.net.lambda, 1.0, 0.0, 2 * pr.net.n()};
-  const std::size_t blocks = (S + kBlock - 1) / kBlock;
-  for (auto _ : state) {
-    double acc = 0.0;
-#pragma omp parallel for schedule(dynamic) reduction(+ : acc) if (blocks > 1)
-    for (std::size_t b = 0; b < blocks; ++b)
-      acc += block(args, b * kBlock, int(std::min<std::size_t>(kBlock, S - b * kBlock)));
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(std::int64_t(state.iterations()) * 2 * pr.net.n() * std::int64_t(S));
+  run_roofline(state, pr, block, 2 * pr.net.n(), 1.0, pr.v.data(), log_on.data(), log_off.data());
 }
 
 // (n, inputs) of the sweeps: n = 12..22 without input, n = 8 with 2 inputs, n = 7 with 128.
