@@ -1,5 +1,8 @@
 #include "nirl/memory.hpp"
 
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -43,6 +46,13 @@ std::string format_bytes(double bytes) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f %s", bytes, units[u]);
   return buf;
+}
+
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t(1) << 21;
+  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 void check_memory(std::size_t bytes, const std::string& what) {

@@ -2,9 +2,12 @@
 #include "nirl/sampler.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "nirl/error.hpp"
+#include "nirl/memory.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/random_stream.hpp"
 
@@ -59,6 +62,30 @@ void logits(double* u) {
   for (std::size_t k = 0; k < kLogBatch; ++k) u[k] = u[k] > 0.0 ? l[k] : -HUGE_VAL;
 }
 
+// A copy of w on 2 MiB pages when the kernel grants them: the chain reads w at random,
+// and with 4 KiB pages those reads also miss the TLB once w outgrows what its entries
+// cover. Empty for an empty w.
+class HugePageCopy {
+ public:
+  explicit HugePageCopy(const Eigen::VectorXd& w) {
+    if (w.size() == 0) return;
+    constexpr std::size_t kHuge = std::size_t(1) << 21;
+    const std::size_t bytes = std::size_t(w.size()) * sizeof(double);
+    const std::size_t pages = (bytes + kHuge - 1) / kHuge * kHuge;
+    data_.reset(static_cast<double*>(std::aligned_alloc(kHuge, pages)));
+    if (!data_) throw std::bad_alloc();
+    advise_huge_pages(data_.get(), pages);
+    std::memcpy(data_.get(), w.data(), bytes);
+  }
+  const double* data() const { return data_.get(); }
+
+ private:
+  struct Free {
+    void operator()(double* p) const { std::free(p); }
+  };
+  std::unique_ptr<double[], Free> data_;
+};
+
 }  // namespace
 
 // Step t sets bit i when u < pi_i(+1 | sigma, x) = sigmoid(z), z the flip logit. The test
@@ -85,6 +112,7 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   raster.n = n;
   raster.steps = steps;
   raster.spikes.reserve(steps * std::size_t(n));  // filled a chunk at a time below
+  advise_huge_pages(raster.spikes.data(), raster.spikes.capacity());  // 1 fault per 2 MiB
   if (nx > 1) raster.input.resize(steps);
 
   // Initial state ~ stationary distribution: scan its cumulative sum (no O(S) copy).
@@ -113,9 +141,10 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   for (std::size_t t = 0; t < kAhead; ++t) draw(t);
   for (std::size_t t = 0; t < kAhead; t += kLogBatch) logits(ring.logit_u + t);
 
-  const double* wp = w.data();
   const std::size_t n_sigma = net.space.n_sigma;
   const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
+  const HugePageCopy w_copy(prefetch ? w : Eigen::VectorXd());
+  const double* wp = prefetch ? w_copy.data() : w.data();
   const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8, total = steps * row_bytes;
   std::size_t grown = 0;  // rows [0, grown) lie inside raster.spikes
   std::size_t whole = 0;  // rows [0, whole) are written as whole 8-byte words
