@@ -31,15 +31,7 @@ Eigen::VectorXd family_prediction(RewardFamily family, int n, const Eigen::Vecto
   if (converged) *converged = true;
   const Eigen::VectorXd p = p_train / p_train.sum();
   if (family == RewardFamily::tabular) return p;
-  // Weights: the inverse of the delta-method variance of the closed-form reward, which
-  // is built from log p(sigma) and log p(sigma with i flipped), i = 1..n.
-  Eigen::VectorXd weights(p.size());
-  for (Eigen::Index s = 0; s < p.size(); ++s) {
-    double var = 0.0;
-    for (int i = 0; i < n; ++i) var += 1.0 / p[s] + 1.0 / p[s ^ (Eigen::Index(1) << i)];
-    weights[s] = 1.0 / var;
-  }
-  const Eigen::VectorXd g = project_reward(family, n, closed_form_reward(n, p, 1.0), weights);
+  const Eigen::VectorXd g = project_reward(family, n, closed_form_reward(n, p, 1.0), p);
   std::vector<double> q(std::size_t(n), 0.0);
   for (Eigen::Index s = 0; s < p.size(); ++s)
     for (int i = 0; i < n; ++i)

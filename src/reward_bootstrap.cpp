@@ -65,7 +65,7 @@ RewardEstimate estimate_reward(const Raster& raster, const BootstrapPlan& plan, 
   for (std::uint64_t s : plan.states) gauge += est.reward[Eigen::Index(s)];
   est.reward.array() -= gauge / double(plan.states.size());
   std::vector<double> sum(std::size_t(plan.n) + 1, 0.0), number(std::size_t(plan.n) + 1, 0.0);
-  for (std::uint64_t s : sigma) {
+  for (std::uint64_t s : plan.states) {
     const int k = __builtin_popcountll(s);
     sum[std::size_t(k)] += est.reward[Eigen::Index(s)];
     number[std::size_t(k)] += 1.0;

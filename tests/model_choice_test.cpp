@@ -101,7 +101,7 @@ TEST(ModelChoice, TabularPredictionIsTheHistogram) {
 TEST(ModelChoice, HeldOutChoicePicksTheTrueFamily) {
   const int n = 8;
   const double lambda = 6.0;  // spread-out networks: a few hundred of the 256 states visited
-  const std::size_t steps = 30000;
+  const std::size_t steps = 60000;
   // tabular: three rewarded patterns (not pairwise, not a function of the count);
   Eigen::VectorXd tab = Eigen::VectorXd::Zero(256);
   const double ts = 4.0;

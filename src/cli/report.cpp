@@ -139,16 +139,18 @@ int report_main(int argc, const char* const argv[]) {
     write_vector(out, g + "/states", states);
     write_vector(out, g + "/state_visits", plan.visits);
     const std::vector<std::pair<const char*, const std::vector<double>*>> parts = {
-        {"estimate", &estimate},         {"lower", &ci.basic_lower},
-        {"upper", &ci.basic_upper},      {"percentile_lower", &ci.percentile_lower},
-        {"percentile_upper", &ci.percentile_upper}, {"standard_error", &ci.standard_error}};
+        {"estimate", &estimate},           {"lower", &ci.percentile_lower},
+        {"upper", &ci.percentile_upper},   {"basic_lower", &ci.basic_lower},
+        {"basic_upper", &ci.basic_upper},  {"standard_error", &ci.standard_error}};
     for (const auto& [name, v] : parts) {
       write_vector(out, g + "/state_" + name, slice(*v, 0, m));
       write_vector(out, g + "/count_" + name, slice(*v, m, m + std::size_t(n) + 1));
     }
-    std::vector<double> count_bins(std::size_t(n) + 1, 0.0);
+    std::vector<double> count_bins(std::size_t(n) + 1, 0.0), count_states(std::size_t(n) + 1, 0.0);
     for (std::size_t t = 0; t < raster.steps; ++t) count_bins[std::size_t(__builtin_popcountll(raster.sigma(t)))] += 1.0;
+    for (std::uint64_t s : plan.states) count_states[std::size_t(__builtin_popcountll(s))] += 1.0;
     write_vector(out, g + "/count_bins", count_bins);
+    write_vector(out, g + "/count_states", count_states);
     std::vector<double> flat;
     for (const auto& r : replicates) flat.insert(flat.end(), r.begin(), r.end());
     h5::write_doubles(out.id(), g + "/replicates", flat.data(), {hsize_t(replicates.size()), hsize_t(m + n + 1)});
@@ -159,7 +161,7 @@ int report_main(int argc, const char* const argv[]) {
     h5::set_attribute(out.id(), g, "autocorrelation_time", plan.autocorrelation_time);
     h5::set_attribute(out.id(), g, "level", boot.level);
     h5::set_attribute(out.id(), g, "min_visits", boot.min_visits);
-    h5::set_attribute(out.id(), g, "interval", std::string("basic bootstrap (percentile also stored)"));
+    h5::set_attribute(out.id(), g, "interval", std::string("percentile bootstrap (basic also stored)"));
     h5::set_attribute(out.id(), g, "gauge", std::string("mean over the reference states (state_visits >= min_visits) = 0"));
 
     std::printf("%s recording %s: %zu bins of %d neurons (%zu counts > 1 set to 1)\n", rec.format.c_str(),
@@ -171,17 +173,18 @@ int report_main(int argc, const char* const argv[]) {
     for (std::size_t j = 0; j < m; ++j) top[j] = j;
     std::sort(top.begin(), top.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
     top.resize(std::min<std::size_t>(m, std::size_t(get_int(vm, "top"))));
-    std::printf("most rewarded states (reward - mean over reference states, lambda = %g, %g%% basic bootstrap):\n",
+    std::printf("most rewarded states (reward - mean over reference states, lambda = %g, %g%% percentile bootstrap):\n",
                 boot.lambda, 100 * boot.level);
     for (std::size_t j : top)
       std::printf("  state %-6llu active %-22s visits %-6.0f reward %7.3f  [%7.3f, %7.3f]\n",
                   (unsigned long long)plan.states[j], active_list(plan.states[j], n).c_str(), plan.visits[j],
-                  estimate[j], ci.basic_lower[j], ci.basic_upper[j]);
-    std::printf("reward vs spike count (mean over observed bins):\n");
+                  estimate[j], ci.percentile_lower[j], ci.percentile_upper[j]);
+    std::printf("reward vs spike count (mean over the reference states with k active):\n");
     for (int k = 0; k <= n; ++k)
-      if (count_bins[std::size_t(k)] > 0)
-        std::printf("  %2d active  bins %-6.0f reward %7.3f  [%7.3f, %7.3f]\n", k, count_bins[std::size_t(k)],
-                    estimate[m + std::size_t(k)], ci.basic_lower[m + std::size_t(k)], ci.basic_upper[m + std::size_t(k)]);
+      if (count_states[std::size_t(k)] > 0)
+        std::printf("  %2d active  states %-4.0f bins %-6.0f reward %7.3f  [%7.3f, %7.3f]\n", k,
+                    count_states[std::size_t(k)], count_bins[std::size_t(k)], estimate[m + std::size_t(k)],
+                    ci.percentile_lower[m + std::size_t(k)], ci.percentile_upper[m + std::size_t(k)]);
 
     if (folds > 0) {
       ModelChoiceOptions mc;
