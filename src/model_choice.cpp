@@ -48,37 +48,58 @@ Eigen::VectorXd family_prediction(RewardFamily family, int n, const Eigen::Vecto
   return operating_point_distribution(n, g, q, solver, converged, v0);
 }
 
-ModelChoice choose_reward_model(const Raster& raster, const ModelChoiceOptions& options) {
-  const int K = options.folds;
-  if (K < 2) fail("model choice: at least 2 folds are needed (got ", K, ")");
-  if (raster.steps < std::size_t(2 * K)) fail("model choice: ", raster.steps, " bins are too few for ", K, " folds");
-  if (!(options.pseudocount > 0.0)) fail("model choice: the pseudocount must be > 0");
-  const int n = raster.n;
-  const std::size_t S = std::size_t(1) << n, T = raster.steps;
-  std::vector<std::uint64_t> sigma(T);
-  for (std::size_t t = 0; t < T; ++t) sigma[t] = raster.sigma(t);
+namespace {
 
+void check_options(const Raster& raster, const ModelChoiceOptions& options) {
+  if (options.folds < 2) fail("model choice: at least 2 folds are needed (got ", options.folds, ")");
+  if (raster.steps < std::size_t(2 * options.folds))
+    fail("model choice: ", raster.steps, " bins are too few for ", options.folds, " folds");
+  if (!(options.pseudocount > 0.0)) fail("model choice: the pseudocount must be > 0");
+}
+
+}  // namespace
+
+std::vector<std::size_t> fold_boundaries(std::size_t bins, int folds) {
+  std::vector<std::size_t> out;
+  for (int k = 0; k <= folds; ++k) out.push_back(bins * std::size_t(k) / std::size_t(folds));
+  return out;
+}
+
+FoldScore score_fold(const Raster& raster, const ModelChoiceOptions& options, int fold, RewardFamily family) {
+  check_options(raster, options);
+  if (fold < 0 || fold >= options.folds) fail("model choice: fold ", fold, " out of range");
+  const std::size_t S = std::size_t(1) << raster.n, T = raster.steps;
+  const std::vector<std::size_t> bounds = fold_boundaries(T, options.folds);
+  const std::size_t begin = bounds[std::size_t(fold)], end = bounds[std::size_t(fold) + 1];
+  Eigen::VectorXd counts = Eigen::VectorXd::Constant(Eigen::Index(S), options.pseudocount);
+  for (std::size_t t = 0; t < T; ++t)
+    if (t < begin || t >= end) counts[Eigen::Index(raster.sigma(t))] += 1.0;
+  FoldScore out;
+  const Eigen::VectorXd p = family_prediction(family, raster.n, counts / counts.sum(), options.solver, &out.converged);
+  for (std::size_t t = begin; t < end; ++t) out.log_likelihood += std::log(p[Eigen::Index(raster.sigma(t))]);
+  return out;
+}
+
+ModelChoice assemble_model_choice(const Raster& raster, const ModelChoiceOptions& options,
+                                  const std::vector<std::vector<FoldScore>>& scores) {
+  check_options(raster, options);
+  const int K = options.folds;
+  const std::vector<RewardFamily>& families = all_reward_families();
+  if (scores.size() != families.size()) fail("model choice: scores for ", scores.size(), " families");
   ModelChoice out;
-  for (int k = 0; k <= K; ++k) out.fold_begin.push_back(T * std::size_t(k) / std::size_t(K));
-  for (RewardFamily f : all_reward_families()) out.scores.push_back({f, {}, 0.0, true});
-  std::vector<double> total(out.scores.size(), 0.0);
-  for (int k = 0; k < K; ++k) {
-    const std::size_t begin = out.fold_begin[std::size_t(k)], end = out.fold_begin[std::size_t(k) + 1];
-    Eigen::VectorXd counts = Eigen::VectorXd::Constant(Eigen::Index(S), options.pseudocount);
-    for (std::size_t t = 0; t < T; ++t)
-      if (t < begin || t >= end) counts[Eigen::Index(sigma[t])] += 1.0;
-    const Eigen::VectorXd p_train = counts / counts.sum();
-    for (std::size_t f = 0; f < out.scores.size(); ++f) {
-      bool converged = true;
-      const Eigen::VectorXd p = family_prediction(out.scores[f].family, n, p_train, options.solver, &converged);
-      out.scores[f].converged = out.scores[f].converged && converged;
-      double sum = 0.0;
-      for (std::size_t t = begin; t < end; ++t) sum += std::log(p[Eigen::Index(sigma[t])]);
-      out.scores[f].fold_log_likelihood.push_back(sum / double(end - begin));
-      total[f] += sum;
+  out.fold_begin = fold_boundaries(raster.steps, K);
+  for (std::size_t f = 0; f < families.size(); ++f) {
+    if (scores[f].size() != std::size_t(K)) fail("model choice: ", scores[f].size(), " folds scored, expected ", K);
+    FamilyScore fs{families[f], {}, 0.0, true};
+    for (int k = 0; k < K; ++k) {
+      const FoldScore& s = scores[f][std::size_t(k)];
+      fs.fold_log_likelihood.push_back(s.log_likelihood /
+                                       double(out.fold_begin[std::size_t(k) + 1] - out.fold_begin[std::size_t(k)]));
+      fs.log_likelihood += s.log_likelihood / double(raster.steps);
+      fs.converged = fs.converged && s.converged;
     }
+    out.scores.push_back(fs);
   }
-  for (std::size_t f = 0; f < out.scores.size(); ++f) out.scores[f].log_likelihood = total[f] / double(T);
   std::vector<std::size_t> order(out.scores.size());
   for (std::size_t f = 0; f < order.size(); ++f) order[f] = f;
   std::sort(order.begin(), order.end(),
@@ -94,6 +115,16 @@ ModelChoice choose_reward_model(const Raster& raster, const ModelChoiceOptions& 
   }
   out.margin_se = std::sqrt(std::max(0.0, (sq - K * mean * mean) / (K - 1)) / K);
   return out;
+}
+
+ModelChoice choose_reward_model(const Raster& raster, const ModelChoiceOptions& options) {
+  check_options(raster, options);
+  std::vector<std::vector<FoldScore>> scores;
+  for (RewardFamily f : all_reward_families()) {
+    scores.emplace_back();
+    for (int k = 0; k < options.folds; ++k) scores.back().push_back(score_fold(raster, options, k, f));
+  }
+  return assemble_model_choice(raster, options, scores);
 }
 
 }  // namespace nirl

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nirl report under MPI (run by ctest): every bootstrap resample is a task of the MPI
 # runner with its own stream (seed, resample), so the report is the same file on 1, 2 or 3
-# ranks; a run killed after some resamples resumes from its checkpoint to the same file.
+# ranks (kill and resume of the shared task runner are tested by mpi_sweep_test.sh).
 # Usage: mpi_report_test.sh NIRL_BINARY
 set -euo pipefail
 NIRL=$1

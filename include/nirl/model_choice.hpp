@@ -65,6 +65,20 @@ Eigen::VectorXd operating_point_distribution(int n, const Eigen::VectorXd& rewar
 Eigen::VectorXd family_prediction(RewardFamily family, int n, const Eigen::VectorXd& p_train,
                                   const SolverOptions& solver, bool* converged = nullptr);
 
+// The pieces, so that each (fold, family) can be a task of the MPI runner (nirl report):
+// bin boundaries of the K contiguous folds; the summed held-out log-probability of one fold
+// under one family; the scores [family][fold] (families in all_reward_families() order)
+// turned into the comparison.
+struct FoldScore {
+  double log_likelihood = 0.0;  // sum over the fold's bins (nats)
+  bool converged = true;
+};
+std::vector<std::size_t> fold_boundaries(std::size_t bins, int folds);
+FoldScore score_fold(const Raster& raster, const ModelChoiceOptions& options, int fold, RewardFamily family);
+ModelChoice assemble_model_choice(const Raster& raster, const ModelChoiceOptions& options,
+                                  const std::vector<std::vector<FoldScore>>& scores);
+
+// All of it in this process.
 ModelChoice choose_reward_model(const Raster& raster, const ModelChoiceOptions& options = {});
 
 }  // namespace nirl

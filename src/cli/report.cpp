@@ -101,11 +101,25 @@ int report_main(int argc, const char* const argv[]) {
   const std::string config_text = render_ini(vm, config_keys), command = command_line(argc, argv);
   const std::string checkpoint = vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint";
 
+  ModelChoiceOptions mc;
+  mc.folds = int(std::max(folds, 2LL));
+  mc.pseudocount = boot.pseudocount;
+  const std::vector<RewardFamily>& families = all_reward_families();
+
+  // Tasks: resamples 0 .. B-1, then (family f, fold k) as B + f K + k when folds > 0. The
+  // forward solves of the model choice are the long tasks: they are handed out first.
   const MpiSession mpi;
+  const std::uint64_t B = std::uint64_t(boot.resamples), K = std::uint64_t(folds);
   std::vector<std::uint64_t> order;
-  for (int b = 0; b < boot.resamples; ++b) order.push_back(std::uint64_t(b));
+  for (std::uint64_t id = B; id < B + families.size() * K; ++id) order.push_back(id);
+  for (std::uint64_t b = 0; b < B; ++b) order.push_back(b);
   const auto records = run_tasks(
-      mpi, order, [&](std::uint64_t b) { return bootstrap_replicate(raster, plan, boot, b); },
+      mpi, order,
+      [&](std::uint64_t id) -> std::vector<double> {
+        if (id < B) return bootstrap_replicate(raster, plan, boot, id);
+        const FoldScore s = score_fold(raster, mc, int((id - B) % K), families[(id - B) / K]);
+        return {s.log_likelihood, s.converged ? 1.0 : 0.0};
+      },
       TaskRun{checkpoint, config_text, "report"});
 
   on_rank_zero(mpi, [&] {
@@ -114,7 +128,8 @@ int report_main(int argc, const char* const argv[]) {
     const RewardEstimate est = estimate_reward(raster, plan, boot);
     const std::vector<double> estimate = bootstrap_record(est, plan);
     std::vector<std::vector<double>> replicates;
-    for (const auto& [id, record] : records) replicates.push_back(record);
+    for (const auto& [id, record] : records)
+      if (id < B) replicates.push_back(record);
     const BootstrapIntervals ci = bootstrap_intervals(estimate, replicates, boot.level);
 
     h5::OutputFile out(out_path);
@@ -166,9 +181,9 @@ int report_main(int argc, const char* const argv[]) {
 
     std::printf("%s recording %s: %zu bins of %d neurons (%zu counts > 1 set to 1)\n", rec.format.c_str(),
                 raster_path.c_str(), raster.steps, n, rec.clipped);
-    std::printf("bootstrap: %d resamples on %d rank(s), blocks of %zu bins (autocorrelation time %.2f bins), "
+    std::printf("bootstrap: %d resamples (and %llu model-choice fits) on %d rank(s), blocks of %zu bins (autocorrelation time %.2f bins), "
                 "%zu reference states (>= %g visits)\n",
-                boot.resamples, mpi.size(), plan.block_length, plan.autocorrelation_time, m, boot.min_visits);
+                boot.resamples, (unsigned long long)(families.size() * K), mpi.size(), plan.block_length, plan.autocorrelation_time, m, boot.min_visits);
     std::vector<std::size_t> top(m);
     for (std::size_t j = 0; j < m; ++j) top[j] = j;
     std::sort(top.begin(), top.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
@@ -187,10 +202,13 @@ int report_main(int argc, const char* const argv[]) {
                     ci.percentile_lower[m + std::size_t(k)], ci.percentile_upper[m + std::size_t(k)]);
 
     if (folds > 0) {
-      ModelChoiceOptions mc;
-      mc.folds = int(folds);
-      mc.pseudocount = boot.pseudocount;
-      const ModelChoice choice = choose_reward_model(raster, mc);
+      std::vector<std::vector<FoldScore>> scores(families.size());
+      for (std::uint64_t f = 0; f < families.size(); ++f)
+        for (std::uint64_t k = 0; k < K; ++k) {
+          const std::vector<double>& r = records.at(B + f * K + k);
+          scores[f].push_back({r.at(0), r.at(1) != 0.0});
+        }
+      const ModelChoice choice = assemble_model_choice(raster, mc, scores);
       const std::size_t F = choice.scores.size();
       std::vector<double> ll, fold_ll, params, converged, bounds(choice.fold_begin.begin(), choice.fold_begin.end());
       std::string names;
