@@ -86,9 +86,16 @@ bool time_major_for(const std::string& orientation, bool reversed_dims, const st
   return (orientation == "time_x_neurons") != reversed_dims;
 }
 
+std::vector<std::string> root_names(const h5::InputFile& f);
+
 Recording read_h5(const RecordingSource& src) {
   const h5::InputFile f(src.path);
   const std::string name = src.dataset.empty() ? "/raster/spikes" : src.dataset;
+  if (!h5::exists(f, name)) {
+    std::string list;
+    for (const std::string& v : root_names(f)) list += (list.empty() ? "" : ", ") + v;
+    fail(src.path, ": dataset ", name, " is missing (name the spikes dataset; the file's root holds: ", list, ")");
+  }
   std::vector<hsize_t> dims;
   const std::vector<std::int64_t> values = read_counts(f, name, &dims);
   const std::string where = src.path + ": dataset " + name;
