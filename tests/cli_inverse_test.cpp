@@ -87,8 +87,13 @@ TEST_F(CliInverse, ClosedFormOnRecordedData) {
   EXPECT_EQ(nirl::h5::shape(f, "/inferred/reward"), (std::vector<hsize_t>{32768}));
 }
 
-TEST_F(CliInverse, RasterValueNotBinary) {
-  EXPECT_TRUE(infer_fails(infer(raster_file({0, 1, 2, 0, 1, 0}, {3, 2})), "0 or 1"));
+// Without input a raster is a recording (recording_io.hpp): counts > 1 mean active, negative
+// counts are refused; with an input sequence it must be nirl's own 0/1 raster.
+TEST_F(CliInverse, RasterCountsBinarisedNegativeRefused) {
+  EXPECT_EQ(infer(raster_file({0, 1, 2, 0, 1, 0}, {3, 2})).status, 0);
+  fs::remove(out());
+  EXPECT_TRUE(infer_fails(infer(raster_file({0, 1, -1, 0, 1, 0}, {3, 2})), "must be >= 0"));
+  EXPECT_TRUE(infer_fails(infer(raster_file({0, 1, 2, 0, 1, 0}, {3, 2}, {0, 1, 1})), "0 or 1"));
 }
 
 TEST_F(CliInverse, RasterWrongRank) {

@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "recording_options.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/inverse.hpp"
 #include "nirl/raster_io.hpp"
+#include "nirl/recording_io.hpp"
 #include "nirl/results_io.hpp"
 
 namespace nirl::cli {
@@ -64,11 +66,11 @@ int infer_main(int argc, const char* const argv[]) {
       if (opt->long_name().rfind("input.", 0) == 0) input_keys.add(opt);
   }
   po::options_description config_keys;
-  config_keys.add(keys).add(input_keys);
+  config_keys.add(keys).add(input_keys).add(recording_options());
   po::variables_map vm;
   parse_with_config(argc, argv, cli, config_keys, nullptr, vm);
   if (vm.count("help")) {
-    std::cout << cli << "\n" << keys << "\n" << input_keys << "\n";
+    std::cout << cli << "\n" << keys << "\n" << input_keys << "\n" << recording_options() << "\n";
     return 0;
   }
   for (const char* key : {"raster", "lambda", "out"})
@@ -88,9 +90,16 @@ int infer_main(int argc, const char* const argv[]) {
   if (options.likelihood.max_iterations < 1) fail("--max-iterations must be >= 1");
   options.likelihood.warm_start = get_int(vm, "cold-start") == 0;
 
-  const h5::InputFile file(raster_path);
+  // Recordings without input (h5 at any dataset, .mat, NWB) go through read_recording;
+  // rasters with an input sequence are nirl's own h5 layout.
+  const RecordingSource source = recording_source(vm, raster_path, "spikes-dataset");
+  const bool plain_h5 = recording_format(source) == "h5";
   const std::string input_ds = get_string(vm, "input-dataset");
-  const bool has_input_sequence = !input_ds.empty() && h5::exists(file, input_ds);
+  bool has_input_sequence = false;
+  if (plain_h5) {
+    const h5::InputFile file(raster_path);
+    has_input_sequence = !input_ds.empty() && h5::exists(file, input_ds);
+  }
   InputChain input;
   int expected_n = -1;
   if (vm.count("model") && has(vm, "input.type")) fail("--model conflicts with input.type (both give the input model)");
@@ -102,15 +111,23 @@ int infer_main(int argc, const char* const argv[]) {
   } else if (has(vm, "input.type")) {
     input = input_from_options(vm);
   } else if (has_input_sequence) {
+    const h5::InputFile file(raster_path);
     if (!h5::exists(file, "/model/input_transition"))
       fail(raster_path, " has an input sequence ", input_ds, " but no /model/input_transition: give --input.type ...");
     input = matrix_input(h5::read_matrix(file, "/model/input_transition"), raster_path + ":/model/input_transition");
   }
+  if (input.nx() > 1 && !plain_h5) fail("an input model needs an h5 raster with an input sequence (format ", source.format, ")");
   if (input.nx() > 1 && !has_input_sequence)
     fail("the input model has nx = ", input.nx(), " states but ", raster_path, " has no input dataset ", input_ds);
   h5::OutputFile out(out_path);
-  const Raster raster =
-      read_raster(file, get_string(vm, "spikes-dataset"), input.nx() > 1 ? input_ds : "", input.nx(), expected_n);
+  Raster raster;
+  if (input.nx() > 1) {
+    raster = read_raster(h5::InputFile(raster_path), source.dataset, input_ds, input.nx(), expected_n);
+  } else {
+    raster = read_recording(source).raster;
+    if (expected_n >= 0 && raster.n != expected_n)
+      fail(raster_path, " has ", raster.n, " neurons, but the model has ", expected_n);
+  }
   const Inference inf = infer_reward(raster, input, lambda, options);
 
   write_provenance(out, render_ini(vm, config_keys), 0, command_line(argc, argv));

@@ -1,0 +1,37 @@
+// The MPI experiment runner, independent of what a task computes (used by the sweep of
+// sweep_runner.hpp and the bootstrap of `nirl report`):
+//  1. rank 0 opens the checkpoint folder (refusing one made by another configuration)
+//     and reads the tasks already finished there;
+//  2. the remaining tasks, in the given order, are claimed one at a time from a shared
+//     counter (mpi_tasks.hpp), so the load balances itself;
+//  3. each finished task's record is journaled to disk at once (task_journal.hpp);
+//  4. rank 0 gets every record by task id, so what it writes does not depend on the
+//     number of ranks, as long as each task draws its randomness from its own stream.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nirl/mpi_tasks.hpp"
+
+namespace nirl {
+
+// Rank 0 runs `step`; its error (if any) is broadcast so every rank throws it.
+void on_rank_zero(const MpiSession& mpi, const std::function<void()>& step);
+
+struct TaskRun {
+  std::string checkpoint_dir;
+  std::string config_text;  // checkpoint guard
+  std::string label;        // progress line and error prefix, e.g. "run"
+};
+
+// Every rank calls this with the same `order` (task ids). Returns all records on rank 0 (an
+// empty map elsewhere); the caller writes its result and then calls remove_checkpoint. An
+// error inside a task stops all ranks (MPI_Abort) after one line on stderr.
+std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
+                                                        const std::function<std::vector<double>(std::uint64_t)>& task,
+                                                        const TaskRun& run);
+
+}  // namespace nirl

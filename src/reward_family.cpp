@@ -1,0 +1,97 @@
+#include "nirl/reward_family.hpp"
+
+#include <cmath>
+
+#include "nirl/error.hpp"
+#include "nirl/memory.hpp"
+#include "nirl/state_space.hpp"
+
+namespace nirl {
+namespace {
+
+void check_table(int n, const Eigen::VectorXd& v, const char* what) {
+  if (n < 1 || n > 24) fail("reward families: n must be in [1, 24] (got ", n, ")");
+  if (v.size() != (Eigen::Index(1) << n)) fail("reward families: ", what, " has length ", v.size(), ", expected 2^", n);
+}
+
+double spin(std::size_t s, int i) { return ((s >> i) & 1) ? 1.0 : -1.0; }
+
+}  // namespace
+
+std::string family_name(RewardFamily family) {
+  switch (family) {
+    case RewardFamily::tabular: return "tabular";
+    case RewardFamily::pairwise: return "pairwise";
+    case RewardFamily::global: return "global";
+  }
+  return "?";
+}
+
+double family_parameters(RewardFamily family, int n) {
+  switch (family) {
+    case RewardFamily::tabular: return std::ldexp(1.0, n) - 1;
+    case RewardFamily::pairwise: return n + n * (n - 1) / 2.0;
+    case RewardFamily::global: return n;
+  }
+  return 0;
+}
+
+Eigen::VectorXd project_reward(RewardFamily family, int n, const Eigen::VectorXd& reward, const Eigen::VectorXd& weights) {
+  check_table(n, reward, "the reward");
+  check_table(n, weights, "the weights");
+  if (!(weights.minCoeff() > 0.0) || !weights.allFinite()) fail("reward families: weights must be finite and > 0");
+  const std::size_t S = std::size_t(1) << n;
+  if (family == RewardFamily::tabular) return reward;
+  if (family == RewardFamily::global) {  // the weighted mean of r over each spike count
+    Eigen::VectorXd sum = Eigen::VectorXd::Zero(n + 1), mass = Eigen::VectorXd::Zero(n + 1);
+    for (std::size_t s = 0; s < S; ++s) {
+      const int k = __builtin_popcountll(s);
+      sum[k] += weights[Eigen::Index(s)] * reward[Eigen::Index(s)];
+      mass[k] += weights[Eigen::Index(s)];
+    }
+    return global_reward(n, sum.cwiseQuotient(mass));
+  }
+  // Pairwise: features 1, s_i, s_i s_j; weighted normal equations X^T W X c = X^T W r.
+  const Eigen::Index d = 1 + n + n * (n - 1) / 2;
+  check_memory(S * std::size_t(d) * sizeof(double), "the pairwise design matrix");
+  Eigen::MatrixXd X(Eigen::Index(S), d);
+  for (std::size_t s = 0; s < S; ++s) {
+    Eigen::Index c = 0;
+    X(Eigen::Index(s), c++) = 1.0;
+    for (int i = 0; i < n; ++i) X(Eigen::Index(s), c++) = spin(s, i);
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) X(Eigen::Index(s), c++) = spin(s, i) * spin(s, j);
+  }
+  const Eigen::VectorXd sw = weights.cwiseSqrt();
+  const Eigen::MatrixXd A = sw.asDiagonal() * X;
+  // The features are orthonormal under uniform weights, so the normal equations are well
+  // conditioned unless the weights span many decades (smoothed frequencies do not).
+  const Eigen::MatrixXd G = A.transpose() * A;
+  const Eigen::VectorXd coef = G.ldlt().solve(A.transpose() * sw.cwiseProduct(reward));
+  return X * coef;
+}
+
+Eigen::VectorXd pairwise_reward(int n, const Eigen::VectorXd& a, const Eigen::MatrixXd& b) {
+  if (a.size() != n || b.rows() != n || b.cols() != n) fail("pairwise reward: a must have n entries and b be n x n");
+  const std::size_t S = std::size_t(1) << n;
+  Eigen::VectorXd r(static_cast<Eigen::Index>(S));
+  for (std::size_t s = 0; s < S; ++s) {
+    double v = 0.0;
+    for (int i = 0; i < n; ++i) {
+      v += a[i] * spin(s, i);
+      for (int j = i + 1; j < n; ++j) v += b(i, j) * spin(s, i) * spin(s, j);
+    }
+    r[Eigen::Index(s)] = v;
+  }
+  return r;
+}
+
+Eigen::VectorXd global_reward(int n, const Eigen::VectorXd& f) {
+  if (f.size() != n + 1) fail("global reward: f must have n + 1 entries (got ", f.size(), ")");
+  const std::size_t S = std::size_t(1) << n;
+  Eigen::VectorXd r(static_cast<Eigen::Index>(S));
+  for (std::size_t s = 0; s < S; ++s) r[Eigen::Index(s)] = f[__builtin_popcountll(s)];
+  return r;
+}
+
+}  // namespace nirl

@@ -1,0 +1,96 @@
+#include "nirl/task_runner.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <set>
+
+#include "nirl/error.hpp"
+#include "nirl/progress.hpp"
+#include "nirl/task_journal.hpp"
+
+namespace nirl {
+namespace {
+
+// An error in the middle of the task loop cannot be agreed on: report it and stop all ranks.
+[[noreturn]] void abort_run(const MpiSession& mpi, const std::string& label, const std::string& what) {
+  std::fprintf(stderr, "nirl %s: error: rank %d: %s\n", label.c_str(), mpi.rank(), what.c_str());
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+  std::abort();
+}
+
+}  // namespace
+
+void on_rank_zero(const MpiSession& mpi, const std::function<void()>& step) {
+  std::string message;
+  if (mpi.rank() == 0) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      message = e.what();
+      if (message.empty()) message = "unknown error";
+    }
+  }
+  int length = int(message.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  message.resize(std::size_t(length));
+  MPI_Bcast(message.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
+  if (length > 0) throw Error(message);
+}
+
+std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
+                                                        const std::function<std::vector<double>(std::uint64_t)>& task,
+                                                        const TaskRun& run) {
+  const std::set<std::uint64_t> wanted(order.begin(), order.end());
+  std::vector<std::uint64_t> done;
+  on_rank_zero(mpi, [&] {
+    open_checkpoint(run.checkpoint_dir, run.config_text);
+    for (const auto& [id, record] : read_checkpoint(run.checkpoint_dir))
+      if (wanted.count(id)) done.push_back(id);
+  });
+  long long done_count = (long long)done.size();
+  MPI_Bcast(&done_count, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+  done.resize(std::size_t(done_count));
+  MPI_Bcast(done.data(), int(done_count), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  const std::set<std::uint64_t> finished_before(done.begin(), done.end());
+  std::vector<std::uint64_t> remaining;
+  for (std::uint64_t id : order)
+    if (!finished_before.count(id)) remaining.push_back(id);
+  if (mpi.rank() == 0 && !finished_before.empty())
+    std::printf("resuming from %s: %zu of %zu tasks already done\n", run.checkpoint_dir.c_str(),
+                finished_before.size(), order.size());
+
+  {
+    TaskCounter counter(MPI_COMM_WORLD);
+    Progress progress(run.label);
+    try {
+      TaskJournal journal(run.checkpoint_dir, mpi.rank());
+      for (;;) {
+        const std::int64_t k = counter.next();
+        if (k >= std::int64_t(remaining.size())) break;
+        const std::uint64_t id = remaining[std::size_t(k)];
+        journal.append(id, task(id));
+        const std::int64_t finished = counter.mark_finished();
+        if (mpi.rank() == 0) {  // tasks done by all ranks; Progress adds the ETA
+          char detail[96];
+          std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)(finished + done_count), order.size());
+          progress.update(double(finished) / double(remaining.size()), detail);
+        }
+      }
+    } catch (const std::exception& e) {
+      abort_run(mpi, run.label, e.what());
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+  std::map<std::uint64_t, std::vector<double>> records;
+  on_rank_zero(mpi, [&] {
+    for (auto& [id, record] : read_checkpoint(run.checkpoint_dir))
+      if (wanted.count(id)) records.emplace(id, std::move(record));
+    if (records.size() != wanted.size())
+      fail(run.checkpoint_dir, " holds ", records.size(), " of ", wanted.size(), " task records");
+  });
+  return records;
+}
+
+}  // namespace nirl
