@@ -3,7 +3,6 @@
 #include "nirl/fig4.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "nirl/error.hpp"
@@ -32,9 +31,7 @@ struct InverseOutcome {
 InverseOutcome inverse_panel(const h5::OutputFile& out, const std::string& group, const Network& net,
                              const Solution& sol, const Eigen::VectorXd& log_posterior, const TransitionCounts& counts,
                              const MaxLikelihoodOptions& likelihood, int pixels) {
-  const auto start = std::chrono::steady_clock::now();
   const InverseResult inv = max_likelihood_reward(counts, net.input, net.lambda, likelihood);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const AlignedFit fit = aligned_r2(net.space, log_posterior, inv.reward, sol.stationary);
   const AlignedFit wfit = aligned_r2(net.space, log_posterior, inv.reward, sol.stationary, 1e-6, true);
   Eigen::VectorXd aligned = fit.scale * inv.reward;
@@ -58,7 +55,6 @@ InverseOutcome inverse_panel(const h5::OutputFile& out, const std::string& group
   h5::set_attribute(out.id(), group, "samples", counts.steps);
   h5::set_attribute(out.id(), group, "converged", (long long)inv.converged);
   h5::set_attribute(out.id(), group, "iterations", (long long)inv.iterations);
-  h5::set_attribute(out.id(), group, "infer_seconds", seconds);
   return {rec.threshold, rec.agreement, fit.r2, wfit.r2};
 }
 
@@ -160,7 +156,9 @@ Fig4Summary run_fig4(const Network& net, const std::vector<int>& y, const Fig4Op
   announce("panel F (exact statistics)");
   const TransitionCounts exact = expected_transition_counts(net.space, net.lambda, w, res.solution.q,
                                                             res.solution.stationary, double(options.samples));
-  const InverseOutcome f = inverse_panel(out, "/fig4/F", res.net, res.solution, log_posterior, exact, options.likelihood, pixels);
+  MaxLikelihoodOptions exact_likelihood = options.likelihood;
+  exact_likelihood.ridge = 1e-6;  // exact statistics need no prior
+  const InverseOutcome f = inverse_panel(out, "/fig4/F", res.net, res.solution, log_posterior, exact, exact_likelihood, pixels);
   summary.exact_threshold = f.threshold;
   summary.exact_agreement = f.agreement;
   summary.exact_r2 = f.r2;
@@ -179,6 +177,7 @@ Fig4Summary run_fig4(const Network& net, const std::vector<int>& y, const Fig4Op
   const double redraw = net.input.factors[0](0, 1) + net.input.factors[0](1, 0);  // up + down = redraw
   Network low = net;
   low.input = pixel_input(pixels, options.h_pixel_on, redraw);
+  low.lambda = options.h_lambda;
   EfficientCodingOptions jittered = options.coding;
   jittered.jitter = options.h_jitter;
   jittered.seed = options.seed;
@@ -202,6 +201,7 @@ Fig4Summary run_fig4(const Network& net, const std::vector<int>& y, const Fig4Op
   h5::set_attribute(out.id(), "/fig4/H", "groups", (long long)summary.h_groups);
   h5::set_attribute(out.id(), "/fig4/H", "pixel_on", options.h_pixel_on);
   h5::set_attribute(out.id(), "/fig4/H", "jitter", options.h_jitter);
+  h5::set_attribute(out.id(), "/fig4/H", "lambda", options.h_lambda);
   h5::set_attribute(out.id(), "/fig4/H", "information", h.information);
   h5::set_attribute(out.id(), "/fig4/H", "independent_information", h.independent_information);
   h5::set_attribute(out.id(), "/fig4/H", "converged", (long long)h.converged);

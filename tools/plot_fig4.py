@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - environment problem
 REQUIRED = ["/solution/stationary", "/fig4/C/tuning", "/fig4/C/count_distribution", "/fig4/D/readout_by_count",
             "/fig4/D/readout", "/fig4/D/p_sigma", "/fig4/E/lambda", "/fig4/E/information",
             "/fig4/E/independent_information", "/fig4/F/aligned_reward", "/fig4/G/aligned_reward",
-            "/fig4/G/reward_by_pixels_count", "/fig4/log_posterior", "/fig4/H/tuning", "/fig4/H/q",
+            "/fig4/F/reward_by_pixels_count", "/fig4/G/reward_by_pixels_count", "/fig4/log_posterior", "/fig4/H/tuning", "/fig4/H/q",
             "/fig4/H/group", "/efficient_coding/feature"]
 
 
@@ -125,16 +125,20 @@ def main():
     ax.set_title("E  information about y vs coding cost", fontsize=9)
     ax.legend(fontsize=7)
 
-    # F: inferred reward (simulated raster) vs spike count, one curve per number of pixels on
+    # F: inferred reward vs spike count, one curve per number of pixels on (exact statistics
+    # solid, simulated raster dashed): blue = y = -1 inputs, red = y = +1
     ax = axes[1, 0]
-    rbc = d["/fig4/G/reward_by_pixels_count"]
-    for m in range(k + 1):
-        ax.plot(np.arange(n + 1), rbc[m], "-o", ms=3, color="tab:red" if m > 3 else "tab:blue", alpha=0.4 + 0.6 * m / k,
-                label="%d pixels on" % m)
+    for key, style, alpha in (("/fig4/F/reward_by_pixels_count", "-o", 1.0), ("/fig4/G/reward_by_pixels_count", ":", 0.5)):
+        rbc = d[key]
+        for m in range(k + 1):
+            colour = "tab:red" if np.any(y[pixels[::ns] == m] > 0) and np.all(y[pixels[::ns] == m] > 0) else "tab:blue"
+            ax.plot(np.arange(n + 1), rbc[m], style, ms=3, lw=1, color=colour, alpha=alpha,
+                    label=("%d pixels on" % m) if key.startswith("/fig4/F") else None)
     ax.set_xlabel("spike count")
-    ax.set_ylabel("inferred r(sigma, x), aligned")
-    ax.set_title("F  inferred reward (%.0e steps): recovered threshold %d (agreement %.2f)" %
-                 (G["samples"], G["threshold"], G["agreement"]), fontsize=9)
+    ax.set_ylabel("inferred r(sigma, x), aligned (mean per count)")
+    ax.set_title("F  inferred reward: exact statistics (solid), %.0e steps (dotted)\n"
+                 "recovered threshold %d / %d (agreement %.2f / %.2f)" %
+                 (G["samples"], F["threshold"], G["threshold"], F["agreement"], G["agreement"]), fontsize=9)
     ax.legend(fontsize=6, ncol=2)
 
     # G: inferred reward vs log p(y | sigma)
@@ -142,15 +146,16 @@ def main():
     lp = d["/fig4/log_posterior"]
     p = d["/solution/stationary"]
     use = p > 1e-6
-    ax.scatter(lp[use], d["/fig4/F/aligned_reward"][use], s=3, alpha=0.3, color="grey", label="exact statistics")
     seen = use & (g_visits >= 10)
-    ax.scatter(lp[seen], d["/fig4/G/aligned_reward"][seen], s=3, alpha=0.3, c=np.where(y[x[seen]] > 0, "tab:red", "tab:blue"),
-               label="from raster (states seen >= 10 times)")
+    ax.scatter(lp[seen] + 0.03, d["/fig4/G/aligned_reward"][seen], s=3, alpha=0.2,
+               c=np.where(y[x[seen]] > 0, "tab:red", "tab:blue"), label="from raster (states seen >= 10 times)")
+    ax.scatter(lp[use] - 0.03, d["/fig4/F/aligned_reward"][use], s=3, alpha=0.3, color="black", label="exact statistics")
     lo, hi = lp[use].min(), lp[use].max()
     ax.plot([lo, hi], [lo, hi], "k-", lw=1)
     ax.set_xlabel("log p(y(x) | sigma)")
     ax.set_ylabel("inferred reward (aligned)")
-    ax.set_title("G  r2 exact %.4f; raster %.3f (weighted %.3f)" % (F["r2"], G["r2"], G["r2_weighted"]), fontsize=9)
+    ax.set_title("G  aligned r2 (p > 1e-6): exact %.3f (weighted %.3f)\nraster %.3f (weighted %.3f)" %
+                 (F["r2"], F["r2_weighted"], G["r2"], G["r2_weighted"]), fontsize=9)
     ax.legend(fontsize=7, markerscale=3)
 
     # H: lower pixel probability, jittered start: tuning coloured by group
@@ -158,8 +163,8 @@ def main():
     groups = d["/fig4/H/group"]
     palette = ["tab:purple", "tab:orange", "tab:green", "tab:brown", "tab:pink", "tab:cyan", "tab:olive"]
     colours = [palette[g % len(palette)] for g in groups]
-    tuning_panel(ax, d["/fig4/H/tuning"], "H  pixel_on %g, q jitter %g: %d cell type(s), rates %s" %
-                 (H["pixel_on"], H["jitter"], H["groups"],
+    tuning_panel(ax, d["/fig4/H/tuning"], "H  pixel_on %g, lambda %g, q jitter %g: %d cell type(s), rates %s" %
+                 (H["pixel_on"], H["lambda"], H["jitter"], H["groups"],
                   ", ".join("%.2f" % np.mean(d["/fig4/H/q"][groups == g]) for g in range(int(H["groups"])))),
                  colours=colours)
 

@@ -27,7 +27,8 @@ namespace nirl {
 struct Fig4Options {
   std::vector<double> lambdas;    // panel E
   std::size_t samples = 1000000;  // panel G: simulated steps (and the scale of F's exact counts)
-  double h_pixel_on = 0.3;        // panel H: lower stationary pixel probability
+  double h_pixel_on = 0.4;        // panel H: lower stationary pixel probability
+  double h_lambda = 0.05;         // panel H: coding cost
   double h_jitter = 0.05;         // panel H: initial q jitter
   double group_tolerance = 0.02;  // panel H: neurons whose tuning differs by less share a group
   std::uint64_t seed = 0;

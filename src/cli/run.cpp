@@ -40,7 +40,8 @@ po::options_description experiment_options() {
       ("experiment.threshold", po::value<std::string>()->default_value("1e-6"), "sweep: r2 over states with true p above this")
       ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
       ("experiment.lambdas", po::value<std::string>()->default_value("0.02,0.05,0.1,0.2"), "fig4: panel E coding costs")
-      ("experiment.h_pixel_on", po::value<std::string>()->default_value("0.3"), "fig4: panel H pixel probability")
+      ("experiment.h_pixel_on", po::value<std::string>()->default_value("0.4"), "fig4: panel H pixel probability")
+      ("experiment.h_lambda", po::value<std::string>()->default_value("0.05"), "fig4: panel H coding cost")
       ("experiment.h_jitter", po::value<std::string>()->default_value("0.05"), "fig4: panel H initial q jitter")
       ("experiment.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "fig4: panel H, neurons with tuning closer than this share a cell type");
@@ -127,6 +128,8 @@ Fig4Options fig4_from_options(const po::variables_map& vm) {
   o.samples = std::size_t(samples);
   o.h_pixel_on = get_double(vm, "experiment.h_pixel_on");
   if (!(o.h_pixel_on > 0.0 && o.h_pixel_on < 1.0)) fail("experiment.h_pixel_on must be in (0, 1) (got ", o.h_pixel_on, ")");
+  o.h_lambda = get_double(vm, "experiment.h_lambda");
+  if (!(o.h_lambda > 0.0) || !std::isfinite(o.h_lambda)) fail("experiment.h_lambda must be > 0 (got ", o.h_lambda, ")");
   o.h_jitter = get_double(vm, "experiment.h_jitter");
   if (!(o.h_jitter >= 0.0 && o.h_jitter < 0.5)) fail("experiment.h_jitter must be in [0, 0.5) (got ", o.h_jitter, ")");
   o.group_tolerance = get_double(vm, "experiment.group_tolerance");
@@ -164,7 +167,8 @@ void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Netw
                 s.exact_agreement, s.exact_r2);
     std::printf("inverse, %zu simulated steps: threshold %d (agreement %.3f), aligned r2 %.4f (weighted %.4f)\n",
                 options.samples, s.sampled_threshold, s.sampled_agreement, s.sampled_r2, s.sampled_r2_weighted);
-    std::printf("panel H (pixel_on %g, jitter %g): %d cell type(s):", options.h_pixel_on, options.h_jitter, s.h_groups);
+    std::printf("panel H (pixel_on %g, lambda %g, jitter %g): %d cell type(s):", options.h_pixel_on, options.h_lambda,
+                options.h_jitter, s.h_groups);
     for (int g = 0; g < s.h_groups; ++g)
       std::printf(" %d neuron(s) at rate %.3f;", s.h_group_sizes[std::size_t(g)], s.h_group_rates[std::size_t(g)]);
     std::printf("\n");
