@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "nirl/efficient_coding.hpp"
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"
 #include "nirl/memory.hpp"
@@ -28,6 +29,8 @@ const std::map<std::string, std::set<std::string>> kTypeKeys = {
     {"reward.spike_count", {"reward.counts"}},
     {"reward.ring", {"reward.ring_m"}},
     {"reward.table", {"reward.file", "reward.dataset"}},
+    {"reward.feature", {"reward.threshold", "reward.feature_file", "reward.feature_dataset", "reward.coding_tol",
+                        "reward.max_updates", "reward.q_jitter"}},
 };
 
 // Every key listed for `section` must belong to the chosen type; required ones must be given.
@@ -68,11 +71,17 @@ po::options_description model_options() {
       ("input.pixel_redraw", text(), "pixels: per-step probability that a pixel is redrawn")
       ("input.file", text(), "matrix: HDF5 file holding the nx x nx transition matrix")
       ("input.dataset", text()->default_value("/model/input_transition"), "matrix: dataset path")
-      ("reward.type", text(), "spike_count | ring | table")
+      ("reward.type", text(), "spike_count | ring | table | feature")
       ("reward.counts", text(), "spike_count: target spike count per input state, e.g. 2,6")
       ("reward.ring_m", text(), "ring: number m of adjacent active neurons rewarded")
       ("reward.file", text(), "table: HDF5 file holding a float64 reward of length S")
-      ("reward.dataset", text()->default_value("/solution/reward"), "table: dataset path");
+      ("reward.dataset", text()->default_value("/solution/reward"), "table: dataset path")
+      ("reward.threshold", text()->default_value("3"), "feature: y = [more than this many pixels on]")
+      ("reward.feature_file", text(), "feature: HDF5 file holding y(x) (length nx, -1/+1 or 0/1) instead")
+      ("reward.feature_dataset", text()->default_value("/feature"), "feature: dataset path")
+      ("reward.coding_tol", text()->default_value("1e-6"), "feature: stop when max |change of r| < this")
+      ("reward.max_updates", text()->default_value("200"), "feature: reward updates at most")
+      ("reward.q_jitter", text()->default_value("0"), "feature: initial q_i(+1) = 0.5 + jitter U(-1, 1), seeded");
   return d;
 }
 
@@ -233,7 +242,7 @@ Network network_from_options(const po::variables_map& vm) {
   check_memory(solver_bytes(space), "a network of n = " + std::to_string(n) + " neurons x " +
                                         std::to_string(space.nx) + " input states (S = " +
                                         std::to_string(space.size) + " states)");
-  require(vm, "reward.type", "(spike_count, ring or table)");
+  require(vm, "reward.type", "(spike_count, ring, table or feature)");
   const std::string reward_type = get_string(vm, "reward.type");
   check_type_keys(vm, "reward", reward_type);
   Eigen::VectorXd reward;
@@ -243,6 +252,8 @@ Network network_from_options(const po::variables_map& vm) {
   } else if (reward_type == "ring") {
     require(vm, "reward.ring_m", "for reward.type = ring");
     reward = ring_reward(space, int(get_int(vm, "reward.ring_m")));
+  } else if (reward_type == "feature") {
+    reward = symmetry_breaking_reward(space, feature_from_options(vm, input));
   } else {
     require(vm, "reward.file", "for reward.type = table");
     const h5::InputFile f(get_string(vm, "reward.file"));
@@ -254,6 +265,30 @@ Network network_from_options(const po::variables_map& vm) {
   std::vector<int> dead;
   if (!get_string(vm, "network.dead").empty()) dead = get_int_list(vm, "network.dead");
   return make_network(int(n), std::move(input), std::move(reward), lambda, dead);
+}
+
+std::vector<int> feature_from_options(const po::variables_map& vm, const InputChain& input) {
+  if (has(vm, "reward.feature_file")) {
+    if (has(vm, "reward.threshold")) fail("reward.threshold conflicts with reward.feature_file");
+    const h5::InputFile f(get_string(vm, "reward.feature_file"));
+    const std::string ds = get_string(vm, "reward.feature_dataset");
+    return feature_from_table(h5::read_doubles(f, ds, 1), input.nx(), f.path() + ":" + ds);
+  }
+  if (!input.factored()) fail("reward.type = feature needs input.type = pixels (or a reward.feature_file)");
+  return threshold_feature(int(input.factors.size()), int(get_int(vm, "reward.threshold")));
+}
+
+EfficientCodingOptions efficient_coding_from_options(const po::variables_map& vm) {
+  EfficientCodingOptions o;
+  o.solver = solver_from_options(vm);
+  o.tol = get_double(vm, "reward.coding_tol");
+  if (!(o.tol > 0.0)) fail("reward.coding_tol must be > 0 (got ", o.tol, ")");
+  o.max_updates = int(get_int(vm, "reward.max_updates"));
+  if (o.max_updates < 0) fail("reward.max_updates must be >= 0 (got ", o.max_updates, ")");
+  o.jitter = get_double(vm, "reward.q_jitter");
+  if (!(o.jitter >= 0.0 && o.jitter < 0.5)) fail("reward.q_jitter must be in [0, 0.5) (got ", o.jitter, ")");
+  o.seed = get_uint(vm, "seed");
+  return o;
 }
 
 SolverOptions solver_from_options(const po::variables_map& vm) {

@@ -16,15 +16,6 @@ namespace {
 // Random streams of the figure: one per raster, derived from (seed, stream id).
 constexpr std::uint64_t kStreamPanelD = 0, kStreamPanelE = 10;
 
-void write_tuning(const h5::OutputFile& out, const std::string& name, const std::vector<Eigen::MatrixXd>& tuning) {
-  const std::size_t n = tuning.size(), nx = std::size_t(tuning[0].rows()), k = std::size_t(tuning[0].cols());
-  std::vector<double> flat;
-  for (const Eigen::MatrixXd& m : tuning)
-    for (std::size_t x = 0; x < nx; ++x)
-      for (std::size_t c = 0; c < k; ++c) flat.push_back(m(Eigen::Index(x), Eigen::Index(c)));
-  h5::write_doubles(out.id(), name, flat.data(), {n, nx, k});
-}
-
 }  // namespace
 
 Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::OutputFile& out,
@@ -39,7 +30,7 @@ Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::O
   const std::vector<Eigen::MatrixXd> tuning = tuning_curves(net, sol);
 
   announce("panel C");
-  write_tuning(out, "/fig2/C/tuning", tuning);
+  write_tuning_curves(out, "/fig2/C/tuning", tuning);
 
   announce("panel D");
   const double lambdas[2] = {net.lambda, options.compare_lambda};
@@ -101,9 +92,9 @@ Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::O
     const double kl = kl_divergence(adapted.stationary, predicted.stationary);
     const double baseline = kl_divergence(adapted.stationary, sol.stationary);
     const std::string group = "/fig2/F/" + name;
-    write_tuning(out, group + "/original_tuning", tuning);
-    write_tuning(out, group + "/true_tuning", tuning_curves(adapted_net, adapted));
-    write_tuning(out, group + "/predicted_tuning", tuning_curves(predicted_net, predicted));
+    write_tuning_curves(out, group + "/original_tuning", tuning);
+    write_tuning_curves(out, group + "/true_tuning", tuning_curves(adapted_net, adapted));
+    write_tuning_curves(out, group + "/predicted_tuning", tuning_curves(predicted_net, predicted));
     h5::set_attribute(out.id(), group, "perturbation", spec);
     h5::set_attribute(out.id(), group, "kl_predicted", kl);
     h5::set_attribute(out.id(), group, "kl_baseline", baseline);

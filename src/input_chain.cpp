@@ -1,8 +1,10 @@
 #include "nirl/input_chain.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "nirl/error.hpp"
+#include "nirl/parallel_reduce.hpp"
 
 namespace nirl {
 namespace {
@@ -31,6 +33,9 @@ InputChain pixel_input(int pixels, double pixel_on, double pixel_redraw) {
   const double up = pixel_redraw * pixel_on, down = pixel_redraw * (1.0 - pixel_on);
   const int nx = 1 << pixels;
   InputChain c;
+  Eigen::Matrix2d chain;
+  chain << 1.0 - up, up, down, 1.0 - down;
+  c.factors.assign(std::size_t(pixels), chain);
   c.P.resize(nx, nx);
   for (int x = 0; x < nx; ++x)
     for (int y = 0; y < nx; ++y) {
@@ -42,6 +47,35 @@ InputChain pixel_input(int pixels, double pixel_on, double pixel_redraw) {
       c.P(x, y) = p;
     }
   return c;
+}
+
+// Factor j maps the pairs of input columns (x0, x1 = x0 | bit j) onto themselves: the
+// first factor reads v and writes w, the others update w in place. Tasks are (pair, block
+// of rows); every output is computed by the same arithmetic whatever the thread count.
+void InputChain::apply_factored(std::size_t rows, const double* v, double* w, bool transpose) const {
+  const std::size_t k = factors.size(), pairs = std::size_t(1) << (k - 1);
+  const std::size_t block = std::min<std::size_t>(rows, 4096), blocks = (rows + block - 1) / block;
+  const std::size_t tasks = pairs * blocks;
+#pragma omp parallel if (rows * pairs * 2 >= kParallelMinStates)
+  for (std::size_t j = 0; j < k; ++j) {
+    const Eigen::Matrix2d F = transpose ? Eigen::Matrix2d(factors[j].transpose()) : factors[j];
+    const double f00 = F(0, 0), f01 = F(0, 1), f10 = F(1, 0), f11 = F(1, 1);
+    const double* src = j == 0 ? v : w;
+    const std::size_t bit = std::size_t(1) << j;
+#pragma omp for schedule(static)
+    for (std::size_t t = 0; t < tasks; ++t) {
+      const std::size_t pair = t / blocks, r0 = (t % blocks) * block, len = std::min(block, rows - r0);
+      const std::size_t x0 = ((pair >> j) << (j + 1)) | (pair & (bit - 1)), x1 = x0 | bit;
+      const double *a = src + x0 * rows + r0, *b = src + x1 * rows + r0;
+      double *wa = w + x0 * rows + r0, *wb = w + x1 * rows + r0;
+#pragma omp simd
+      for (std::size_t r = 0; r < len; ++r) {
+        const double va = a[r], vb = b[r];
+        wa[r] = f00 * va + f01 * vb;
+        wb[r] = f10 * va + f11 * vb;
+      }
+    }
+  }
 }
 
 InputChain matrix_input(const Eigen::MatrixXd& P, const std::string& what) {

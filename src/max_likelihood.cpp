@@ -72,7 +72,38 @@ TransitionCounts count_transitions(const Raster& raster, int nx, const std::vect
   return c;
 }
 
+TransitionCounts expected_transition_counts(const StateSpace& space, double lambda, const Eigen::VectorXd& w,
+                                            const LogMarginals& q, const Eigen::VectorXd& p, double steps) {
+  TransitionCounts c;
+  c.space = space;
+  const int n = space.n;
+  const Eigen::Index S = Eigen::Index(space.size);
+  c.stay.setZero(S);
+  c.flip.setZero(n, S);
+  c.visits.setZero(Eigen::Index(space.n_sigma), space.nx);
+  for (Eigen::Index s = 0; s < S; ++s) {
+    const std::uint64_t sigma = space.sigma_of(std::size_t(s));
+    const double ps = p[s] * steps;
+    c.visits(Eigen::Index(sigma), space.input_of(std::size_t(s))) += ps;
+    for (int i = 0; i < n; ++i) {
+      const double z = flip_logit(w.data(), std::size_t(s) - sigma, sigma, i, 1.0 / lambda, q);
+      const double keep = ((sigma >> i) & 1) ? sigmoid(z) : sigmoid(-z);
+      c.stay[s] += ps * keep / n;
+      c.flip(i, s) += ps * (1.0 - keep) / n;
+    }
+  }
+  c.on = q.on_probabilities();
+  c.steps = steps;
+  return c;
+}
+
 double negative_log_likelihood(const TransitionCounts& counts, const Eigen::MatrixXd& P, double lambda,
+                               const LogMarginals& q, double ridge, const Eigen::VectorXd& v,
+                               Eigen::VectorXd& gradient) {
+  return negative_log_likelihood(counts, InputChain{P, {}}, lambda, q, ridge, v, gradient);
+}
+
+double negative_log_likelihood(const TransitionCounts& counts, const InputChain& input, double lambda,
                                const LogMarginals& q, double ridge, const Eigen::VectorXd& v,
                                Eigen::VectorXd& gradient) {
   const StateSpace& space = counts.space;
@@ -80,7 +111,7 @@ double negative_log_likelihood(const TransitionCounts& counts, const Eigen::Matr
   const std::size_t S = space.size, N = std::size_t(n);
   const double inv_lambda = 1.0 / lambda, log_n = std::log(double(n));
   Eigen::VectorXd w;
-  expected_next_value(space, P, v, w);
+  apply_input_chain(space, input, false, v, w);
   // dNLL/dz_i(s) for every neuron and state (the inverse keeps this n x S table).
   Eigen::MatrixXd dz = Eigen::MatrixXd::Zero(n, Eigen::Index(S));
   const double* flip = counts.flip.data();  // flip(i, s) = flip[s * n + i]
@@ -157,16 +188,16 @@ double negative_log_likelihood(const TransitionCounts& counts, const Eigen::Matr
     grad_w[Eigen::Index(t)] = acc * inv_lambda;
   }
   // w = V P^T, so dNLL/dV = dNLL/dW P.
-  expected_next_value(space, P.transpose(), grad_w, gradient);
+  apply_input_chain(space, input, true, grad_w, gradient);
   gradient += ridge * v;
   gradient /= counts.steps;
   return (-log_likelihood + 0.5 * ridge * v.squaredNorm()) / counts.steps;
 }
 
-Eigen::VectorXd reward_from_value(const StateSpace& space, const Eigen::MatrixXd& P, double lambda,
+Eigen::VectorXd reward_from_value(const StateSpace& space, const InputChain& input, double lambda,
                                   const LogMarginals& q, const Eigen::VectorXd& v) {
   Eigen::VectorXd w, r(v.size());
-  expected_next_value(space, P, v, w);
+  apply_input_chain(space, input, false, v, w);
 #pragma omp parallel for schedule(static) if (space.size >= kParallelMinStates)
   for (std::size_t s = 0; s < space.size; ++s)
     r[Eigen::Index(s)] = v[Eigen::Index(s)] - soft_value_sum(space, lambda, q, w.data(), s);
@@ -180,7 +211,6 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
   if (!(lambda > 0.0)) fail("lambda must be > 0 (got ", lambda, ")");
   if (!(options.ridge >= 0.0)) fail("ridge must be >= 0 (got ", options.ridge, ")");
   const LogMarginals q = marginals_from(counts.on);
-  const Eigen::MatrixXd& P = input.P;
 
   Eigen::VectorXd v = Eigen::VectorXd::Zero(Eigen::Index(space.size));
   if (options.warm_start) {
@@ -203,7 +233,7 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_v = v;
   auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
-    const double f = negative_log_likelihood(counts, P, lambda, q, options.ridge, x, grad);
+    const double f = negative_log_likelihood(counts, input, lambda, q, options.ridge, x, grad);
     if (f < best_f) {
       best_f = f;
       best_v = x;
@@ -229,12 +259,12 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
   }
   v = best_v;
   Eigen::VectorXd grad;
-  const double final_f = negative_log_likelihood(counts, P, lambda, q, options.ridge, v, grad);
+  const double final_f = negative_log_likelihood(counts, input, lambda, q, options.ridge, v, grad);
   if (!result.converged && grad.norm() <= 10.0 * options.epsilon * std::max(1.0, v.norm())) {
     result.converged = true;  // the line search gave up at the optimum
   }
   result.log_likelihood = -(final_f * counts.steps - 0.5 * options.ridge * v.squaredNorm());
-  result.reward = reward_from_value(space, P, lambda, q, v);
+  result.reward = reward_from_value(space, input, lambda, q, v);
   result.value = std::move(v);
   return result;
 }

@@ -129,7 +129,19 @@ SweepRange bellman_tile(const PairPass& pass, bool first_pass, bool last_pass, s
 }  // namespace
 
 void expected_next_value(const Network& net, const Eigen::VectorXd& v, Eigen::VectorXd& w) {
-  expected_next_value(net.space, net.input.P, v, w);
+  apply_input_chain(net.space, net.input, false, v, w);
+}
+
+void apply_input_chain(const StateSpace& space, const InputChain& input, bool transpose, const Eigen::VectorXd& v,
+                       Eigen::VectorXd& w) {
+  if (input.factored()) {
+    w.resize(v.size());
+    input.apply_factored(space.n_sigma, v.data(), w.data(), transpose);
+  } else if (transpose) {
+    expected_next_value(space, input.P.transpose(), v, w);
+  } else {
+    expected_next_value(space, input.P, v, w);
+  }
 }
 
 void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& P, const Eigen::VectorXd& v,

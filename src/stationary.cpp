@@ -141,7 +141,7 @@ double stationary_sweep(const Network& net, const LogMarginals& q, const double*
     }
   }
   // p_new(sigma, y) = sum_x u(sigma, x) P[x, y], the input's move.
-  if (nx > 1) expected_next_value(net.space, net.input.P.transpose(), u, p_new);
+  if (nx > 1) apply_input_chain(net.space, net.input, true, u, p_new);
   const std::vector<double> change = blocked_sums(S, 1, [&](std::size_t b, std::size_t e, double* acc) {
     for (std::size_t s = b; s < e; ++s) acc[0] += std::fabs(p_new[Eigen::Index(s)] - p[Eigen::Index(s)]);
   });

@@ -2,12 +2,23 @@
 
 #include <limits>
 
+#include "nirl/error.hpp"
 #include "nirl/numerics.hpp"
 
 namespace nirl {
 
 std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& sol) {
-  const int n = net.n(), nx = net.space.nx;
+  std::vector<int> identity(std::size_t(net.space.nx));
+  for (std::size_t x = 0; x < identity.size(); ++x) identity[x] = int(x);
+  return tuning_curves(net, sol, identity, net.space.nx);
+}
+
+std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& sol, const std::vector<int>& input_group,
+                                           int groups) {
+  const int n = net.n(), nx = groups;
+  if (int(input_group.size()) != net.space.nx) fail("tuning curves: ", input_group.size(), " input groups for nx = ", net.space.nx);
+  for (int g : input_group)
+    if (g < 0 || g >= groups) fail("tuning curves: input group ", g, " outside [0, ", groups, ")");
   const Eigen::VectorXd w = expected_next_value(net, sol);
   std::vector<Eigen::MatrixXd> fires(std::size_t(n), Eigen::MatrixXd::Zero(nx, n));
   std::vector<Eigen::MatrixXd> mass(std::size_t(n), Eigen::MatrixXd::Zero(nx, n));
@@ -15,7 +26,7 @@ std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& s
     const double ps = sol.stationary[Eigen::Index(s)];
     if (ps == 0.0) continue;
     const std::uint64_t sigma = net.space.sigma_of(s);
-    const int x = net.space.input_of(s), count = spike_count(sigma);
+    const int x = input_group[std::size_t(net.space.input_of(s))], count = spike_count(sigma);
     for (int i = 0; i < n; ++i) {
       const int others = count - int((sigma >> i) & 1);
       const double on = sigmoid(flip_logit(w.data(), s - sigma, sigma, i, 1.0 / net.lambda, sol.q));
@@ -30,6 +41,15 @@ std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& s
         fires[std::size_t(i)](x, k) = m > 0.0 ? fires[std::size_t(i)](x, k) / m : std::numeric_limits<double>::quiet_NaN();
       }
   return fires;
+}
+
+void write_tuning_curves(const h5::OutputFile& out, const std::string& name, const std::vector<Eigen::MatrixXd>& tuning) {
+  const std::size_t n = tuning.size(), nx = std::size_t(tuning[0].rows()), k = std::size_t(tuning[0].cols());
+  std::vector<double> flat;
+  for (const Eigen::MatrixXd& m : tuning)
+    for (std::size_t x = 0; x < nx; ++x)
+      for (std::size_t c = 0; c < k; ++c) flat.push_back(m(Eigen::Index(x), Eigen::Index(c)));
+  h5::write_doubles(out.id(), name, flat.data(), {n, nx, k});
 }
 
 }  // namespace nirl

@@ -17,28 +17,7 @@ namespace {
 
 // Expected counts of `steps` transitions of the stationary optimal dynamics.
 TransitionCounts expected_counts(const Network& net, const Solution& sol, double steps) {
-  TransitionCounts c;
-  c.space = net.space;
-  const int n = net.n();
-  const Eigen::Index S = Eigen::Index(net.space.size);
-  c.stay.setZero(S);
-  c.flip.setZero(n, S);
-  c.visits.setZero(Eigen::Index(net.space.n_sigma), net.space.nx);
-  const Eigen::VectorXd w = expected_next_value(net, sol);
-  for (Eigen::Index s = 0; s < S; ++s) {
-    const std::uint64_t sigma = net.space.sigma_of(std::size_t(s));
-    const double ps = sol.stationary[s] * steps;
-    c.visits(Eigen::Index(sigma), net.space.input_of(std::size_t(s))) += ps;
-    for (int i = 0; i < n; ++i) {
-      const double z = flip_logit(w.data(), std::size_t(s) - sigma, sigma, i, 1.0 / net.lambda, sol.q);
-      const double keep = ((sigma >> i) & 1) ? sigmoid(z) : sigmoid(-z);
-      c.stay[s] += ps * keep / n;
-      c.flip(i, s) += ps * (1.0 - keep) / n;
-    }
-  }
-  c.on = sol.q.on_probabilities();
-  c.steps = steps;
-  return c;
+  return expected_transition_counts(net.space, net.lambda, expected_next_value(net, sol), sol.q, sol.stationary, steps);
 }
 
 }  // namespace

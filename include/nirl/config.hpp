@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nirl/efficient_coding.hpp"
 #include "nirl/forward_solver.hpp"
 #include "nirl/network.hpp"
 
@@ -40,6 +41,11 @@ std::vector<double> get_double_list(const po::variables_map& vm, const std::stri
 // Checks that no key of another input or reward type was given.
 Network network_from_options(const po::variables_map& vm);
 SolverOptions solver_from_options(const po::variables_map& vm);
+// reward.type = feature (MODEL.md section 6): y(x) from reward.threshold (pixel inputs) or
+// reward.feature_file; the iteration's options (the solver's plus reward.coding_tol,
+// reward.max_updates, reward.q_jitter and seed).
+std::vector<int> feature_from_options(const po::variables_map& vm, const InputChain& input);
+EfficientCodingOptions efficient_coding_from_options(const po::variables_map& vm);
 // The input chain described by the input.* keys (none when input.type is defaulted).
 InputChain input_from_options(const po::variables_map& vm);
 

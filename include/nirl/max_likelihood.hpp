@@ -37,6 +37,12 @@ struct TransitionCounts {
 // only of the transitions t -> t + 1 listed in `starts` (with repetition; bootstrap).
 TransitionCounts count_transitions(const Raster& raster, int nx, const std::vector<std::size_t>* starts = nullptr);
 
+// Exact expected counts of `steps` transitions of the stationary dynamics given by the
+// policy (w = E_x'[v], q) and the stationary distribution p: the data of an infinite
+// recording, scaled to `steps` (q_i(+1) = the policy's own marginals).
+TransitionCounts expected_transition_counts(const StateSpace& space, double lambda, const Eigen::VectorXd& w,
+                                            const LogMarginals& q, const Eigen::VectorXd& p, double steps);
+
 struct MaxLikelihoodOptions {
   // Gaussian prior v ~ N(0, 1/ridge): adds (ridge/2) ||v||^2 to the summed negative log-likelihood.
   // 1 (unit scale; rewards are O(1)) beats the 1e-2 of MODEL.md section 8 on the Fig 2 round trip:
@@ -58,6 +64,10 @@ struct InverseResult {
 };
 
 // Negative log-likelihood + prior, divided by the number of steps, and its gradient in v.
+double negative_log_likelihood(const TransitionCounts& counts, const InputChain& input, double lambda,
+                               const LogMarginals& q, double ridge, const Eigen::VectorXd& v,
+                               Eigen::VectorXd& gradient);
+// The same for a dense input matrix P.
 double negative_log_likelihood(const TransitionCounts& counts, const Eigen::MatrixXd& P, double lambda,
                                const LogMarginals& q, double ridge, const Eigen::VectorXd& v,
                                Eigen::VectorXd& gradient);
@@ -66,7 +76,7 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
                                     const MaxLikelihoodOptions& options = {});
 
 // The reward that makes v optimal (Bellman equation read backwards), with the given q.
-Eigen::VectorXd reward_from_value(const StateSpace& space, const Eigen::MatrixXd& P, double lambda,
+Eigen::VectorXd reward_from_value(const StateSpace& space, const InputChain& input, double lambda,
                                   const LogMarginals& q, const Eigen::VectorXd& v);
 
 }  // namespace nirl

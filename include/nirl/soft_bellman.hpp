@@ -18,6 +18,11 @@ void expected_next_value(const Network& net, const Eigen::VectorXd& v, Eigen::Ve
 // The same product for any nx x nx matrix M: w(sigma, x) = sum_y M(x, y) v(sigma, y).
 void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& M, const Eigen::VectorXd& v,
                          Eigen::VectorXd& w);
+// The input chain's move on a state vector: w = V P^T (transpose = false), or w = V P
+// (transpose = true: p_new(sigma, y) = sum_x u(sigma, x) P[x, y], the stationary pull and
+// the likelihood gradient). Pixel chains go factor by factor, other chains densely.
+void apply_input_chain(const StateSpace& space, const InputChain& input, bool transpose, const Eigen::VectorXd& v,
+                       Eigen::VectorXd& w);
 
 // One Bellman backup: v_new = T(v) - offset, where T uses w = E_x'[v].
 // Returns min and max over states of T(v) - v (their gap is the span residual).

@@ -3,14 +3,23 @@
 // over the states with input x and k active others (MODEL.md section 2 policy).
 #pragma once
 #include <Eigen/Dense>
+#include <string>
 #include <vector>
 
 #include "nirl/forward_solver.hpp"
+#include "nirl/hdf5_io.hpp"
 #include "nirl/network.hpp"
 
 namespace nirl {
 
 // result[i](x, k), k = 0..n-1; NaN where the condition has zero probability.
 std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& sol);
+// The same with the inputs pooled: result[i](g, k) over the x with input_group[x] = g,
+// g in [0, groups) (Fig 4: g = number of pixels on).
+std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& sol, const std::vector<int>& input_group,
+                                           int groups);
+
+// Writes curves as one float64 dataset [n, rows, n] (neuron, input or group, others active).
+void write_tuning_curves(const h5::OutputFile& out, const std::string& name, const std::vector<Eigen::MatrixXd>& tuning);
 
 }  // namespace nirl

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "nirl/config.hpp"
+#include "nirl/efficient_coding.hpp"
 #include "nirl/error.hpp"
 #include "nirl/forward_solver.hpp"
 #include "nirl/progress.hpp"
@@ -30,24 +31,45 @@ int optimise_main(int argc, const char* const argv[]) {
   if (vm.count("input.file")) check_output_differs(out_path, get_string(vm, "input.file"), "input.file");
   if (vm.count("reward.file")) check_output_differs(out_path, get_string(vm, "reward.file"), "reward.file");
 
-  const Network net = network_from_options(vm);
+  Network net = network_from_options(vm);
   const SolverOptions options = solver_from_options(vm);
   const std::uint64_t seed = get_uint(vm, "seed");
+  const bool feature = get_string(vm, "reward.type") == "feature";
 
   h5::OutputFile out(out_path);  // fails now, not after the solve, if --out is unwritable
   const auto start = std::chrono::steady_clock::now();
   Progress progress("optimise");
-  const Solution sol = optimise(net, options, [&](const OuterProgress& p) {
-    char detail[128];
-    std::snprintf(detail, sizeof detail, "outer %d, max |d log q| %.2e, L %.10f", p.outer, p.q_change, p.L);
-    progress.update(-1.0, detail);
-  });
+  Solution sol;
+  EfficientCodingResult coding;
+  std::vector<int> y;
+  if (feature) {  // the efficient-coding fixed point (MODEL.md section 6)
+    y = feature_from_options(vm, net.input);
+    coding = efficient_coding(net, y, efficient_coding_from_options(vm), [&](const UpdateProgress& p) {
+      char detail[128];
+      std::snprintf(detail, sizeof detail, "reward update %d, max |change of r| %.2e", p.update, p.change);
+      progress.update(-1.0, detail);
+    });
+    net = coding.net;
+    sol = coding.solution;
+  } else {
+    sol = optimise(net, options, [&](const OuterProgress& p) {
+      char detail[128];
+      std::snprintf(detail, sizeof detail, "outer %d, max |d log q| %.2e, L %.10f", p.outer, p.q_change, p.L);
+      progress.update(-1.0, detail);
+    });
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   write_provenance(out, render_ini(vm, keys), seed, command_line(argc, argv));
   write_solution(out, net, sol);
   h5::set_attribute(out.id(), "/solution", "solve_seconds", seconds);
+  if (feature) write_efficient_coding(out, net, y, coding);
   out.commit();
+  if (feature)
+    std::printf("efficient coding: I(y; sigma) = %.6f nats (independent neurons %.6f) after %d reward updates, "
+                "max |change of r| %.2e, converged: %s\n",
+                coding.information, coding.independent_information, coding.updates, coding.change,
+                coding.converged ? "yes" : "NO");
 
   std::printf("n = %d, nx = %d, S = %zu, lambda = %g\n", net.n(), net.space.nx, net.space.size, net.lambda);
   std::printf("L = %.12g  E[r] = %.12g  coding cost = %.12g nats/step\n", sol.L, sol.mean_reward, sol.coding_cost);
@@ -55,7 +77,7 @@ int optimise_main(int argc, const char* const argv[]) {
               sol.bellman_sweeps, sol.stationary_sweeps, seconds);
   std::printf("residuals: value span %.3g, stationary L1 %.3g, log q %.3g; converged: %s\n", sol.value_span,
               sol.stationary_change, sol.q_residual, sol.converged ? "yes" : "NO");
-  if (!sol.converged)
+  if (!sol.converged || (feature && !coding.converged))
     std::fprintf(stderr, "nirl optimise: warning: the solver did not converge (see solver.* options)\n");
   std::printf("wrote %s\n", out_path.c_str());
   return 0;

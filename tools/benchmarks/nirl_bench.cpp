@@ -104,11 +104,14 @@ struct Problem {
   const double* wp() const { return net.space.nx > 1 ? w.data() : v.data(); }
 };
 
+// inputs = -128: the same 7 pixels as a dense 128 x 128 matrix (the product V P^T as a
+// matrix product instead of factor by factor), to compare the two paths.
 InputChain input_of(int inputs) {
   if (inputs == 1) return no_input();
   if (inputs == 2) return telegraph_input(0.05, 0.05);
   if (inputs == 128) return pixel_input(7, 0.5, 0.1);
-  throw std::invalid_argument("inputs must be 1, 2 or 128");
+  if (inputs == -128) return InputChain{pixel_input(7, 0.5, 0.1).P, {}};
+  throw std::invalid_argument("inputs must be 1, 2, 128 or -128");
 }
 
 Problem& problem(int n, int inputs) {
@@ -282,6 +285,7 @@ void sweep_args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"n", "inputs", "threads"});
   for (const auto& [n, inputs] : kSweepCases)
     for (int threads : {1, 2}) b->Args({n, inputs, threads});
+  for (int threads : {1, 2}) b->Args({7, -128, threads});  // the dense product, for comparison
 }
 
 void roofline_args(benchmark::internal::Benchmark* b) {
@@ -293,7 +297,7 @@ void roofline_args(benchmark::internal::Benchmark* b) {
 
 void stationary_args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"n", "inputs", "threads"});
-  for (const auto& [n, inputs] : std::vector<std::pair<int, int>>{{16, 1}, {20, 1}, {8, 2}, {7, 128}})
+  for (const auto& [n, inputs] : std::vector<std::pair<int, int>>{{16, 1}, {20, 1}, {8, 2}, {7, 128}, {7, -128}})
     for (int threads : {1, 2}) b->Args({n, inputs, threads});
 }
 
@@ -305,7 +309,7 @@ void sampler_args(benchmark::internal::Benchmark* b) {
 
 void likelihood_args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"n", "inputs", "threads"});
-  for (const auto& [n, inputs] : std::vector<std::pair<int, int>>{{8, 2}, {7, 128}})
+  for (const auto& [n, inputs] : std::vector<std::pair<int, int>>{{8, 2}, {7, 128}, {7, -128}})
     for (int threads : {1, 2}) b->Args({n, inputs, threads});
 }
 
