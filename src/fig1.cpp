@@ -106,7 +106,9 @@ Fig1Summary run_fig1(const Fig1Options& o, const h5::OutputFile& out,
   h5::set_attribute(f, "/fig1", "converged", (long long)sol.converged);
   h5::set_attribute(f, "/fig1", "outer_iterations", (long long)sol.outer_iterations);
   h5::set_attribute(f, "/fig1", "bellman_sweeps", (long long)sol.bellman_sweeps);
-  h5::set_attribute(f, "/fig1", "actions", std::string("north,east,south,west,stay"));
+  std::string names;
+  for (int a = 0; a < A; ++a) names += (a ? "," : "") + std::string(kMazeActionNames[a]);
+  h5::set_attribute(f, "/fig1", "actions", names);
 
   announce("trajectory");
   const Trajectory tr = sample_trajectory(mdp, sol.policy, world.start, o.trajectory_steps, o.seed, kStreamTrajectory);

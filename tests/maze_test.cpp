@@ -177,6 +177,14 @@ TEST(Maze, TinyMazeAgainstDenseSolves) {
     }
 }
 
+TEST(Maze, SparseStationarySolveAgreesWithTheDenseOne) {
+  const Mdp mdp = nirl::gridworld_mdp(nirl::parse_gridworld(kSerpentine, "map"), 0.3, 1.0);
+  const MdpSolution sol = nirl::solve_mdp(mdp, {}, 0.5);
+  const Eigen::VectorXd sparse = nirl::mdp_stationary(mdp, sol.policy, /*dense_limit=*/0);
+  EXPECT_LT((sparse - dense_stationary(transition_matrix(mdp, sol.policy))).lpNorm<Eigen::Infinity>(), 1e-12);
+  EXPECT_LT((sparse - sol.stationary).lpNorm<Eigen::Infinity>(), 1e-12);
+}
+
 TEST(Maze, DampingKeepsTheSolution) {
   const Mdp mdp = nirl::gridworld_mdp(nirl::parse_gridworld(kTinyMap, "map"), 0.3, 1.0);
   const MdpSolution a = nirl::solve_mdp(mdp, {}, 1.0), b = nirl::solve_mdp(mdp, {}, 0.5);

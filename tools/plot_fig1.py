@@ -71,7 +71,7 @@ def main(path, out):
         free = int((codes > 0).sum())
 
     fig = plt.figure(figsize=(19, 6.2))
-    gs = fig.add_gridspec(2, 4, width_ratios=[1.25, 1, 1, 1], hspace=0.35, wspace=0.12)
+    gs = fig.add_gridspec(2, 4, width_ratios=[1.25, 1, 1, 1], hspace=0.4, wspace=0.28)
 
     # Left: policy, trajectory, visit density.
     ax = fig.add_subplot(gs[:, 0])

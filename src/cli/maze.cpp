@@ -6,6 +6,7 @@
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/fig1.hpp"
+#include "nirl/gridworld.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
 
@@ -99,7 +100,9 @@ int maze_main(int argc, const char* const argv[]) {
   out.commit();
   std::printf("maze: %d cells, %d identified (p > %g); L %.4f, E[r] %.4f, coding cost %.4f nats\n", s.cells,
               s.identified, options.threshold, s.L, s.mean_reward, s.coding_cost);
-  std::printf("q (north, east, south, west, stay): %.4f %.4f %.4f %.4f %.4f\n", s.q[0], s.q[1], s.q[2], s.q[3], s.q[4]);
+  std::printf("q:");
+  for (int a = 0; a < kMazeActions; ++a) std::printf(" %s %.4g", kMazeActionNames[a], s.q[std::size_t(a)]);
+  std::printf("\n");
   std::printf("inverse from the exact policy: r2 %.8f (scale %.6f)\n", s.exact_r2, s.exact_scale);
   for (std::size_t k = 0; k < options.sample_sizes.size(); ++k)
     std::printf("r2 from %zu steps: %.4f (mean of %d)\n", options.sample_sizes[k], s.mean_r2[k], options.trials);
