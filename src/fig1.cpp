@@ -91,7 +91,8 @@ Fig1Summary run_fig1(const Fig1Options& o, const h5::OutputFile& out,
   write_map(out, "/fig1/moved_maze", moved);
   std::vector<double> policy(rows * cols * hsize_t(A), kNaN);
   for (int s = 0; s < S; ++s)
-    for (int a = 0; a < A; ++a) policy[std::size_t(world.cell_of[std::size_t(s)]) * std::size_t(A) + std::size_t(a)] = sol.policy(s, a);
+    for (int a = 0; a < A; ++a)
+      policy[std::size_t(world.cell_of[std::size_t(s)]) * std::size_t(A) + std::size_t(a)] = sol.policy(s, a);
   h5::write_doubles(out.id(), "/fig1/policy", policy.data(), {rows, cols, hsize_t(A)});
   h5::write_doubles(out.id(), "/fig1/q", summary.q.data(), {hsize_t(A)});
   write_grid(out, "/fig1/value", world, on_grid(world, sol.value, kNaN));
@@ -147,8 +148,8 @@ Fig1Summary run_fig1(const Fig1Options& o, const h5::OutputFile& out,
   for (std::size_t k = 0; k < K; ++k) {
     double total = 0.0;
     for (std::size_t t = 0; t < T; ++t) {
-      const Trajectory data = sample_trajectory(mdp, sol.policy, world.start, o.sample_sizes[k], o.seed,
-                                                kStreamData + k * T + t);
+      const Trajectory data =
+          sample_trajectory(mdp, sol.policy, world.start, o.sample_sizes[k], o.seed, kStreamData + k * T + t);
       MdpInverse inv = infer_mdp_reward(mdp, action_counts(mdp, data), inv_options);
       const AlignedFit fit = aligned_r2(mdp.reward, inv.reward, sol.stationary, o.threshold);
       r2[k * T + t] = fit.r2;

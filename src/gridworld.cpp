@@ -19,7 +19,8 @@ Gridworld parse_gridworld(const std::string& text, const std::string& key) {
   for (int r = 0; r < w.rows; ++r) {
     const std::string& row = rows[std::size_t(r)];
     if (int(row.size()) != w.cols)
-      fail(key, ": row ", r + 1, " has ", row.size(), " cells but row 1 has ", w.cols, " (the map must be rectangular)");
+      fail(key, ": row ", r + 1, " has ", row.size(), " cells but row 1 has ", w.cols,
+           " (the map must be rectangular)");
     for (int c = 0; c < w.cols; ++c) {
       const char ch = row[std::size_t(c)];
       if (ch != 'X' && ch != '.' && ch != 'S' && ch != 'G')
@@ -90,7 +91,8 @@ Mdp gridworld_mdp(const Gridworld& world, double lambda, double goal_reward) {
         next = world.start;  // episodic reset, whatever the action
       } else if (a != kStay) {
         const int r = cell / world.cols + dr[a], c = cell % world.cols + dc[a];
-        if (r >= 0 && r < world.rows && c >= 0 && c < world.cols && world.state_of[std::size_t(r * world.cols + c)] >= 0)
+        if (r >= 0 && r < world.rows && c >= 0 && c < world.cols &&
+            world.state_of[std::size_t(r * world.cols + c)] >= 0)
           next = world.state_of[std::size_t(r * world.cols + c)];
       }
       mdp.next.push_back(next);

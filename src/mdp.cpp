@@ -25,8 +25,8 @@ constexpr double kQFloor = 1e-12;
 constexpr double kMaxSquaremStep = 4.0;
 
 // The soft backup of state s: fills Q(s, .) and x(a) = log q(a) + Q(s,a)/lambda.
-LogSumExp state_backup(const Mdp& mdp, const Eigen::VectorXd& v, const std::vector<double>& log_q, int s,
-                       double* Q, double* x) {
+LogSumExp state_backup(const Mdp& mdp, const Eigen::VectorXd& v, const std::vector<double>& log_q, int s, double* Q,
+                       double* x) {
   action_values(mdp, v, s, Q);
   return soft_backup(log_q.data(), Q, mdp.actions, 1.0 / mdp.lambda, x);
 }
@@ -38,8 +38,8 @@ struct ValueIteration {
 };
 
 // Relative value iteration (reference state 0) from the given v until span(T(v) - v) < tol.
-ValueIteration relative_value_iteration(const Mdp& mdp, const std::vector<double>& log_q, Eigen::VectorXd& v,
-                                        double tol, long max_sweeps, double damping, Eigen::VectorXd& v_new) {
+ValueIteration mdp_value_iteration(const Mdp& mdp, const std::vector<double>& log_q, Eigen::VectorXd& v, double tol,
+                                   long max_sweeps, double damping, Eigen::VectorXd& v_new) {
   const int S = mdp.states, A = mdp.actions;
   v_new.resize(S);
   ValueIteration res;
@@ -89,7 +89,8 @@ void check_mdp(const Mdp& mdp) {
     }
     if (!(std::fabs(total - 1.0) < 1e-12)) fail("MDP transition probabilities of pair ", k, " sum to ", total);
   }
-  if (mdp.reward.size() != mdp.states) fail("MDP reward has length ", mdp.reward.size(), " (expected ", mdp.states, ")");
+  if (mdp.reward.size() != mdp.states)
+    fail("MDP reward has length ", mdp.reward.size(), " (expected ", mdp.states, ")");
   if (!mdp.reward.allFinite()) fail("MDP reward must be finite");
   if (!(mdp.lambda > 0.0) || !std::isfinite(mdp.lambda)) fail("lambda must be > 0 (got ", mdp.lambda, ")");
 }
@@ -154,8 +155,10 @@ Eigen::VectorXd mdp_stationary(const Mdp& mdp, const Eigen::MatrixXd& policy, in
       for (std::size_t e = mdp.first[k]; e < mdp.first[k + 1]; ++e) {
         const int to = mdp.next[e];
         if (to == 0) continue;
-        if (s == 0) b[to - 1] += pa * mdp.prob[e];
-        else t.emplace_back(to - 1, s - 1, -pa * mdp.prob[e]);
+        if (s == 0)
+          b[to - 1] += pa * mdp.prob[e];
+        else
+          t.emplace_back(to - 1, s - 1, -pa * mdp.prob[e]);
       }
     }
   }
@@ -184,7 +187,8 @@ MdpSolution solve_mdp(const Mdp& mdp, const SolverOptions& options, double dampi
   q.actions = A;
   q.log_q.assign(std::size_t(A), -std::log(double(A)));
   if (!options.initial_q.empty()) {
-    if (int(options.initial_q.size()) != A) fail("initial q needs ", A, " entries, one per action (got ", options.initial_q.size(), ")");
+    if (int(options.initial_q.size()) != A)
+      fail("initial q needs ", A, " entries, one per action (got ", options.initial_q.size(), ")");
     double total = 0.0;
     for (double x : options.initial_q) {
       if (!(x > 0.0)) fail("initial q entries must be > 0 (got ", x, ")");
@@ -198,24 +202,25 @@ MdpSolution solve_mdp(const Mdp& mdp, const SolverOptions& options, double dampi
   Eigen::VectorXd scratch;
   auto inner = [&](const LogCategoricals& c, const InnerTolerances& tol) {
     const ValueIteration vi =
-        relative_value_iteration(mdp, c.log_q, sol.value, tol.value, options.max_sweeps, damping, scratch);
+        mdp_value_iteration(mdp, c.log_q, sol.value, tol.value, options.max_sweeps, damping, scratch);
     sol.bellman_sweeps += vi.sweeps;
     sol.L = vi.L;
     sol.value_span = vi.span;
     sol.policy = mdp_policy(mdp, sol.value, c.log_q);
     sol.stationary = mdp_stationary(mdp, sol.policy);
     // Step 3's sums, the mean reward and the coding cost E_p[KL(pi(.|s) || q)], in fixed blocks.
-    const std::vector<double> sums = blocked_sums(std::size_t(S), A + 2, [&](std::size_t b, std::size_t e, double* acc) {
-      for (std::size_t s = b; s < e; ++s) {
-        const double ps = sol.stationary[Eigen::Index(s)];
-        for (int a = 0; a < A; ++a) {
-          const double pa = sol.policy(Eigen::Index(s), a);
-          acc[a] += ps * pa;
-          acc[A + 1] += ps * kl_term(pa, std::log(pa), c.log_q[std::size_t(a)]);
-        }
-        acc[A] += ps * mdp.reward[Eigen::Index(s)];
-      }
-    });
+    const std::vector<double> sums =
+        blocked_sums(std::size_t(S), A + 2, [&](std::size_t b, std::size_t e, double* acc) {
+          for (std::size_t s = b; s < e; ++s) {
+            const double ps = sol.stationary[Eigen::Index(s)];
+            for (int a = 0; a < A; ++a) {
+              const double pa = sol.policy(Eigen::Index(s), a);
+              acc[a] += ps * pa;
+              acc[A + 1] += ps * kl_term(pa, std::log(pa), c.log_q[std::size_t(a)]);
+            }
+            acc[A] += ps * mdp.reward[Eigen::Index(s)];
+          }
+        });
     sol.mean_reward = sums[std::size_t(A)];
     sol.coding_cost = sums[std::size_t(A) + 1];
     InnerResult res;
@@ -225,8 +230,9 @@ MdpSolution solve_mdp(const Mdp& mdp, const SolverOptions& options, double dampi
     return res;
   };
   const MarginalIterationResult outer =
-      iterate_marginals(q, {options.value_tol, options.stationary_tol, options.q_tol, options.max_outer,
-                            /*monotone=*/true, kQFloor, kMaxSquaremStep},
+      iterate_marginals(q,
+                        {options.value_tol, options.stationary_tol, options.q_tol, options.max_outer,
+                         /*monotone=*/true, kQFloor, kMaxSquaremStep},
                         inner);
   sol.log_q = q.log_q;
   sol.outer_iterations = outer.outer_iterations;

@@ -262,7 +262,8 @@ std::string maze_config(const std::string& map) {
 }
 
 TEST_F(MazeCli, MazeRunsAndWritesFig1) {
-  const RunResult r = run({"maze", "--config", config(maze_config(kSmallSerpentine)).string(), "--out", out().string()});
+  const RunResult r =
+      run({"maze", "--config", config(maze_config(kSmallSerpentine)).string(), "--out", out().string()});
   ASSERT_EQ(r.status, 0) << describe(r);
   nirl::h5::InputFile in(out().string());
   EXPECT_EQ(nirl::h5::read_attribute_string(in, "/", "command").rfind("nirl maze", 0), 0u);
@@ -275,7 +276,8 @@ TEST_F(MazeCli, MazeRunsAndWritesFig1) {
   EXPECT_EQ(dims, (std::vector<hsize_t>{2, 2}));
   EXPECT_GT(nirl::h5::read_attribute_double(in, "/fig1/exact", "r2"), 0.9999);
   for (const char* g : {"/fig1/predictions/larger_lambda", "/fig1/predictions/moved_walls"})
-    EXPECT_LT(nirl::h5::read_attribute_double(in, g, "kl_predicted"), nirl::h5::read_attribute_double(in, g, "kl_baseline"));
+    EXPECT_LT(nirl::h5::read_attribute_double(in, g, "kl_predicted"),
+              nirl::h5::read_attribute_double(in, g, "kl_baseline"));
 }
 
 TEST_F(MazeCli, MazeConfigErrors) {
@@ -289,8 +291,8 @@ TEST_F(MazeCli, MazeConfigErrors) {
     const RunResult r = run({"maze", "--config", config(maze_config(map)).string(), "--out", out().string()});
     EXPECT_TRUE(FailsCleanly(r, "maze", needle, out(), dir_)) << map;
   }
-  const RunResult r = run({"maze", "--config", config(maze_config(kSmallSerpentine)).string(), "--out",
-                           out().string(), "--maze.lambda", "-1"});
+  const RunResult r = run({"maze", "--config", config(maze_config(kSmallSerpentine)).string(), "--out", out().string(),
+                           "--maze.lambda", "-1"});
   EXPECT_TRUE(FailsCleanly(r, "maze", "maze.lambda", out(), dir_));
 }
 

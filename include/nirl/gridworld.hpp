@@ -22,11 +22,11 @@ inline const char* const kMazeActionNames[kMazeActions] = {"north", "east", "sou
 
 struct Gridworld {
   int rows = 0, cols = 0;
-  std::string cells;            // rows * cols map characters, row-major
-  std::vector<int> state_of;    // cell -> state, -1 for walls
-  std::vector<int> cell_of;     // state -> cell
-  int start = 0;                // state of 'S'
-  std::vector<int> goals;       // states of 'G'
+  std::string cells;          // rows * cols map characters, row-major
+  std::vector<int> state_of;  // cell -> state, -1 for walls
+  std::vector<int> cell_of;   // state -> cell
+  int start = 0;              // state of 'S'
+  std::vector<int> goals;     // states of 'G'
 
   int states() const { return int(cell_of.size()); }
 };

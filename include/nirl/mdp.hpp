@@ -10,7 +10,8 @@
 //      converge;
 //   2. the stationary distribution of pi(a|s) = q(a) exp(Q(s,a)/lambda) / Z(s) by a direct
 //      solve (exact, whatever the chain's mixing time; mdp_stationary);
-//   3. q(a) <- sum_s p(s) pi(a|s).
+//   3. q(a) <- sum_s p(s) pi(a|s), with the monotonicity guard, a SQUAREM step of at most 4
+//      and a floor q(a) >= 1e-12 (marginal_iteration.hpp; unused directions sit at the floor).
 // The chain must be unichain (one recurrent class), as an episodic maze with its reset is.
 #pragma once
 #include <Eigen/Dense>
@@ -49,7 +50,7 @@ Eigen::MatrixXd mdp_policy(const Mdp& mdp, const Eigen::VectorXd& v, const std::
 // Grassmann-Taksar-Heyman elimination (O(S^3), every entry to full relative precision),
 // above by a sparse LU solve of the balance equations. Throws if the chain has no unique
 // stationary distribution.
-inline constexpr int kDenseStationaryLimit = 2048;
+inline constexpr int kDenseStationaryLimit = 1024;
 Eigen::VectorXd mdp_stationary(const Mdp& mdp, const Eigen::MatrixXd& policy, int dense_limit = kDenseStationaryLimit);
 
 struct MdpSolution {
