@@ -1,8 +1,6 @@
 // General tabular MDP: forward solve, sampling and inverse (MODEL.md section 1).
 #include "nirl/mdp.hpp"
 
-#include <LBFGS.h>
-
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
 #include <algorithm>
@@ -10,6 +8,7 @@
 #include <limits>
 
 #include "nirl/error.hpp"
+#include "nirl/lbfgs_fit.hpp"
 #include "nirl/marginal_iteration.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/parallel_reduce.hpp"
@@ -321,37 +320,11 @@ MdpInverse infer_mdp_reward(const Mdp& mdp, const Eigen::MatrixXd& counts, const
   };
 
   Eigen::VectorXd v = Eigen::VectorXd::Zero(S);
-  double best_f = std::numeric_limits<double>::infinity();
-  Eigen::VectorXd best_v = v;
-  auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
-    const double f = nll(x, grad);
-    if (f < best_f) {
-      best_f = f;
-      best_v = x;
-    }
-    return f;
-  };
-  LBFGSpp::LBFGSParam<double> param;
-  param.epsilon = options.epsilon;
-  param.epsilon_rel = options.epsilon;
-  param.max_iterations = options.max_iterations;
-  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
-  param.max_linesearch = 100;
-  LBFGSpp::LBFGSSolver<double> solver(param);
-  double f = 0.0;
-  try {
-    result.iterations = solver.minimize(objective, v, f);
-    result.converged = result.iterations < options.max_iterations;
-    result.status = result.converged ? "gradient tolerance reached" : "iteration limit reached";
-  } catch (const std::exception& e) {
-    result.status = std::string("stopped: ") + e.what();
-  }
-  v = best_v;
-  Eigen::VectorXd grad;
-  const double final_f = nll(v, grad);
-  if (!result.converged && grad.norm() <= 10.0 * options.epsilon * std::max(1.0, v.norm()))
-    result.converged = true;  // the line search gave up at the optimum
-  result.log_likelihood = -(final_f * steps - 0.5 * options.ridge * v.squaredNorm());
+  const LbfgsOutcome fit = minimise_lbfgs(nll, v, options.max_iterations, options.epsilon);
+  result.iterations = fit.iterations;
+  result.converged = fit.converged;
+  result.status = fit.status;
+  result.log_likelihood = -(fit.value * steps - 0.5 * options.ridge * v.squaredNorm());
   result.reward = mdp_reward_from_value(mdp, v, log_q);
   result.value = std::move(v);
   return result;
