@@ -1,12 +1,11 @@
 // Maximum-likelihood inverse with input (MODEL.md 3b).
 #include "nirl/max_likelihood.hpp"
 
-#include <LBFGS.h>
 
 #include <cmath>
-#include <stdexcept>
 
 #include "nirl/error.hpp"
+#include "nirl/lbfgs_fit.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/parallel_reduce.hpp"
 #include "nirl/soft_bellman.hpp"
@@ -229,41 +228,16 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
     v.array() -= v.mean();
   }
 
-  // Remember the best point: a failed line search may leave v elsewhere.
-  double best_f = std::numeric_limits<double>::infinity();
-  Eigen::VectorXd best_v = v;
-  auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
-    const double f = negative_log_likelihood(counts, input, lambda, q, options.ridge, x, grad);
-    if (f < best_f) {
-      best_f = f;
-      best_v = x;
-    }
-    return f;
-  };
-  LBFGSpp::LBFGSParam<double> param;
-  param.epsilon = options.epsilon;
-  param.epsilon_rel = options.epsilon;
-  param.max_iterations = options.max_iterations;
-  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
-  param.max_linesearch = 100;
-  LBFGSpp::LBFGSSolver<double> solver(param);
-
   InverseResult result;
-  double f = 0.0;
-  try {
-    result.iterations = solver.minimize(objective, v, f);
-    result.converged = result.iterations < options.max_iterations;
-    result.status = result.converged ? "gradient tolerance reached" : "iteration limit reached";
-  } catch (const std::exception& e) {
-    result.status = std::string("stopped: ") + e.what();
-  }
-  v = best_v;
-  Eigen::VectorXd grad;
-  const double final_f = negative_log_likelihood(counts, input, lambda, q, options.ridge, v, grad);
-  if (!result.converged && grad.norm() <= 10.0 * options.epsilon * std::max(1.0, v.norm())) {
-    result.converged = true;  // the line search gave up at the optimum
-  }
-  result.log_likelihood = -(final_f * counts.steps - 0.5 * options.ridge * v.squaredNorm());
+  const LbfgsOutcome fit = minimise_lbfgs(
+      [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+        return negative_log_likelihood(counts, input, lambda, q, options.ridge, x, grad);
+      },
+      v, options.max_iterations, options.epsilon);
+  result.iterations = fit.iterations;
+  result.converged = fit.converged;
+  result.status = fit.status;
+  result.log_likelihood = -(fit.value * counts.steps - 0.5 * options.ridge * v.squaredNorm());
   result.reward = reward_from_value(space, input, lambda, q, v);
   result.value = std::move(v);
   return result;

@@ -22,24 +22,23 @@ void require_nonnegative(const char* what, const Eigen::VectorXd& v) {
     if (!(v[s] >= 0.0)) fail(what, "[", s, "] must be >= 0 (got ", v[s], ")");
 }
 
-}  // namespace
-
-AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat,
-                      const Eigen::VectorXd& p_true, double threshold, bool weighted) {
-  require_size("r_true", r_true, space.size);
-  require_size("r_hat", r_hat, space.size);
-  require_size("p_true", p_true, space.size);
+// The fit over `size` states in `nx` groups (group_of(s): the additive offset of state s).
+template <typename GroupOf>
+AlignedFit aligned_fit(std::size_t size, std::size_t nx, GroupOf group_of, const Eigen::VectorXd& r_true,
+                       const Eigen::VectorXd& r_hat, const Eigen::VectorXd& p_true, double threshold, bool weighted) {
+  require_size("r_true", r_true, size);
+  require_size("r_hat", r_hat, size);
+  require_size("p_true", p_true, size);
   require_nonnegative("p_true", p_true);
   if (!(threshold >= 0.0)) fail("r2 threshold must be >= 0 (got ", threshold, ")");
 
-  const std::size_t nx = std::size_t(space.nx);
   std::vector<double> weight(nx, 0.0), mean_true(nx, 0.0), mean_hat(nx, 0.0);
   AlignedFit fit;
-  for (std::size_t s = 0; s < space.size; ++s) {
+  for (std::size_t s = 0; s < size; ++s) {
     const double p = p_true[Eigen::Index(s)];
     if (!(p > threshold)) continue;
     const double w = weighted ? p : 1.0;
-    const std::size_t x = std::size_t(space.input_of(s));
+    const std::size_t x = group_of(s);
     weight[x] += w;
     mean_true[x] += w * r_true[Eigen::Index(s)];
     mean_hat[x] += w * r_hat[Eigen::Index(s)];
@@ -55,11 +54,11 @@ AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, co
   }
 
   double s_hh = 0.0, s_ht = 0.0, s_tt = 0.0;
-  for (std::size_t s = 0; s < space.size; ++s) {
+  for (std::size_t s = 0; s < size; ++s) {
     const double p = p_true[Eigen::Index(s)];
     if (!(p > threshold)) continue;
     const double w = weighted ? p : 1.0;
-    const std::size_t x = std::size_t(space.input_of(s));
+    const std::size_t x = group_of(s);
     const double dt = r_true[Eigen::Index(s)] - mean_true[x];
     const double dh = r_hat[Eigen::Index(s)] - mean_hat[x];
     s_hh += w * dh * dh;
@@ -76,6 +75,22 @@ AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, co
   for (std::size_t x = 0; x < nx; ++x)
     if (weight[x] > 0.0) fit.offset[x] = mean_true[x] - fit.scale * mean_hat[x];
   return fit;
+}
+
+}  // namespace
+
+AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat,
+                      const Eigen::VectorXd& p_true, double threshold, bool weighted) {
+  return aligned_fit(
+      space.size, std::size_t(space.nx), [&](std::size_t s) { return std::size_t(space.input_of(s)); }, r_true, r_hat,
+      p_true, threshold, weighted);
+}
+
+AlignedFit aligned_r2(const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat, const Eigen::VectorXd& p_true,
+                      double threshold, bool weighted) {
+  return aligned_fit(
+      std::size_t(r_true.size()), 1, [](std::size_t) { return std::size_t(0); }, r_true, r_hat, p_true, threshold,
+      weighted);
 }
 
 double kl_divergence(const Eigen::VectorXd& p, const Eigen::VectorXd& q) {

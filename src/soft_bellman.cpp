@@ -9,6 +9,7 @@
 
 #include "nirl/numerics.hpp"
 #include "nirl/parallel_reduce.hpp"
+#include "nirl/soft_backup.hpp"
 
 namespace nirl {
 namespace {
@@ -169,9 +170,10 @@ double soft_value_sum(const StateSpace& space, double lambda, const LogMarginals
   double acc = 0.0;
   for (int i = 0; i < n; ++i) {
     const std::uint64_t bit = std::uint64_t(1) << i;
-    const double on = q.log_on[std::size_t(i)] + w[base + (sigma | bit)] * inv_lambda;
-    const double off = q.log_off[std::size_t(i)] + w[base + (sigma & ~bit)] * inv_lambda;
-    acc += log_sum_exp2(on, off);
+    const double log_q[2] = {q.log_on[std::size_t(i)], q.log_off[std::size_t(i)]};
+    const double Q[2] = {w[base + (sigma | bit)], w[base + (sigma & ~bit)]};
+    double x[2];
+    acc += soft_backup(log_q, Q, 2, inv_lambda, x).value();
   }
   return (lambda / n) * acc;
 }

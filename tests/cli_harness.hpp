@@ -144,7 +144,7 @@ std::string describe(const RunResult& r) {
 }
 
 // n = 4 neurons driven by a telegraph input, rewarded for 1 spike at x = -1 and 3 at x = +1.
-std::string small_config(const std::string& lambda = "0.5") {
+[[maybe_unused]] std::string small_config(const std::string& lambda = "0.5") {
   return "seed = 1\n\n[network]\nn = 4\nlambda = " + lambda +
          "\n\n[input]\ntype = telegraph\nswitch_up = 0.1\nswitch_down = 0.1\n\n"
          "[reward]\ntype = spike_count\ncounts = 1,3\n";

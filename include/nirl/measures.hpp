@@ -31,6 +31,11 @@ struct AlignedFit {
 AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat,
                       const Eigen::VectorXd& p_true, double threshold = 1e-6, bool weighted = false);
 
+// The same fit with one offset for all states, r_true ≈ a r_hat + b (a reward defined up
+// to a constant, e.g. the maze of MODEL.md section 1); vectors of any common length.
+AlignedFit aligned_r2(const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat, const Eigen::VectorXd& p_true,
+                      double threshold = 1e-6, bool weighted = false);
+
 // KL(p || q) in nats over all states, after normalising both to sum 1; terms with p = 0
 // contribute 0, p > 0 with q = 0 gives +infinity. Throws nirl::Error on size mismatch,
 // a negative (or NaN) entry, or a vector that sums to 0.
