@@ -62,28 +62,28 @@ void logits(double* u) {
   for (std::size_t k = 0; k < kLogBatch; ++k) u[k] = u[k] > 0.0 ? l[k] : -HUGE_VAL;
 }
 
-// A copy of w on 2 MiB pages when the kernel grants them: the chain reads w at random,
-// and with 4 KiB pages those reads also miss the TLB once w outgrows what its entries
-// cover. Empty for an empty w.
-class HugePageCopy {
+// w rounded to float, on 2 MiB pages when the kernel grants them. When w does not fit
+// in cache, the chain reads this copy: half the bytes (twice the states per cache line),
+// and with 4 KiB pages the random reads would also miss the TLB. A decision is taken
+// from it only where the rounding cannot change it (see simulate); the others read w.
+class CompactCopy {
  public:
-  explicit HugePageCopy(const Eigen::VectorXd& w) {
-    if (w.size() == 0) return;
+  explicit CompactCopy(const Eigen::VectorXd& w) {
     constexpr std::size_t kHuge = std::size_t(1) << 21;
-    const std::size_t bytes = std::size_t(w.size()) * sizeof(double);
+    const std::size_t bytes = std::size_t(w.size()) * sizeof(float);
     const std::size_t pages = (bytes + kHuge - 1) / kHuge * kHuge;
-    data_.reset(static_cast<double*>(std::aligned_alloc(kHuge, pages)));
+    data_.reset(static_cast<float*>(std::aligned_alloc(kHuge, pages)));
     if (!data_) throw std::bad_alloc();
     advise_huge_pages(data_.get(), pages);
-    std::memcpy(data_.get(), w.data(), bytes);
+    for (Eigen::Index s = 0; s < w.size(); ++s) data_[std::size_t(s)] = static_cast<float>(w[s]);
   }
-  const double* data() const { return data_.get(); }
+  const float* data() const { return data_.get(); }
 
  private:
   struct Free {
-    void operator()(double* p) const { std::free(p); }
+    void operator()(float* p) const { std::free(p); }
   };
-  std::unique_ptr<double[], Free> data_;
+  std::unique_ptr<float[], Free> data_;
 };
 
 }  // namespace
@@ -143,8 +143,13 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
 
   const std::size_t n_sigma = net.space.n_sigma;
   const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
-  const HugePageCopy w_copy(prefetch ? w : Eigen::VectorXd());
-  const double* wp = prefetch ? w_copy.data() : w.data();
+  const CompactCopy compact(prefetch ? w : Eigen::VectorXd());
+  const double* wp = w.data();
+  const float* wf = compact.data();
+  // |z(float copy) - z(w)| <= (|a| + |c|) 2^-24 / lambda for the rounding of w to float
+  // (2^-149 more per subnormal), plus a few double roundings of the formula, each below
+  // 2^-53 (|z| + |dq|): the bound below doubles both.
+  const double float_error = 0x1p-23 * inv_lambda, subnormal_error = 0x1p-147 * inv_lambda;
   const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8, total = steps * row_bytes;
   std::size_t grown = 0;  // rows [0, grown) lie inside raster.spikes
   std::size_t whole = 0;  // rows [0, whole) are written as whole 8-byte words
@@ -177,20 +182,30 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     if ((t + kAhead + 1) % kLogBatch == 0) logits(ring.logit_u + (t + kAhead + 1 - kLogBatch) % kRing);
     const std::uint64_t bit = ring.bit[k];
     const double* wx = wp + n_sigma * std::size_t(ring.x[k]);
-    // Step t + 2 reads w at its state and at that state with its neuron flipped; the
-    // state is one of four (the decisions of steps t and t + 1), all four in cache by
-    // then (read at steps t and t + 1, or prefetched at step t - 1): when w does not fit
-    // in cache, prefetch the four flipped ones now, two steps ahead of their use.
+    // Step t + 3 reads w at its state and at that state with its neuron flipped; the
+    // state is one of eight (the decisions of steps t, t + 1 and t + 2), all in cache by
+    // then (read as the current state or prefetched earlier): when w does not fit in
+    // cache, prefetch the eight flipped ones now, three steps ahead of their use (two
+    // steps did not cover the latency of the reads at n >= 20).
     if (prefetch) {
-      const std::size_t k1 = (t + 1) % kRing, k2 = (t + 2) % kRing;
-      const double* w2 = wp + n_sigma * std::size_t(ring.x[k2]);
-      const std::uint64_t m0 = sigma ^ ring.bit[k2];
-      __builtin_prefetch(w2 + m0);
-      __builtin_prefetch(w2 + (m0 ^ bit));
-      __builtin_prefetch(w2 + (m0 ^ ring.bit[k1]));
-      __builtin_prefetch(w2 + (m0 ^ bit ^ ring.bit[k1]));
+      const std::size_t k1 = (t + 1) % kRing, k2 = (t + 2) % kRing, k3 = (t + 3) % kRing;
+      const float* w3 = wf + n_sigma * std::size_t(ring.x[k3]);
+      const std::uint64_t m0 = sigma ^ ring.bit[k3], b1 = ring.bit[k1], b2 = ring.bit[k2];
+      for (const std::uint64_t m : {m0, m0 ^ bit, m0 ^ b1, m0 ^ bit ^ b1})
+        for (const std::uint64_t b : {std::uint64_t(0), b2}) __builtin_prefetch(w3 + (m ^ b));
     }
-    const double z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];  // flip_logit
+    double z;  // flip_logit
+    if (prefetch) {
+      const float* fx = wf + n_sigma * std::size_t(ring.x[k]);
+      const double a = fx[sigma | bit], c = fx[sigma & ~bit];
+      z = (a - c) * inv_lambda + ring.dq[k];
+      const double error = (std::fabs(a) + std::fabs(c)) * float_error + subnormal_error +
+                           (std::fabs(z) + std::fabs(ring.dq[k])) * 0x1p-50;
+      if (!(std::fabs(z - ring.logit_u[k]) > error))  // rare (and NaN): decide from w itself
+        z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];
+    } else {
+      z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];
+    }
     const std::uint64_t fire = std::uint64_t(0) - std::uint64_t(z > ring.logit_u[k]);  // a mask, not a branch
     sigma = (sigma & ~bit) | (bit & fire);
     if (progress && ((t + 1) & ((std::size_t(1) << 20) - 1)) == 0) progress(t + 1);

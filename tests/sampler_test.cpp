@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "nirl/forward_solver.hpp"
 #include "nirl/numerics.hpp"
+#include "nirl/random_stream.hpp"
 #include "nirl/sampler.hpp"
 #include "test_networks.hpp"
 
@@ -93,4 +95,47 @@ TEST(Sampler, DeadNeuronNeverFires) {
   const Solution sol = optimise(net);
   const Raster r = simulate(net, expected_next_value(net, sol), sol.q, sol.stationary, 50000, 1, 0);
   for (std::size_t t = 0; t < r.steps; ++t) ASSERT_EQ(r.spikes[t * 8 + 5], 0);
+}
+
+// The documented step, written out directly: step t uses counter t + 1 (word 0 picks
+// neuron i, word 1 is u), and sets bit i when z > log(u / (1 - u)), z the flip logit from
+// w itself. At n = 17 w (1 MiB) outgrows the cache and the sampler reads its float copy
+// (CompactCopy); values of |w| ~ 1e5 at lambda 0.2 put about 1% of the decisions within
+// that copy's rounding, so both the float path and the fallback to w are exercised, and
+// the raster must be the same, bit for bit.
+TEST(Sampler, LargeNetworkMatchesTheStepWrittenOut) {
+  const int n = 17;
+  const StateSpace space(n, 1);
+  const Network net = make_network(n, no_input(), Eigen::VectorXd::Zero(Eigen::Index(space.size)), 0.2, {});
+  std::mt19937_64 gen(7);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Eigen::VectorXd w(Eigen::Index(space.size));
+  for (Eigen::Index s = 0; s < w.size(); ++s) w[s] = 1e5 + 0.3 * normal(gen) + (s % 3 == 0 ? 1e-40 : 0.0);
+  LogMarginals q = LogMarginals::uniform(net);
+  for (int i = 0; i < n; ++i) {
+    q.log_on[std::size_t(i)] = std::log(0.1 + 0.04 * i);
+    q.log_off[std::size_t(i)] = std::log1p(-(0.1 + 0.04 * i));
+  }
+  const Eigen::VectorXd p = Eigen::VectorXd::Constant(Eigen::Index(space.size), 1.0 / double(space.size));
+  const std::size_t steps = 200000;
+  const Raster raster = simulate(net, w, q, p, steps, 3, 5);
+
+  const RandomStream rng(3, 5);
+  std::uint64_t sigma = raster.sigma(0);
+  std::size_t near_ties = 0;
+  for (std::size_t t = 0; t + 1 < steps; ++t) {
+    const auto r = rng.words(t + 1);
+    const int i = int(RandomStream::below(r[0], std::uint64_t(n)));
+    const double u = RandomStream::uniform(r[1]);
+    const double threshold = u > 0.0 ? log_positive(u / (1.0 - u)) : -HUGE_VAL;
+    const std::uint64_t bit = std::uint64_t(1) << i;
+    const double z = (w[Eigen::Index(sigma | bit)] - w[Eigen::Index(sigma & ~bit)]) * (1.0 / net.lambda) +
+                     (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
+    const double zf = (double(float(w[Eigen::Index(sigma | bit)])) - double(float(w[Eigen::Index(sigma & ~bit)]))) *
+                          (1.0 / net.lambda) + (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
+    if ((zf > threshold) != (z > threshold)) ++near_ties;
+    sigma = z > threshold ? (sigma | bit) : (sigma & ~bit);
+    ASSERT_EQ(raster.sigma(t + 1), sigma) << "step " << t;
+  }
+  EXPECT_GT(near_ties, 100u);  // decisions the float copy alone would have got wrong
 }
