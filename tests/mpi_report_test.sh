@@ -5,10 +5,7 @@
 # Usage: mpi_report_test.sh NIRL_BINARY
 set -euo pipefail
 NIRL=$1
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
+source "$(dirname "$0")/mpi_test_env.sh"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A recording without input: n = 6, reward for 2 active neurons, simulated.
