@@ -157,7 +157,10 @@ Fig4Summary run_fig4(const Network& net, const std::vector<int>& y, const Fig4Op
   const TransitionCounts exact = expected_transition_counts(net.space, net.lambda, w, res.solution.q,
                                                             res.solution.stationary, double(options.samples));
   MaxLikelihoodOptions exact_likelihood = options.likelihood;
-  exact_likelihood.ridge = 1e-6;  // exact statistics need no prior
+  // Exact statistics need no prior; the flip warm start is exact for them (ML keeps it there).
+  exact_likelihood.ridge = 1e-6;
+  exact_likelihood.pseudocount = 1e-15;
+  exact_likelihood.warm_start = MaxLikelihoodOptions::Start::flips;
   const InverseOutcome f = inverse_panel(out, "/fig4/F", res.net, res.solution, log_posterior, exact, exact_likelihood, pixels);
   summary.exact_threshold = f.threshold;
   summary.exact_agreement = f.agreement;

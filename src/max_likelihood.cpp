@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "nirl/error.hpp"
+#include "nirl/flip_integration.hpp"
 #include "nirl/lbfgs_fit.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/parallel_reduce.hpp"
@@ -86,9 +87,10 @@ TransitionCounts expected_transition_counts(const StateSpace& space, double lamb
     c.visits(Eigen::Index(sigma), space.input_of(std::size_t(s))) += ps;
     for (int i = 0; i < n; ++i) {
       const double z = flip_logit(w.data(), std::size_t(s) - sigma, sigma, i, 1.0 / lambda, q);
-      const double keep = ((sigma >> i) & 1) ? sigmoid(z) : sigmoid(-z);
-      c.stay[s] += ps * keep / n;
-      c.flip(i, s) += ps * (1.0 - keep) / n;
+      const double a = ((sigma >> i) & 1) ? z : -z;  // logit of keeping the current state
+      // Both from the signed logit: 1 - sigmoid(a) would round flips below 1e-16 to 0.
+      c.stay[s] += ps * sigmoid(a) / n;
+      c.flip(i, s) += ps * sigmoid(-a) / n;
     }
   }
   c.on = q.on_probabilities();
@@ -212,7 +214,9 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
   const LogMarginals q = marginals_from(counts.on);
 
   Eigen::VectorXd v = Eigen::VectorXd::Zero(Eigen::Index(space.size));
-  if (options.warm_start) {
+  if (options.warm_start == MaxLikelihoodOptions::Start::flips) {
+    v = value_from_flips(counts, input, lambda, options.pseudocount);
+  } else if (options.warm_start == MaxLikelihoodOptions::Start::histogram) {
     // Closed form (MODEL.md 3a) per input value: v(sigma, x) = lambda [log p(sigma|x) - sum_i log q_i(sigma_i)].
     const double pc = options.pseudocount;
     for (int x = 0; x < space.nx; ++x) {

@@ -9,7 +9,8 @@
 // over neurons, so precision survives flip probabilities of 1e-15. The negative
 // log-likelihood plus a ridge prior (ridge/2)||v||^2 (which pins unvisited states) is
 // minimised with L-BFGS (LBFGS++) from a warm start: the closed form of MODEL.md 3a
-// applied to the empirical p(sigma | x). The reward is then read off the Bellman
+// applied to the empirical p(sigma | x), or the flip logits integrated over the hypercube
+// (flip_integration.hpp; exact for exact statistics). The reward is then read off the Bellman
 // equation, r = v - (lambda/n) sum_i log sum_a q_i(a) exp(w(sigma_i=a, ., x)/lambda),
 // defined up to an additive function of x.
 #pragma once
@@ -50,8 +51,10 @@ struct MaxLikelihoodOptions {
   double ridge = 1.0;
   int max_iterations = 5000; // L-BFGS iterations
   double epsilon = 1e-10;    // gradient tolerance: stop when ||g|| < epsilon max(1, ||v||)
-  bool warm_start = true;    // closed form on p(sigma | x); false starts from v = 0
-  double pseudocount = 0.5;  // for the warm start's histogram
+  enum class Start { zero, histogram, flips };
+  // histogram: closed form on p(sigma | x); flips: value_from_flips; zero: v = 0.
+  Start warm_start = Start::histogram;
+  double pseudocount = 0.5;  // for the warm start's histogram (per state) or flips (trials per edge)
 };
 
 struct InverseResult {

@@ -88,7 +88,7 @@ int infer_main(int argc, const char* const argv[]) {
   options.likelihood.pseudocount = options.pseudocount;
   options.likelihood.max_iterations = int(get_int(vm, "max-iterations"));
   if (options.likelihood.max_iterations < 1) fail("--max-iterations must be >= 1");
-  options.likelihood.warm_start = get_int(vm, "cold-start") == 0;
+  if (get_int(vm, "cold-start") != 0) options.likelihood.warm_start = MaxLikelihoodOptions::Start::zero;
 
   // Recordings without input (h5 at any dataset, .mat, NWB) go through read_recording;
   // rasters with an input sequence are nirl's own h5 layout.
