@@ -253,7 +253,7 @@ Network network_from_options(const po::variables_map& vm) {
     require(vm, "reward.ring_m", "for reward.type = ring");
     reward = ring_reward(space, int(get_int(vm, "reward.ring_m")));
   } else if (reward_type == "feature") {
-    reward = symmetry_breaking_reward(space, feature_from_options(vm, input));
+    reward = symmetry_breaking_reward(space, input, feature_from_options(vm, input));
   } else {
     require(vm, "reward.file", "for reward.type = table");
     const h5::InputFile f(get_string(vm, "reward.file"));

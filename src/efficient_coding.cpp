@@ -54,11 +54,16 @@ std::vector<int> feature_from_table(const std::vector<double>& table, int nx, co
   return y;
 }
 
-Eigen::VectorXd symmetry_breaking_reward(const StateSpace& space, const std::vector<int>& y) {
+Eigen::VectorXd symmetry_breaking_reward(const StateSpace& space, const InputChain& input, const std::vector<int>& y) {
+  const Eigen::VectorXd px = input_stationary(input);
+  double p_on = 0.0;  // p(y = +1) under the input's stationary distribution
+  for (int x = 0; x < space.nx; ++x)
+    if (y[std::size_t(x)]) p_on += px[x];
   Eigen::VectorXd r(Eigen::Index(space.size));
   for (std::size_t s = 0; s < space.size; ++s) {
-    const double sign = y[std::size_t(space.input_of(s))] ? 1.0 : -1.0;
-    r[Eigen::Index(s)] = sign * (spike_count(space.sigma_of(s)) - 0.5 * space.n) / space.n;
+    const bool on = y[std::size_t(space.input_of(s))];
+    const double sign = on ? 1.0 : -1.0, balance = 0.5 / (on ? p_on : 1.0 - p_on);
+    r[Eigen::Index(s)] = sign * balance * (spike_count(space.sigma_of(s)) - 0.5 * space.n) / space.n;
   }
   return r;
 }
@@ -151,7 +156,7 @@ EfficientCodingResult efficient_coding(const Network& base, const std::vector<in
   if (!(options.jitter >= 0.0 && options.jitter < 0.5)) fail("q jitter must be in [0, 0.5) (got ", options.jitter, ")");
   EfficientCodingResult res;
   res.net = base;
-  res.net.reward = symmetry_breaking_reward(space, y);
+  res.net.reward = symmetry_breaking_reward(space, base.input, y);
   std::vector<double> q(std::size_t(base.n()), 0.5);
   if (options.jitter > 0.0) {
     const RandomStream stream(options.seed, kJitterStream);

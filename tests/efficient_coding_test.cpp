@@ -107,6 +107,25 @@ INSTANTIATE_TEST_SUITE_P(Lambdas, Model8,
                          ::testing::Values(std::pair{0.02, 0.187}, std::pair{0.05, 0.186}, std::pair{0.1, 0.179},
                                            std::pair{0.2, 0.154}));
 
+// A rare feature (p(y = +1) = 0.10: 5 pixels on with probability 0.25, y = [more than 2
+// on]): the unweighted start r0 = y (count - n/2) / n makes the frequent y = -1 inputs
+// pull the network silent, whose log posterior is the constant log p(y), a fixed point
+// with I = 0 (measured 0 with that start). The balanced start must leave it and encode y
+// better than independent neurons do.
+TEST(EfficientCoding, BalancedStartEncodesARareFeature) {
+  const Network net = pixel_network(5, 5, 0.05, 0.25);
+  const std::vector<int> y = threshold_feature(5, 2);
+  const Eigen::VectorXd px = input_stationary(net.input);
+  double p_on = 0.0;
+  for (int x = 0; x < net.space.nx; ++x) p_on += y[std::size_t(x)] ? px[x] : 0.0;
+  ASSERT_NEAR(p_on, 0.103516, 1e-6);  // P(Binomial(5, 0.25) >= 3)
+  const EfficientCodingResult res = efficient_coding(net, y, {});
+  RecordProperty("information", std::to_string(res.information));
+  EXPECT_TRUE(res.converged);
+  EXPECT_GT(res.information, 0.05);
+  EXPECT_GT(res.information, 1.5 * res.independent_information);
+}
+
 // The inverse on exact statistics recovers y at the MODEL.md section 8 setting (n = 7,
 // 7 pixels, t = 3, lambda 0.1 as in jobs/fig4.ini): the two groups of reward curves are
 // exactly [more than t on], and the inferred reward is log p(y | sigma) up to g(x), aligned

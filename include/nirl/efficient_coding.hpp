@@ -4,7 +4,7 @@
 //   r(sigma, x) <- log p(y(x) | sigma)   from the current stationary joint p(sigma, x),
 //
 // alternated with re-optimising the dynamics (section 2), from the symmetry-breaking
-// start r0 = y(x) (spike count - n/2) / n, until max |change of r| < tol. Each
+// start r0 = y(x) (spike count - n/2) / n (weighted by 0.5 / p(y), see below), until max |change of r| < tol. Each
 // re-optimisation starts from the previous firing marginals q (optimise_from); a seeded
 // jitter of the initial q (off by default) lets the population leave the symmetric
 // solution (Fig 4H). Measures: I(y; sigma) in nats and the same for independent neurons
@@ -29,8 +29,12 @@ std::vector<int> threshold_feature(int pixels, int t);
 // A feature from a table of length nx with values -1/+1 or 0/1; must take both values.
 std::vector<int> feature_from_table(const std::vector<double>& table, int nx, const std::string& what);
 
-// r0(sigma, x) = y(x) (|sigma| - n/2) / n with y = -1 / +1.
-Eigen::VectorXd symmetry_breaking_reward(const StateSpace& space, const std::vector<int>& y);
+// r0(sigma, x) = y(x) (|sigma| - n/2) / n * 0.5 / p(y(x)) with y = -1 / +1 and p(y) under
+// the input's stationary distribution. The weight balances the two feature values (it is
+// 1 when p(y = +1) = 1/2, MODEL.md 6's r0): without it, a rare y = +1 lets the frequent
+// y = -1 inputs pull the start towards silence, whose log posterior is the constant
+// log p(y), a fixed point that encodes nothing.
+Eigen::VectorXd symmetry_breaking_reward(const StateSpace& space, const InputChain& input, const std::vector<int>& y);
 // r(sigma, x) = log p(y(x) | sigma) under the joint p (states with p(sigma) = 0 get log p(y)).
 Eigen::VectorXd log_posterior_reward(const StateSpace& space, const Eigen::VectorXd& p, const std::vector<int>& y);
 // p(y = +1 | sigma) for every sigma (NaN where p(sigma) = 0).
