@@ -90,7 +90,7 @@ ConstraintSet build_constraints(const IsingParams& fitted, double lambda, const 
   return c;
 }
 
-InferredReward infer_reward(const ConstraintSet& c, Assumption assumption, const InferOptions& o) {
+InferredReward infer_reward(const ConstraintSet& c, Assumption assumption, const AssumptionOptions& o) {
   const StateEnsemble& e = c.ensemble;
   const int n = e.n();
   const IsingFamily untied = IsingFamily::untied(n);

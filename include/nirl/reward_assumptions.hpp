@@ -45,7 +45,7 @@ struct ConstraintSet {
 };
 ConstraintSet build_constraints(const IsingParams& fitted, double lambda, const ConstraintOptions& options = {});
 
-struct InferOptions {
+struct AssumptionOptions {
   double mu_relative = 1e-3;  // sparse: mu = mu_relative * mu_max (see README)
   double damping = 1e-10;     // pairwise: relative Tikhonov term of the regression
 };
@@ -61,7 +61,7 @@ struct InferredReward {
   bool converged = false;
   int support = 0;             // sparse: states with r > 0
 };
-InferredReward infer_reward(const ConstraintSet& constraints, Assumption assumption, const InferOptions& options = {});
+InferredReward infer_reward(const ConstraintSet& constraints, Assumption assumption, const AssumptionOptions& options = {});
 
 // The inferred reward over all 2^n states (n <= kMaxExactIsingNeurons); the sparse reward
 // is 0 off its candidate states. Needs an enumerated constraint set for sparse.

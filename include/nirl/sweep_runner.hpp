@@ -8,7 +8,11 @@
 //     (so the file does not depend on the number of ranks or threads), writes it
 //     atomically and removes the checkpoint.
 #pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "nirl/mpi_tasks.hpp"
 #include "nirl/sweep.hpp"
@@ -23,5 +27,18 @@ struct SweepRun {
 
 // Returns on every rank; throws nirl::Error (the same on all ranks) for user errors.
 void run_sweep(const MpiSession& mpi, const Network& net, const SweepConfig& config, const SweepRun& run);
+
+// The same machinery for any experiment made of independent tasks: `schedule` lists every
+// task id in the order to hand them out; prepare() runs on every rank once the checkpoint
+// is open (e.g. solving the truth the tasks share); run_task(id) returns a task's record;
+// write() assembles the records (task id -> record) into the result file on rank 0.
+struct TaskExperiment {
+  std::vector<std::uint64_t> schedule;
+  std::uint64_t seed = 0;
+  std::function<void()> prepare;
+  std::function<std::vector<double>(std::uint64_t)> run_task;
+  std::function<void(const h5::OutputFile&, const std::map<std::uint64_t, std::vector<double>>&)> write;
+};
+void run_experiment(const MpiSession& mpi, const TaskExperiment& experiment, const SweepRun& run);
 
 }  // namespace nirl
