@@ -151,7 +151,12 @@ InferredReward infer_reward(const ConstraintSet& c, Assumption assumption, const
                                  Eigen::Map<const Eigen::MatrixXd>(a + 1 + n, n, n)) -
                    a[0] * phibar;
       }
-      r.by_count = G.completeOrthogonalDecomposition().solve(c.b);
+      // Least squares with a tiny ridge (1e-10 of the mean diagonal of G^T G), which picks
+      // the small-norm solution (a constant is free) and keeps spike counts the model
+      // almost never visits (nearly zero columns) from getting huge values.
+      Eigen::MatrixXd GtG = G.transpose() * G;
+      GtG.diagonal().array() += 1e-10 * std::max(GtG.diagonal().mean(), 1e-300);
+      r.by_count = GtG.ldlt().solve(G.transpose() * c.b);
       r.converged = true;
       e.blocked(0, [&](std::size_t begin, const Eigen::MatrixXd& S, double*) {
         for (Eigen::Index t = 0; t < S.rows(); ++t)

@@ -36,6 +36,7 @@ struct PseudoLikelihoodFit {
   IsingParams params;
   double objective = 0.0;  // the minimised objective above
   int iterations = 0;
+  double gradient_norm = 0.0;  // of the objective at the returned parameters
   bool converged = false;
   std::string status;
 };

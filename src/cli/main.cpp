@@ -32,6 +32,7 @@ const Command kCommands[] = {
     {"predict", nirl::cli::predict_main, "predict the adapted dynamics in a changed context"},
     {"compare", nirl::cli::compare_main, "aligned r2 and KL measures between result files"},
     {"run", nirl::cli::run_main, "a whole experiment from one config (e.g. jobs/fig2.ini)"},
+    {"pairwise", nirl::cli::pairwise_main, "pairwise (Ising) family: fit a raster, infer the reward"},
 };
 
 void usage(std::FILE* out) {
