@@ -17,12 +17,16 @@ IsingReward table_reward(Eigen::VectorXd table) {
   return r;
 }
 
+// The optimum in a changed context: from the unperturbed optimum (the network adapts from
+// where it was) and from the ring starts, the best F (F is not concave, MODEL.md 5).
 IsingForwardResult solve(const RingStudyOptions& o, const IsingFamily& family, const IsingReward& reward, double lambda,
                          const Eigen::VectorXd& start) {
   IsingForwardOptions f = o.forward;
   f.lambda = lambda;
   f.exact = true;
-  return optimise_ising(family, reward, start, f);
+  std::vector<Eigen::VectorXd> starts = {start};
+  for (const Eigen::VectorXd& s : default_ring_starts(family)) starts.push_back(s);
+  return optimise_ising_multistart(family, reward, starts, f);
 }
 
 // The three Fig 5 perturbations: (family, lambda) of the changed context.
