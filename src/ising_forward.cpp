@@ -14,7 +14,10 @@
 namespace nirl {
 namespace {
 
-constexpr std::size_t kBlock = 4096;
+// Blocks of 1024 states: an ensemble of 4096 states is 4 blocks, so the pass runs in an
+// active parallel region and Eigen does not spawn its own threads for the block products
+// (which, nested under a busy machine, made a pass 30 x slower with 2 threads).
+constexpr std::size_t kBlock = 1024;
 
 // Draws uniforms from a Philox stream four at a time.
 struct UniformDraws {
