@@ -34,6 +34,7 @@ const Command kCommands[] = {
     {"run", nirl::cli::run_main, "a whole experiment from one config (e.g. jobs/fig2.ini)"},
     {"report", nirl::cli::report_main, "a recording -> reward with bootstrap intervals and model choice"},
     {"maze", nirl::cli::maze_main, "Fig 1: the maze agent, its inferred reward and predictions (jobs/fig1.ini)"},
+    {"pairwise", nirl::cli::pairwise_main, "pairwise (Ising) family: fit a raster, infer the reward"},
 };
 
 void usage(std::FILE* out) {

@@ -2,6 +2,8 @@
 //   fig2  - Fig 2 end to end in one process (fig2.hpp);
 //   sweep - a data-limited study over MPI ranks with checkpoint/resume (sweep_runner.hpp);
 //   fig4  - Fig 4: the lambda sweep of panel E over MPI ranks, then the other panels (fig4.hpp).
+//   fig5  - the ring network in the pairwise family (pairwise_study.hpp);
+//   pairwise_sweep - Fig 6, the three reward assumptions over MPI ranks (pairwise_study.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,6 +18,7 @@
 #include "nirl/fig2.hpp"
 #include "nirl/fig4.hpp"
 #include "nirl/mpi_tasks.hpp"
+#include "nirl/pairwise_study.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
 #include "nirl/sweep_runner.hpp"
@@ -28,8 +31,8 @@ namespace {
 po::options_description experiment_options() {
   po::options_description d("Experiment ([experiment] section)");
   d.add_options()
-      ("experiment.kind", po::value<std::string>(), "fig2 | sweep | fig4")
-      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig4: observed steps for inference")
+      ("experiment.kind", po::value<std::string>(), "fig2 | sweep | fig4 | fig5 | pairwise_sweep")
+      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig4, fig5: observed steps for inference")
       ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
       ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
       ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
@@ -47,7 +50,13 @@ po::options_description experiment_options() {
       ("experiment.h_lambda", po::value<std::string>()->default_value("0.05"), "fig4: panel H coding cost")
       ("experiment.h_jitter", po::value<std::string>()->default_value("0.05"), "fig4: panel H initial q jitter")
       ("experiment.group_tolerance", po::value<std::string>()->default_value("0.02"),
-       "fig4: panel H, neurons with tuning closer than this share a cell type");
+       "fig4: panel H, neurons with tuning closer than this share a cell type")
+      ("experiment.lambda_high", po::value<std::string>()->default_value("2.0"), "fig5/pairwise_sweep: higher coding cost")
+      ("experiment.max_distance", po::value<std::string>()->default_value("3"), "fig5: couplings beyond this ring distance removed")
+      ("experiment.pinned", po::value<std::string>()->default_value("0,1"), "fig5: neurons driven by an extra field")
+      ("experiment.pin_field", po::value<std::string>()->default_value("1.0"), "fig5: the extra field of pinned neurons")
+      ("experiment.pl_ridge", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: pseudo-likelihood ridge")
+      ("experiment.mu_relative", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: sparse mu / mu_max");
   return d;
 }
 
@@ -182,6 +191,45 @@ void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Netw
   });
 }
 
+RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Network& net) {
+  if (get_string(vm, "reward.type") != "ring" || net.space.nx != 1)
+    fail("experiment.kind fig5 / pairwise_sweep needs reward.type = ring and no input");
+  RingStudyOptions o;
+  o.n = net.n();
+  o.m = int(get_int(vm, "reward.ring_m"));
+  o.lambda = net.lambda;
+  o.lambda_high = get_double(vm, "experiment.lambda_high");
+  if (!(o.lambda_high > 0.0)) fail("experiment.lambda_high must be > 0 (got ", o.lambda_high, ")");
+  o.max_distance = int(get_int(vm, "experiment.max_distance"));
+  if (o.max_distance < 1) fail("experiment.max_distance must be >= 1 (got ", o.max_distance, ")");
+  o.pinned = get_int_list(vm, "experiment.pinned");
+  o.pin_field = get_double(vm, "experiment.pin_field");
+  o.fit.ridge = get_double(vm, "experiment.pl_ridge");
+  if (!(o.fit.ridge >= 0.0)) fail("experiment.pl_ridge must be >= 0");
+  o.infer.mu_relative = get_double(vm, "experiment.mu_relative");
+  if (!(o.infer.mu_relative > 0.0)) fail("experiment.mu_relative must be > 0");
+  o.seed = get_uint(vm, "seed");
+  if (o.n > kMaxExactIsingNeurons) fail("fig5 / pairwise_sweep use exact enumeration: network.n must be <= ", kMaxExactIsingNeurons);
+  return o;
+}
+
+void run_fig5_job(const po::variables_map& vm, const Network& net, const std::string& config_text,
+                  const std::string& out_path, const std::string& command) {
+  const RingStudyOptions o = ring_study_from_options(vm, net);
+  const long long samples = get_int(vm, "experiment.samples"), raster_steps = get_int(vm, "experiment.raster_steps");
+  if (samples < 2) fail("experiment.samples must be >= 2 (got ", samples, ")");
+  if (raster_steps < 1) fail("experiment.raster_steps must be >= 1 (got ", raster_steps, ")");
+  h5::OutputFile out(out_path);
+  write_provenance(out, config_text, o.seed, command);
+  const Fig5Summary s = run_fig5(o, std::size_t(raster_steps), std::size_t(samples), out);
+  out.commit();
+  std::printf("Fig 5: tied ring optimum F %.4f; hill visits %d of %d positions; sparse r2 %.4f from %lld steps\n", s.F,
+              s.positions_visited, o.n, s.r2_sparse, samples);
+  const char* names[] = {"higher lambda", "removed couplings", "pinned neurons"};
+  for (std::size_t k = 0; k < s.kl.size(); ++k)
+    std::printf("%s: KL(true || predicted) %.4g vs no-adaptation %.4g\n", names[k], s.kl[k], s.kl_baseline[k]);
+}
+
 }  // namespace
 
 int run_main(int argc, const char* const argv[]) {
@@ -205,8 +253,8 @@ int run_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, get_string(vm, "config"), "config");
   if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2, sweep or fig4)");
   const std::string kind = get_string(vm, "experiment.kind");
-  if (kind != "fig2" && kind != "sweep" && kind != "fig4")
-    fail("experiment.kind: unknown kind '", kind, "' (expected fig2, sweep or fig4)");
+  if (kind != "fig2" && kind != "sweep" && kind != "fig4" && kind != "fig5" && kind != "pairwise_sweep")
+    fail("experiment.kind: unknown kind '", kind, "' (expected fig2, sweep, fig4, fig5 or pairwise_sweep)");
   const Network net = network_from_options(vm);
   const std::string config_text = render_ini(vm, keys), command = command_line(argc, argv);
 
@@ -221,6 +269,36 @@ int run_main(int argc, const char* const argv[]) {
     if (mpi.rank() == 0)
       std::printf("fig4: %.1f s on %d rank(s)\n",
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), mpi.size());
+  } else if (kind == "fig5") {
+    if (mpi.rank() == 0) run_fig5_job(vm, net, config_text, out_path, command);
+  } else if (kind == "pairwise_sweep") {
+    Fig6Config c;
+    c.study = ring_study_from_options(vm, net);
+    if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for a pairwise_sweep");
+    for (int size : get_int_list(vm, "experiment.sample_sizes")) {
+      if (size < 2) fail("experiment.sample_sizes entries must be >= 2 (got ", size, ")");
+      c.sample_sizes.push_back(std::size_t(size));
+    }
+    c.trials = int(get_int(vm, "experiment.trials"));
+    if (c.trials < 1) fail("experiment.trials must be >= 1 (got ", c.trials, ")");
+    // Largest sample sizes first.
+    std::vector<std::uint64_t> order;
+    for (std::size_t k = c.sample_sizes.size(); k-- > 0;)
+      for (int t = 0; t < c.trials; ++t) order.push_back(std::uint64_t(k) * std::uint64_t(c.trials) + std::uint64_t(t));
+    const Fig6Truth truth = solve_fig6_truth(c);
+    const std::string checkpoint = vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint";
+    const std::map<std::uint64_t, std::vector<double>> results = run_tasks(
+        mpi, order, [&](std::uint64_t id) { return run_fig6_task(truth, c, id); }, TaskRun{checkpoint, config_text, "run"});
+    on_rank_zero(mpi, [&] {
+      h5::OutputFile out(out_path);
+      write_provenance(out, config_text, c.study.seed, command);
+      write_fig6(out, truth, c, results);
+      out.commit();
+      remove_checkpoint(checkpoint);
+    });
+    if (mpi.rank() == 0)
+      std::printf("pairwise_sweep: %zu tasks on %d rank(s), %.1f s\n", order.size(), mpi.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   } else {
     const SweepConfig config = sweep_from_options(vm);
     SweepRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint",
