@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "error_matchers.hpp"
 #include "nirl/error.hpp"
 #include "nirl/raster_io.hpp"
 #include "nirl/results_io.hpp"
@@ -35,19 +36,8 @@ h5::Handle h5py_bool_type() {
   return type;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-::testing::AssertionResult mentions(const std::string& message, const std::string& part) {
-  if (message.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << message << "' does not mention '" << part << "'";
-}
+using nirl::testing::error_of;
+using nirl::testing::mentions;
 
 // 5 steps x 3 neurons.
 const std::vector<std::uint8_t> kSpikes = {0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1};

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 
+#include "error_matchers.hpp"
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"
 #include "nirl/recording_io.hpp"
@@ -22,19 +23,8 @@ std::string temp_path(const std::string& name, const std::string& ext = ".h5") {
   return ::testing::TempDir() + "/nirl_recording_" + name + "_" + std::to_string(::getpid()) + ext;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-::testing::AssertionResult mentions(const std::string& message, const std::string& part) {
-  if (message.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << message << "' does not mention '" << part << "'";
-}
+using nirl::testing::error_of;
+using nirl::testing::mentions;
 
 // A raw HDF5 file built with the C API (types the wrapper does not write, userblocks).
 class RawFile {
