@@ -91,6 +91,14 @@ Eigen::VectorXd ising_energies(const IsingParams& params, const Eigen::MatrixXd&
   return S * params.h + 0.5 * ((S * params.J).cwiseProduct(S)).rowwise().sum();
 }
 
+void StateEnsemble::set_weights(const Eigen::VectorXd& w) {
+  if (!enumerated_) fail("set_weights needs an enumeration");
+  if (w.size() != Eigen::Index(size_)) fail("an ensemble needs one weight per state");
+  const double total = w.sum();
+  if (!(total > 0.0) || (w.array() < 0.0).any()) fail("ensemble weights must be >= 0 with a positive sum");
+  weights_ = w / total;
+}
+
 double StateEnsemble::set_gibbs_weights(const IsingParams& params) {
   if (!enumerated_) fail("set_gibbs_weights needs an enumeration");
   Eigen::VectorXd& w = weights_;

@@ -3,7 +3,8 @@
 #include <cmath>
 
 #include "nirl/error.hpp"
-#include "nirl/memory.hpp"
+#include "nirl/ising_family.hpp"
+#include "nirl/ising_forward.hpp"
 #include "nirl/state_space.hpp"
 
 namespace nirl {
@@ -51,24 +52,20 @@ Eigen::VectorXd project_reward(RewardFamily family, int n, const Eigen::VectorXd
     }
     return global_reward(n, sum.cwiseQuotient(mass));
   }
-  // Pairwise: features 1, s_i, s_i s_j; weighted normal equations X^T W X c = X^T W r.
-  const Eigen::Index d = 1 + n + n * (n - 1) / 2;
-  check_memory(S * std::size_t(d) * sizeof(double), "the pairwise design matrix");
-  Eigen::MatrixXd X(Eigen::Index(S), d);
-  for (std::size_t s = 0; s < S; ++s) {
-    Eigen::Index c = 0;
-    X(Eigen::Index(s), c++) = 1.0;
-    for (int i = 0; i < n; ++i) X(Eigen::Index(s), c++) = spin(s, i);
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j) X(Eigen::Index(s), c++) = spin(s, i) * spin(s, j);
-  }
-  const Eigen::VectorXd sw = weights.cwiseSqrt();
-  const Eigen::MatrixXd A = sw.asDiagonal() * X;
-  // The features are orthonormal under uniform weights, so the normal equations are well
-  // conditioned unless the weights span many decades (smoothed frequencies do not).
-  const Eigen::MatrixXd G = A.transpose() * A;
-  const Eigen::VectorXd coef = G.ldlt().solve(A.transpose() * sw.cwiseProduct(reward));
-  return X * coef;
+  // Pairwise: the weighted least-squares regression of r on the Ising family's untied
+  // features s_i, s_i s_j (ising_forward.hpp), plus the constant that zeroes the residual's
+  // weighted mean.
+  StateEnsemble ensemble = StateEnsemble::enumeration(n);
+  ensemble.set_weights(weights);
+  const IsingFamily untied = IsingFamily::untied(n);
+  const Regression fit = regress_on_features(untied, ensemble, reward, 1e-12, 5000, 1e-12);
+  const IsingParams params = untied.expand(fit.coefficients, false);
+  Eigen::VectorXd projected(static_cast<Eigen::Index>(S));
+  ensemble.blocked(0, [&](std::size_t begin, const Eigen::MatrixXd& spins, double*) {
+    projected.segment(Eigen::Index(begin), spins.rows()) = ising_energies(params, spins);
+  });
+  projected.array() += ensemble.weights().dot(reward - projected);
+  return projected;
 }
 
 Eigen::VectorXd pairwise_reward(int n, const Eigen::VectorXd& a, const Eigen::MatrixXd& b) {

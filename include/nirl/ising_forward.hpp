@@ -36,6 +36,8 @@ class StateEnsemble {
   static StateEnsemble from_states(Eigen::MatrixXd spins, Eigen::VectorXd weights);
   // Sets the weights of an enumeration to p_theta (returns log Z).
   double set_gibbs_weights(const IsingParams& params);
+  // Sets the weights of an enumeration to w / sum(w) (w >= 0, length 2^n, positive sum).
+  void set_weights(const Eigen::VectorXd& w);
 
   int n() const { return n_; }
   std::size_t size() const { return size_; }

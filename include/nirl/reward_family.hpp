@@ -6,7 +6,7 @@
 //  - global:   r = f(number of active neurons) (n parameters).
 // Each family also holds the constants (the reward is defined up to one). A reward
 // is put into a family by least squares weighted by state frequencies (project_reward).
-// This file is self-contained; the pairwise forward solver of section 5 is not used.
+// The pairwise projection is the Ising family's feature regression (ising_forward.hpp).
 #pragma once
 #include <Eigen/Dense>
 #include <string>
