@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "error_matchers.hpp"
+#include "h5py_types.hpp"
 #include "nirl/error.hpp"
 #include "nirl/raster_io.hpp"
 #include "nirl/results_io.hpp"
@@ -28,13 +29,7 @@ void write_raw(hid_t file, const std::string& name, hid_t type, const void* data
   ASSERT_GE(H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), 0);
 }
 
-h5::Handle h5py_bool_type() {
-  h5::Handle type(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
-  const signed char no = 0, yes = 1;
-  H5Tenum_insert(type.get(), "FALSE", &no);
-  H5Tenum_insert(type.get(), "TRUE", &yes);
-  return type;
-}
+using nirl::testing::h5py_bool_type;
 
 using nirl::testing::error_of;
 using nirl::testing::mentions;

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "error_matchers.hpp"
+#include "h5py_types.hpp"
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"
 #include "nirl/recording_io.hpp"
@@ -76,13 +77,7 @@ void write_matlab_header(const std::string& path) {
   f.write(header, sizeof header);
 }
 
-h5::Handle h5py_bool_type() {
-  h5::Handle type(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
-  const signed char no = 0, yes = 1;
-  H5Tenum_insert(type.get(), "FALSE", &no);
-  H5Tenum_insert(type.get(), "TRUE", &yes);
-  return type;
-}
+using nirl::testing::h5py_bool_type;
 
 // 4 time bins x 3 neurons, and its transpose.
 const std::vector<std::uint8_t> kRaster = {0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1};
