@@ -1,8 +1,10 @@
 #include "nirl/ising_family.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "nirl/error.hpp"
+#include "nirl/random_stream.hpp"
 
 namespace nirl {
 
@@ -25,6 +27,37 @@ IsingFamily IsingFamily::ring_tied(int n) {
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) f.tie_[std::size_t(n + pair_index(i, j, n))] = ring_distance(i, j, n);
   f.parameters_ = 1 + n / 2;
+  f.extra_field_ = Eigen::VectorXd::Zero(n);
+  return f;
+}
+
+IsingFamily IsingFamily::homogeneous(int n) {
+  if (n < 2) fail("an Ising family needs n >= 2 neurons (got ", n, ")");
+  std::vector<int> tie(std::size_t(n + n * (n - 1) / 2), 1);
+  std::fill(tie.begin(), tie.begin() + n, 0);
+  return from_ties(n, tie);
+}
+
+IsingFamily IsingFamily::from_ties(int n, const std::vector<int>& tie) {
+  if (n < 2) fail("an Ising family needs n >= 2 neurons (got ", n, ")");
+  const std::size_t features = std::size_t(n + n * (n - 1) / 2);
+  if (tie.size() != features)
+    fail("a tie map for n = ", n, " needs n + n(n-1)/2 = ", features, " entries (got ", tie.size(), ")");
+  int P = 0;
+  for (int t : tie) {
+    if (t < -1) fail("tie map entries must be -1 (feature removed) or a parameter index >= 0 (got ", t, ")");
+    P = std::max(P, t + 1);
+  }
+  if (P == 0) fail("the tie map removes every feature");
+  std::vector<bool> used(std::size_t(P), false);
+  for (int t : tie)
+    if (t >= 0) used[std::size_t(t)] = true;
+  for (int a = 0; a < P; ++a)
+    if (!used[std::size_t(a)]) fail("tie map: parameter ", a, " has no feature (parameters must be 0 .. P-1, all used)");
+  IsingFamily f;
+  f.n_ = n;
+  f.tie_ = tie;
+  f.parameters_ = P;
   f.extra_field_ = Eigen::VectorXd::Zero(n);
   return f;
 }
@@ -94,6 +127,28 @@ Eigen::VectorXd ring_start(const IsingFamily& ring_family, double amplitude, dou
   theta[0] = field;
   for (int d = 1; d <= n / 2; ++d) theta[d] = amplitude * std::cos(2.0 * M_PI * d / n);
   return theta;
+}
+
+std::vector<Eigen::VectorXd> random_starts(const IsingFamily& family, int count, std::uint64_t seed,
+                                           std::uint64_t stream) {
+  const int P = family.parameters(), n = family.n();
+  std::vector<bool> field(std::size_t(P), false);
+  for (int i = 0; i < n; ++i)
+    if (family.tie()[std::size_t(i)] >= 0) field[std::size_t(family.tie()[std::size_t(i)])] = true;
+  const RandomStream rng(seed, stream);
+  std::vector<Eigen::VectorXd> starts;
+  for (int k = 0; k < count; ++k) {
+    Eigen::VectorXd theta(P);
+    for (int a = 0; a < P; ++a) {
+      const auto w = rng.words(std::uint64_t(k) * std::uint64_t(P) + std::uint64_t(a));
+      // Box-Muller; 1 - u lies in (0, 1].
+      const double g = std::sqrt(-2.0 * std::log(1.0 - RandomStream::uniform(w[0]))) *
+                       std::cos(2.0 * M_PI * RandomStream::uniform(w[1]));
+      theta[a] = field[std::size_t(a)] ? -1.0 - std::fabs(g) : 1.5 * g;
+    }
+    starts.push_back(std::move(theta));
+  }
+  return starts;
 }
 
 }  // namespace nirl

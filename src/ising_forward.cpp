@@ -14,10 +14,13 @@
 namespace nirl {
 namespace {
 
-// Blocks of 1024 states: an ensemble of 4096 states is 4 blocks, so the pass runs in an
-// active parallel region and Eigen does not spawn its own threads for the block products
-// (which, nested under a busy machine, made a pass 30 x slower with 2 threads).
+// Blocks of 1024 states (Eigen's block products are serial: EIGEN_DONT_PARALLELIZE).
 constexpr std::size_t kBlock = 1024;
+// A pass over fewer blocks (n <= 12 by enumeration: ~20 us of work) runs on one thread: a
+// parallel region per pass costs more than it saves there, and where cores are shared
+// (tests under ctest -j, other jobs on the node) the waiting threads of many tiny regions
+// slowed a Fig 5 prediction tenfold. Blocks are summed in order either way.
+constexpr std::size_t kParallelBlocks = 8;
 
 // Draws uniforms from a Philox stream four at a time.
 struct UniformDraws {
@@ -74,7 +77,7 @@ std::vector<double> StateEnsemble::blocked(
     int m, const std::function<void(std::size_t, const Eigen::MatrixXd&, double*)>& body) const {
   const std::size_t blocks = (size_ + kBlock - 1) / kBlock;
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
+#pragma omp parallel for schedule(dynamic) if (blocks >= kParallelBlocks)
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t begin = b * kBlock, rows = std::min(size_, begin + kBlock) - begin;
     Eigen::MatrixXd S;
@@ -293,13 +296,14 @@ Eigen::MatrixXd GibbsChains::sample(const IsingParams& params, int burn_in, int 
 }
 
 std::vector<std::uint8_t> glauber_raster(const IsingParams& params, std::size_t steps, std::size_t burn_in,
-                                         std::uint64_t seed, std::uint64_t stream) {
+                                         std::uint64_t seed, std::uint64_t stream, std::size_t interval) {
+  if (interval < 1) fail("glauber_raster: the recording interval must be >= 1");
   const int n = params.n();
   const RandomStream rng(seed, stream);
   Eigen::VectorXd s = Eigen::VectorXd::Constant(n, -1.0);
   Eigen::VectorXd H = params.h + params.J * s;
   std::vector<std::uint8_t> raster(steps * std::size_t(n));
-  for (std::size_t k = 0; k < burn_in + steps; ++k) {
+  for (std::size_t k = 0; k < burn_in + steps * interval; ++k) {
     const auto w = rng.words(k);
     const int i = int(RandomStream::below(w[0], std::uint64_t(n)));
     const double new_s = RandomStream::uniform(w[1]) < sigmoid(2.0 * H[i]) ? 1.0 : -1.0;
@@ -307,8 +311,8 @@ std::vector<std::uint8_t> glauber_raster(const IsingParams& params, std::size_t 
       H += (new_s - s[i]) * params.J.col(i);
       s[i] = new_s;
     }
-    if (k >= burn_in)
-      for (int j = 0; j < n; ++j) raster[(k - burn_in) * std::size_t(n) + std::size_t(j)] = s[j] > 0 ? 1 : 0;
+    if (k >= burn_in && (k - burn_in) % interval == 0)
+      for (int j = 0; j < n; ++j) raster[(k - burn_in) / interval * std::size_t(n) + std::size_t(j)] = s[j] > 0 ? 1 : 0;
   }
   return raster;
 }

@@ -18,7 +18,11 @@ IsingReward table_reward(Eigen::VectorXd table) {
 }
 
 // The optimum in a changed context: from the unperturbed optimum (the network adapts from
-// where it was) and from the ring starts, the best F (F is not concave, MODEL.md 5).
+// where it was), the ring starts and o.random_starts random starts (stream 0 of the study's
+// seed: the same starts for the truth and every prediction), the best F (F is not concave,
+// MODEL.md 5). The unperturbed optimum alone is not enough: where a change leaves it
+// frozen (couplings removed under a strong negative field: everything silent, F = 0) the
+// gradient vanishes and it stays there, although an active optimum with F > 0 exists.
 IsingForwardResult solve(const RingStudyOptions& o, const IsingFamily& family, const IsingReward& reward, double lambda,
                          const Eigen::VectorXd& start) {
   IsingForwardOptions f = o.forward;
@@ -26,6 +30,7 @@ IsingForwardResult solve(const RingStudyOptions& o, const IsingFamily& family, c
   f.exact = true;
   std::vector<Eigen::VectorXd> starts = {start};
   for (const Eigen::VectorXd& s : default_ring_starts(family)) starts.push_back(s);
+  for (Eigen::VectorXd& s : random_starts(family, o.random_starts, o.seed, 0)) starts.push_back(std::move(s));
   return optimise_ising_multistart(family, reward, starts, f);
 }
 
@@ -54,6 +59,22 @@ Eigen::VectorXd rates(const Eigen::VectorXd& p, int n) {
     for (int i = 0; i < n; ++i)
       if ((s >> i) & 1) r[i] += p[s];
   return r;
+}
+
+// Distribution of the number of separate runs of active neurons around the ring (0 for
+// the silent state, 1 for a single hill; Fig 5 C: "uncoordinated peaks" are >= 2 runs).
+Eigen::VectorXd cluster_distribution(const Eigen::VectorXd& p, int n) {
+  Eigen::VectorXd c = Eigen::VectorXd::Zero(n / 2 + 1);
+  for (Eigen::Index s = 0; s < p.size(); ++s) {
+    const std::uint64_t sigma = std::uint64_t(s), mask = (std::uint64_t(1) << n) - 1;
+    const std::uint64_t rotated = ((sigma << 1) | (sigma >> (n - 1))) & mask;  // bit i: neuron i - 1
+    c[__builtin_popcountll(sigma & ~rotated)] += p[s];  // runs start where i is on and i - 1 off
+  }
+  if (p.size() > 0 && p[p.size() - 1] > 0.0) {  // all on: one run without a start
+    c[0] -= p[p.size() - 1];
+    c[1] += p[p.size() - 1];
+  }
+  return c;
 }
 
 }  // namespace
@@ -111,7 +132,8 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
   h5::set_attribute(f, "/fig5/hill_position", "positions_visited", (long long)s.positions_visited);
 
   // Panel A right: reward inferred from a raster of the dynamics.
-  const std::vector<std::uint8_t> data = glauber_raster(opt.params, infer_steps, 10 * std::size_t(o.n), o.seed, 1);
+  const std::vector<std::uint8_t> data =
+      glauber_raster(opt.params, infer_steps, 10 * std::size_t(o.n), o.seed, 1, o.sample_interval);
   const PseudoLikelihoodFit fit = fit_pseudo_likelihood(count_states(data, infer_steps, o.n), o.fit);
   const ConstraintSet c = build_constraints(fit.params, o.lambda);
   std::vector<Eigen::VectorXd> inferred;
@@ -131,6 +153,7 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
     }
   }
   h5::set_attribute(f, "/fig5/inferred/sparse", "samples", (long long)infer_steps);
+  h5::set_attribute(f, "/fig5/inferred/sparse", "sample_interval", (long long)o.sample_interval);
 
   // Panels B-D: predictions with the inferred (sparse) reward vs the truth.
   const char* names[] = {"higher_lambda", "removed_couplings", "pinned"};
@@ -149,6 +172,11 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
     const Eigen::MatrixXd tc = count_distribution(space, t.distribution), pc = count_distribution(space, p.distribution);
     write_vector(f, g + "/true_counts", tc.row(0).transpose());
     write_vector(f, g + "/predicted_counts", pc.row(0).transpose());
+    const Eigen::VectorXd tk = cluster_distribution(t.distribution, o.n), pk = cluster_distribution(p.distribution, o.n);
+    write_vector(f, g + "/true_clusters", tk);
+    write_vector(f, g + "/predicted_clusters", pk);
+    h5::set_attribute(f, g + "/true_clusters", "p_two_or_more", tk.tail(tk.size() - 2).sum());
+    h5::set_attribute(f, g + "/predicted_clusters", "p_two_or_more", pk.tail(pk.size() - 2).sum());
     const std::vector<std::uint8_t> r = glauber_raster(t.params, raster_steps, 10 * std::size_t(o.n), o.seed, 2 + k);
     h5::write_uint8(f, g + "/true_raster", r.data(), {hsize_t(raster_steps), hsize_t(o.n)});
     h5::set_attribute(f, g + "/true_theta", "kl", s.kl.back());
@@ -156,6 +184,9 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
     h5::set_attribute(f, g + "/true_theta", "F", t.F);
   }
   write_vector(f, "/fig5/rates", rates(opt.distribution, o.n));
+  const Eigen::VectorXd clusters = cluster_distribution(opt.distribution, o.n);
+  write_vector(f, "/fig5/clusters", clusters);
+  h5::set_attribute(f, "/fig5/clusters", "p_two_or_more", clusters.tail(clusters.size() - 2).sum());
   return s;
 }
 

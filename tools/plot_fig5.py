@@ -38,6 +38,8 @@ def main(path, out):
             preds[k] = {name: h[name][()] for name in h}
             preds[k]["kl"] = float(h["true_theta"].attrs["kl"])
             preds[k]["kl_baseline"] = float(h["true_theta"].attrs["kl_baseline"])
+            preds[k]["runs"] = float(h["true_clusters"].attrs["p_two_or_more"])
+        base_runs = float(g["clusters"].attrs["p_two_or_more"])
     n = raster.shape[1]
     fig, ax = plt.subplots(2, 4, figsize=(17, 7.5))
     d = np.arange(1, len(theta))
@@ -60,8 +62,12 @@ def main(path, out):
     ax[0, 2].set(xlabel="true reward (jittered)", ylabel="inferred (sparse)",
                  title=f"A  inferred reward, r2 = {r2:.3f} ({keep.sum()} states)\n"
                        f"pairwise r2 {inferred['pairwise'][1]:.3f}, global r2 {inferred['global'][1]:.3f}")
-    ax[0, 3].plot(base_rates, "k-o", ms=3, label="lambda %g" % attrs["lambda"])
-    ax[0, 3].set(xlabel="neuron", ylabel="firing probability", title="unperturbed rates", ylim=(0, 1))
+    r = preds["removed_couplings"]["true_raster"]
+    ax[0, 3].imshow(r[::step].T, aspect="auto", cmap="Greys", interpolation="nearest",
+                    extent=[0, r.shape[0] / n, n - 0.5, -0.5])
+    ax[0, 3].set(xlabel="time (sweeps)", ylabel="neuron",
+                 title=f"C  couplings removed: uncoordinated activity\n"
+                       f"P(>= 2 separate active runs) {preds['removed_couplings']['runs']:.2f} (was {base_runs:.3f})")
     labels = {"higher_lambda": f"B  higher lambda ({attrs['lambda_high']:g})",
               "removed_couplings": f"C  couplings d > {int(attrs['max_distance'])} removed",
               "pinned": f"D  pinned neurons (field {attrs['pin_field']:g})"}

@@ -34,6 +34,11 @@ class IsingFamily {
   // h_i = h (parameter 0), J_ij = J(d) with d the ring distance (parameter d, d = 1..n/2).
   static IsingFamily ring_tied(int n);
 
+  // h_i = h (parameter 0), J_ij = J (parameter 1).
+  static IsingFamily homogeneous(int n);
+  // A tie map given directly: tie[k] in [-1, P) for the n + n(n-1)/2 features (fields,
+  // then pairs in row order), P = 1 + the largest entry; every parameter must be used.
+  static IsingFamily from_ties(int n, const std::vector<int>& tie);
   // The same family with every coupling of ring distance > d removed (d >= 1). Parameters
   // left without a feature are kept (their gradient is 0), so theta keeps its meaning.
   IsingFamily without_couplings_beyond(int d) const;
@@ -71,6 +76,12 @@ inline int pair_index(int i, int j, int n) {
 // The structured start of MODEL.md section 5 for a ring-tied family: h = field,
 // J(d) = amplitude * cos(2 pi d / n).
 Eigen::VectorXd ring_start(const IsingFamily& ring_family, double amplitude, double field);
+
+// `count` random starts of any family (F is not concave, MODEL.md 5): a parameter of a
+// field -1 - |g|, of a coupling 1.5 g, g standard normal from the Philox stream
+// (seed, stream), start k from counters k * P .. (k + 1) * P - 1.
+std::vector<Eigen::VectorXd> random_starts(const IsingFamily& family, int count, std::uint64_t seed,
+                                           std::uint64_t stream);
 
 // Spins of state index sigma (bit i set <=> sigma_i = +1) into row `row` of S.
 inline void spins_of(std::uint64_t sigma, int n, double* out) {

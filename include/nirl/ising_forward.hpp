@@ -117,10 +117,11 @@ class GibbsChains {
 };
 
 // The asynchronous dynamics of MODEL.md section 2 for p_theta (random-scan Glauber): a
-// raster of `steps` states (uint8 0/1, steps x n), one neuron update per step, starting
-// after `burn_in` updates from all neurons silent. Stream (seed, stream).
+// raster of `steps` states (uint8 0/1, steps x n) recorded every `interval` neuron
+// updates (1: after every update), starting after `burn_in` updates from all neurons
+// silent. Stream (seed, stream): update k draws counter k, whatever the interval.
 std::vector<std::uint8_t> glauber_raster(const IsingParams& params, std::size_t steps, std::size_t burn_in,
-                                         std::uint64_t seed, std::uint64_t stream);
+                                         std::uint64_t seed, std::uint64_t stream, std::size_t interval = 1);
 
 // i.i.d. samples of an exact distribution p over 2^n states (inverse CDF), as a raster.
 std::vector<std::uint8_t> iid_raster(const Eigen::VectorXd& p, int n, std::size_t samples, std::uint64_t seed,

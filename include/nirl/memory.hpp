@@ -24,6 +24,14 @@ void check_memory(std::size_t bytes, const std::string& what);
 // entries that cover the whole array.
 void advise_huge_pages(void* data, std::size_t bytes);
 
+// Keeps freed heap memory in the process instead of returning it to the kernel (glibc
+// mallopt: blocks up to 4 MiB come from the heap, which is trimmed only above 256 MiB
+// free). The block passes of the pairwise family allocate ~100 KiB temporaries per block
+// of states; by default glibc hands such blocks back and takes fresh, kernel-zeroed pages
+// for the next one, and a Fig 5 solve then spent more time faulting pages than computing
+// (41 s -> 15 s on 2 threads). Called once at the start of nirl and of the tests.
+void retain_freed_memory();
+
 // Human-readable size ("1.5 GiB").
 std::string format_bytes(double bytes);
 

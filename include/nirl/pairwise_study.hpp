@@ -22,10 +22,12 @@ namespace nirl {
 
 struct RingStudyOptions {
   int n = 12, m = 4;
-  double lambda = 1.3, lambda_high = 2.0;
+  double lambda = 1.3, lambda_high = 1.5;
   int max_distance = 3;                  // Fig 5 C: couplings beyond this ring distance removed
   std::vector<int> pinned = {0, 1};      // Fig 5 D: neurons driven by an extra field
   double pin_field = 1.0;
+  int random_starts = 6;
+  std::size_t sample_interval = 1;       // Fig 5: neuron updates between the states inferred from                 // per changed-context solve, besides the structured ones
   std::uint64_t seed = 1;
   IsingForwardOptions forward;           // lambda is set per solve
   PseudoLikelihoodOptions fit;

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "nirl/error.hpp"
+#include "nirl/memory.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/version.hpp"
 
@@ -45,6 +46,7 @@ void usage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nirl::retain_freed_memory();
   if (argc < 2) {
     usage(stderr);
     return 2;

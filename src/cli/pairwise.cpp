@@ -1,7 +1,9 @@
-// nirl pairwise fit|infer: the pairwise (Ising) family on a user's raster (MODEL.md 5).
-//   fit   RASTER.h5 --out FIT.h5     untied (h, J) by pseudo-likelihood
-//   infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global]
-//         the reward under each assumption, with the most rewarded patterns
+// nirl pairwise fit|infer|predict: the pairwise (Ising) family on a user's raster (MODEL.md 5).
+//   fit     RASTER.h5 --out FIT.h5     untied (h, J) by pseudo-likelihood
+//   infer   FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global]
+//           the reward under each assumption, with the most rewarded patterns
+//   predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--lambda L]
+//           [--remove-beyond d] [--pin i,j --pin-field f]   (pairwise_predict.cpp)
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include "nirl/pseudo_likelihood.hpp"
 #include "nirl/results_io.hpp"
 #include "nirl/reward_assumptions.hpp"
+#include "pairwise_cli.hpp"
 
 namespace nirl::cli {
 namespace {
@@ -84,15 +87,8 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command)
   else assumptions.push_back(parse_assumption(which));
   const long long top = get_int(vm, "top");
   if (top < 0) fail("--top must be >= 0");
-  const h5::InputFile in(in_path);
-  if (!h5::exists(in, "/pairwise/h") || !h5::exists(in, "/pairwise/J"))
-    fail(in_path, ": no /pairwise/h and /pairwise/J (make it with nirl pairwise fit)");
-  IsingParams params;
-  const std::vector<double> h = h5::read_doubles(in, "/pairwise/h", 1);
-  params.h = Eigen::Map<const Eigen::VectorXd>(h.data(), Eigen::Index(h.size()));
-  params.J = h5::read_matrix(in, "/pairwise/J");
+  const IsingParams params = read_pairwise_fit(in_path);
   const int n = params.n();
-  if (params.J.rows() != n || params.J.cols() != n) fail(in_path, ": /pairwise/J must be ", n, " x ", n);
   ConstraintOptions co;
   co.exact = n <= kMaxExactIsingNeurons;
   co.seed = get_uint(vm, "seed");
@@ -152,17 +148,26 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command)
 int pairwise_main(int argc, const char* const argv[]) {
   po::options_description cli(
       "nirl pairwise fit RASTER.h5 --out FIT.h5 [--dataset /spikes] [--ridge 1e-3]\n"
-      "nirl pairwise infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global] [--top 5]");
-  cli.add_options()("help,h", "show this help")("mode", po::value<std::string>(), "fit | infer")(
+      "nirl pairwise infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global] [--top 5]\n"
+      "nirl pairwise predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--assumption sparse]\n"
+      "    [--lambda L] [--remove-beyond d] [--pin i,j --pin-field f] [--random-starts 6] [--seed 1]");
+  cli.add_options()("help,h", "show this help")("mode", po::value<std::string>(), "fit | infer | predict")(
       "input", po::value<std::string>(), "raster (fit) or fit file (infer)")("out", po::value<std::string>(),
                                                                                "result file (HDF5)")(
       "dataset", po::value<std::string>()->default_value("/spikes"), "fit: uint8 time x neurons dataset, 0/1")(
       "ridge", po::value<std::string>()->default_value("1e-3"), "fit: (ridge/2)|theta|^2 added to the mean -log PL")(
-      "lambda", po::value<std::string>(), "infer: coding cost lambda")(
-      "assumption", po::value<std::string>()->default_value("all"), "infer: all | sparse | pairwise | global")(
+      "lambda", po::value<std::string>(), "infer: coding cost lambda; predict: the new lambda (default: the reward's)")(
+      "assumption", po::value<std::string>()->default_value("all"), "infer: all | sparse | pairwise | global; predict: one of them (default sparse)")(
       "mu_relative", po::value<std::string>()->default_value("1e-3"), "infer: sparse mu as a fraction of mu_max")(
       "top", po::value<std::string>()->default_value("5"), "infer: most rewarded patterns to print")(
-      "seed", po::value<std::string>()->default_value("1"), "infer: Gibbs chains when n > 20");
+      "seed", po::value<std::string>()->default_value("1"), "infer, predict: Gibbs chains when n > 20; predict: random starts")(
+      "reward", po::value<std::string>(), "predict: the reward file of nirl pairwise infer")(
+      "tying", po::value<std::string>()->default_value("ring"),
+      "predict: ring | homogeneous | a file with /ties (tie map over the n + n(n-1)/2 features, -1 removes one)")(
+      "remove-beyond", po::value<std::string>()->default_value("0"), "predict: remove couplings beyond this ring distance (0: none)")(
+      "pin", po::value<std::string>(), "predict: neurons given an extra field, e.g. 0,1")(
+      "pin-field", po::value<std::string>()->default_value("1.0"), "predict: the extra field of pinned neurons")(
+      "random-starts", po::value<std::string>()->default_value("6"), "predict: random starts besides the structured ones");
   po::positional_options_description positional;
   positional.add("mode", 1).add("input", 1);
   po::variables_map vm;
@@ -174,7 +179,8 @@ int pairwise_main(int argc, const char* const argv[]) {
   const std::string mode = get_string(vm, "mode"), command = command_line(argc, argv);
   if (mode == "fit") return fit_main(vm, command);
   if (mode == "infer") return infer_main_pairwise(vm, command);
-  fail("unknown mode '", mode, "' (expected fit or infer)");
+  if (mode == "predict") return predict_main_pairwise(vm, command);
+  fail("unknown mode '", mode, "' (expected fit, infer or predict)");
 }
 
 }  // namespace nirl::cli

@@ -51,9 +51,11 @@ po::options_description experiment_options() {
       ("experiment.h_jitter", po::value<std::string>()->default_value("0.05"), "fig4: panel H initial q jitter")
       ("experiment.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "fig4: panel H, neurons with tuning closer than this share a cell type")
-      ("experiment.lambda_high", po::value<std::string>()->default_value("2.0"), "fig5/pairwise_sweep: higher coding cost")
+      ("experiment.lambda_high", po::value<std::string>()->default_value("1.5"), "fig5/pairwise_sweep: higher coding cost")
       ("experiment.max_distance", po::value<std::string>()->default_value("3"), "fig5: couplings beyond this ring distance removed")
       ("experiment.pinned", po::value<std::string>()->default_value("0,1"), "fig5: neurons driven by an extra field")
+      ("experiment.random_starts", po::value<std::string>()->default_value("6"), "fig5/pairwise_sweep: random starts per changed-context solve")
+      ("experiment.sample_interval", po::value<std::string>()->default_value("1"), "fig5: neuron updates between the recorded states the reward is inferred from")
       ("experiment.pin_field", po::value<std::string>()->default_value("1.0"), "fig5: the extra field of pinned neurons")
       ("experiment.pl_ridge", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: pseudo-likelihood ridge")
       ("experiment.mu_relative", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: sparse mu / mu_max");
@@ -204,6 +206,11 @@ RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Netw
   if (o.max_distance < 1) fail("experiment.max_distance must be >= 1 (got ", o.max_distance, ")");
   o.pinned = get_int_list(vm, "experiment.pinned");
   o.pin_field = get_double(vm, "experiment.pin_field");
+  o.random_starts = int(get_int(vm, "experiment.random_starts"));
+  const long long interval = get_int(vm, "experiment.sample_interval");
+  if (interval < 1) fail("experiment.sample_interval must be >= 1 (got ", interval, ")");
+  o.sample_interval = std::size_t(interval);
+  if (o.random_starts < 0) fail("experiment.random_starts must be >= 0 (got ", o.random_starts, ")");
   o.fit.ridge = get_double(vm, "experiment.pl_ridge");
   if (!(o.fit.ridge >= 0.0)) fail("experiment.pl_ridge must be >= 0");
   o.infer.mu_relative = get_double(vm, "experiment.mu_relative");
