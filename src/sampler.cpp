@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "nirl/decision_threshold.hpp"
 #include "nirl/error.hpp"
 #include "nirl/memory.hpp"
 #include "nirl/numerics.hpp"
@@ -39,60 +40,66 @@ struct ByteExpansion {
 const ByteExpansion kExpand;
 
 // What a step needs that does not depend on sigma, drawn kAhead steps ahead so that the
-// Philox rounds and the log run off the chain of steps: step t uses counter t + 1 of the
+// Philox rounds and the logit run off the chain of steps: step t uses counter t + 1 of the
 // stream (word 0 picks the neuron, word 1 its decision, word 2 the input move). One draw
-// per step keeps them interleaved with the chain; the logs are taken kLogBatch at a time
-// (one vector), at least kAhead - kLogBatch steps before their use.
-constexpr std::size_t kRing = 32, kAhead = 16, kLogBatch = 8;
+// per step keeps them interleaved with the chain; the logits are taken kLogBatch at a time
+// (one vector), kLogBatch steps after the last of their uniforms was stored (a vector load
+// of values still in the store queue cannot be forwarded and waits for them to reach the
+// cache) and kAhead - 2 kLogBatch + 1 steps before the first is used.
+constexpr std::size_t kRing = 32, kAhead = 24;
 constexpr std::size_t kCachedBytes = std::size_t(1) << 19;  // w up to this size stays in L2
 constexpr std::size_t kChunkRows = 4096;                    // raster rows added at a time
 struct Ring {
-  alignas(32) double logit_u[kRing];  // u, then log(u / (1 - u)), u the decision's uniform
-  double dq[kRing];                   // log q_i(+1) - log q_i(-1)
-  std::uint64_t bit[kRing];           // 2^i, i the neuron picked
-  int x[kRing];                       // input during the step
+  alignas(32) double u[kRing];   // the decision's uniform
+  alignas(32) double logit[kRing];  // log(u / (1 - u)) in single precision ...
+  alignas(32) double bound[kRing];  // ... and a bound on its distance to exact_logit(u)
+  double dq[kRing];              // log q_i(+1) - log q_i(-1)
+  std::uint64_t bit[kRing];      // 2^i, i the neuron picked
+  int x[kRing];                  // input during the step
 };
 
-// logit_u[k] = log(u / (1 - u)) in place for kLogBatch entries (u = 0 gives -inf).
-NIRL_VECTOR_CLONES
-void logits(double* u) {
-  alignas(32) double l[kLogBatch];
-#pragma omp simd
-  for (std::size_t k = 0; k < kLogBatch; ++k) l[k] = log_positive(u[k] / (1.0 - u[k]));
-  for (std::size_t k = 0; k < kLogBatch; ++k) u[k] = u[k] > 0.0 ? l[k] : -HUGE_VAL;
-}
-
-// w rounded to float, on 2 MiB pages when the kernel grants them. When w does not fit
-// in cache, the chain reads this copy: half the bytes (twice the states per cache line),
-// and with 4 KiB pages the random reads would also miss the TLB. A decision is taken
-// from it only where the rounding cannot change it (see simulate); the others read w.
-class CompactCopy {
+// w quantised to 16-bit integers, w ~ offset + code / scale, on 2 MiB pages when the
+// kernel grants them. When w does not fit in cache, the chain reads this copy: a quarter
+// of the bytes (four times the states per cache line), and with 4 KiB pages the random
+// reads would also miss the TLB. A decision is taken from it only where the quantisation
+// cannot change it (see simulate); the others read w. Empty when w is not finite.
+class QuantisedCopy {
  public:
-  explicit CompactCopy(const Eigen::VectorXd& w) {
+  explicit QuantisedCopy(const Eigen::VectorXd& w) {
+    if (w.size() == 0 || !w.allFinite()) return;
+    const double lo = w.minCoeff(), hi = w.maxCoeff();
+    offset_ = 0.5 * (lo + hi);
+    scale_ = hi > lo ? 32000.0 / (hi - lo) : 1.0;
     constexpr std::size_t kHuge = std::size_t(1) << 21;
-    const std::size_t bytes = std::size_t(w.size()) * sizeof(float);
+    const std::size_t bytes = std::size_t(w.size()) * sizeof(std::int16_t);
     const std::size_t pages = (bytes + kHuge - 1) / kHuge * kHuge;
-    data_.reset(static_cast<float*>(std::aligned_alloc(kHuge, pages)));
+    data_.reset(static_cast<std::int16_t*>(std::aligned_alloc(kHuge, pages)));
     if (!data_) throw std::bad_alloc();
     advise_huge_pages(data_.get(), pages);
-    for (Eigen::Index s = 0; s < w.size(); ++s) data_[std::size_t(s)] = static_cast<float>(w[s]);
+    for (Eigen::Index s = 0; s < w.size(); ++s)
+      data_[std::size_t(s)] = static_cast<std::int16_t>(std::lrint((w[s] - offset_) * scale_));
   }
-  const float* data() const { return data_.get(); }
+  const std::int16_t* data() const { return data_.get(); }
+  double scale() const { return scale_; }
 
  private:
   struct Free {
-    void operator()(float* p) const { std::free(p); }
+    void operator()(std::int16_t* p) const { std::free(p); }
   };
-  std::unique_ptr<float[], Free> data_;
+  std::unique_ptr<std::int16_t[], Free> data_;
+  double offset_ = 0.0, scale_ = 1.0;
 };
 
 }  // namespace
 
 // Step t sets bit i when u < pi_i(+1 | sigma, x) = sigmoid(z), z the flip logit. The test
-// is made as z > log(u / (1 - u)), the same event (up to rounding): the log depends on the
-// random draw alone and is taken ahead, off the chain of steps, so that what one step
-// waits for from the previous one is two loads of w and three flops (evaluating pi puts
-// an exp and a division on that chain, and the sampler at about half the speed).
+// is made as z > exact_logit(u) = log(u / (1 - u)), the same event (up to rounding): the
+// threshold depends on the random draw alone and is taken ahead, off the chain of steps, so
+// that what one step waits for from the previous one is two loads of w and three flops
+// (evaluating pi puts an exp and a division on that chain, and the sampler at about half
+// the speed). Decisions are made from a single-precision threshold and, when w does not
+// fit in cache, from a 16-bit copy of w; where their error bounds leave the outcome open
+// (rare), from exact_logit and w: the raster is the one the exact rule gives, bit for bit.
 Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
                 const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed,
                 std::uint64_t stream, const std::function<void(std::size_t)>& progress) {
@@ -132,24 +139,24 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     const std::size_t i = std::size_t(RandomStream::below(r[0], std::uint64_t(n)));
     ring.bit[k] = std::uint64_t(1) << i;
     ring.dq[k] = dq[i];
-    ring.logit_u[k] = RandomStream::uniform(r[1]);
+    ring.u[k] = RandomStream::uniform(r[1]);
     ring.x[k] = next_x;
     if (nx > 1)
       next_x = draw_from_cumulative(input_cdf.data() + std::size_t(next_x) * std::size_t(nx), nx,
                                     RandomStream::uniform(r[2]));
   };
   for (std::size_t t = 0; t < kAhead; ++t) draw(t);
-  for (std::size_t t = 0; t < kAhead; t += kLogBatch) logits(ring.logit_u + t);
+  for (std::size_t t = 0; t + kLogBatch < kAhead; t += kLogBatch) approximate_logits(ring.u + t, ring.logit + t, ring.bound + t);
 
   const std::size_t n_sigma = net.space.n_sigma;
   const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
-  const CompactCopy compact(prefetch ? w : Eigen::VectorXd());
+  const QuantisedCopy compact(prefetch ? w : Eigen::VectorXd());
   const double* wp = w.data();
-  const float* wf = compact.data();
-  // |z(float copy) - z(w)| <= (|a| + |c|) 2^-24 / lambda for the rounding of w to float
-  // (2^-149 more per subnormal), plus a few double roundings of the formula, each below
-  // 2^-53 (|z| + |dq|): the bound below doubles both.
-  const double float_error = 0x1p-23 * inv_lambda, subnormal_error = 0x1p-147 * inv_lambda;
+  const std::int16_t* wq = compact.data();
+  // Each code is within 0.5 / scale of its w (up to double roundings far below that), so
+  // |z(copy) - z(w)| <= 1 / (scale lambda), plus a few double roundings of the formula,
+  // each below 2^-53 (|z| + |dq|): the bound below adds a margin to both.
+  const double code_z = inv_lambda / compact.scale(), code_error = 1.001 * code_z;
   const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8, total = steps * row_bytes;
   std::size_t grown = 0;  // rows [0, grown) lie inside raster.spikes
   std::size_t whole = 0;  // rows [0, whole) are written as whole 8-byte words
@@ -179,7 +186,10 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     if (nx > 1) input[t] = ring.x[k];
     if (t + 1 == steps) break;
     draw(t + kAhead);
-    if ((t + kAhead + 1) % kLogBatch == 0) logits(ring.logit_u + (t + kAhead + 1 - kLogBatch) % kRing);
+    if ((t + kAhead + 1) % kLogBatch == 0) {
+      const std::size_t j = (t + kAhead + 1 - 2 * kLogBatch) % kRing;
+      approximate_logits(ring.u + j, ring.logit + j, ring.bound + j);
+    }
     const std::uint64_t bit = ring.bit[k];
     const double* wx = wp + n_sigma * std::size_t(ring.x[k]);
     // Step t + 3 reads w at its state and at that state with its neuron flipped; the
@@ -187,26 +197,29 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     // then (read as the current state or prefetched earlier): when w does not fit in
     // cache, prefetch the eight flipped ones now, three steps ahead of their use (two
     // steps did not cover the latency of the reads at n >= 20).
-    if (prefetch) {
+    if (wq) {
       const std::size_t k1 = (t + 1) % kRing, k2 = (t + 2) % kRing, k3 = (t + 3) % kRing;
-      const float* w3 = wf + n_sigma * std::size_t(ring.x[k3]);
+      const std::int16_t* w3 = wq + n_sigma * std::size_t(ring.x[k3]);
       const std::uint64_t m0 = sigma ^ ring.bit[k3], b1 = ring.bit[k1], b2 = ring.bit[k2];
       for (const std::uint64_t m : {m0, m0 ^ bit, m0 ^ b1, m0 ^ bit ^ b1})
         for (const std::uint64_t b : {std::uint64_t(0), b2}) __builtin_prefetch(w3 + (m ^ b));
     }
-    double z;  // flip_logit
-    if (prefetch) {
-      const float* fx = wf + n_sigma * std::size_t(ring.x[k]);
-      const double a = fx[sigma | bit], c = fx[sigma & ~bit];
-      z = (a - c) * inv_lambda + ring.dq[k];
-      const double error = (std::fabs(a) + std::fabs(c)) * float_error + subnormal_error +
-                           (std::fabs(z) + std::fabs(ring.dq[k])) * 0x1p-50;
-      if (!(std::fabs(z - ring.logit_u[k]) > error))  // rare (and NaN): decide from w itself
+    // The decision z > logit from the 16-bit copy of w and the single-precision logit,
+    // unless their errors could change it; then from w and exact_logit (rare).
+    double z, threshold = ring.logit[k];  // flip_logit and the logit it is compared with
+    if (wq) {
+      const std::int16_t* qx = wq + n_sigma * std::size_t(ring.x[k]);
+      z = double(int(qx[sigma | bit]) - int(qx[sigma & ~bit])) * code_z + ring.dq[k];
+      const double error = code_error + (std::fabs(z) + std::fabs(ring.dq[k])) * 0x1p-50 + ring.bound[k];
+      if (!(std::fabs(z - threshold) > error)) {  // (and NaN)
         z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];
+        threshold = exact_logit(ring.u[k]);
+      }
     } else {
       z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];
+      if (!(std::fabs(z - threshold) > ring.bound[k])) threshold = exact_logit(ring.u[k]);
     }
-    const std::uint64_t fire = std::uint64_t(0) - std::uint64_t(z > ring.logit_u[k]);  // a mask, not a branch
+    const std::uint64_t fire = std::uint64_t(0) - std::uint64_t(z > threshold);  // a mask, not a branch
     sigma = (sigma & ~bit) | (bit & fire);
     if (progress && ((t + 1) & ((std::size_t(1) << 20) - 1)) == 0) progress(t + 1);
   }

@@ -99,10 +99,11 @@ TEST(Sampler, DeadNeuronNeverFires) {
 
 // The documented step, written out directly: step t uses counter t + 1 (word 0 picks
 // neuron i, word 1 is u), and sets bit i when z > log(u / (1 - u)), z the flip logit from
-// w itself. At n = 17 w (1 MiB) outgrows the cache and the sampler reads its float copy
-// (CompactCopy); values of |w| ~ 1e5 at lambda 0.2 put about 1% of the decisions within
-// that copy's rounding, so both the float path and the fallback to w are exercised, and
-// the raster must be the same, bit for bit.
+// w itself. At n = 17 w (1 MiB) outgrows the cache and the sampler reads its 16-bit copy
+// (QuantisedCopy: codes of (w - offset) * 32000 / (max w - min w)). Two outlying values
+// stretch that range to 6000, so a code step is 0.19 and at lambda 0.2 about 3 % of the
+// decisions are within the copy's error: both the copy and the fallback to w are exercised,
+// and the raster must be the same, bit for bit.
 TEST(Sampler, LargeNetworkMatchesTheStepWrittenOut) {
   const int n = 17;
   const StateSpace space(n, 1);
@@ -111,6 +112,10 @@ TEST(Sampler, LargeNetworkMatchesTheStepWrittenOut) {
   std::normal_distribution<double> normal(0.0, 1.0);
   Eigen::VectorXd w(Eigen::Index(space.size));
   for (Eigen::Index s = 0; s < w.size(); ++s) w[s] = 1e5 + 0.3 * normal(gen) + (s % 3 == 0 ? 1e-40 : 0.0);
+  w[0] = 1e5 - 3000.0;
+  w[w.size() - 1] = 1e5 + 3000.0;
+  const double offset = 0.5 * (w.minCoeff() + w.maxCoeff()), scale = 32000.0 / (w.maxCoeff() - w.minCoeff());
+  auto code = [&](std::uint64_t s) { return double(std::lrint((w[Eigen::Index(s)] - offset) * scale)); };
   LogMarginals q = LogMarginals::uniform(net);
   for (int i = 0; i < n; ++i) {
     q.log_on[std::size_t(i)] = std::log(0.1 + 0.04 * i);
@@ -131,11 +136,11 @@ TEST(Sampler, LargeNetworkMatchesTheStepWrittenOut) {
     const std::uint64_t bit = std::uint64_t(1) << i;
     const double z = (w[Eigen::Index(sigma | bit)] - w[Eigen::Index(sigma & ~bit)]) * (1.0 / net.lambda) +
                      (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
-    const double zf = (double(float(w[Eigen::Index(sigma | bit)])) - double(float(w[Eigen::Index(sigma & ~bit)]))) *
-                          (1.0 / net.lambda) + (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
-    if ((zf > threshold) != (z > threshold)) ++near_ties;
+    const double zq = (code(sigma | bit) - code(sigma & ~bit)) / scale * (1.0 / net.lambda) +
+                      (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
+    if ((zq > threshold) != (z > threshold)) ++near_ties;
     sigma = z > threshold ? (sigma | bit) : (sigma & ~bit);
     ASSERT_EQ(raster.sigma(t + 1), sigma) << "step " << t;
   }
-  EXPECT_GT(near_ties, 100u);  // decisions the float copy alone would have got wrong
+  EXPECT_GT(near_ties, 1000u);  // decisions the 16-bit copy alone would have got wrong
 }

@@ -39,8 +39,8 @@ int simulate_main(int argc, const char* const argv[]) {
   const h5::InputFile model_file(model_path);
   const StoredSolution stored = read_solution(model_file);
   const Network& net = stored.net;
-  // The raster (n bytes and an input index per step), w and the sampler's float copy of it.
-  check_memory(std::size_t(steps) * std::size_t(net.n() + 4) + net.space.size * (sizeof(double) + sizeof(float)),
+  // The raster (n bytes and an input index per step), w and the sampler's 16-bit copy of it.
+  check_memory(std::size_t(steps) * std::size_t(net.n() + 4) + net.space.size * (sizeof(double) + sizeof(std::int16_t)),
                "a raster of " + std::to_string(steps) + " steps");
 
   h5::OutputFile out(out_path);  // fails now, not after the run, if --out is unwritable
