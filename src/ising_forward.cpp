@@ -478,13 +478,15 @@ IsingForwardResult optimise_ising(const IsingFamily& family, const IsingReward& 
 
 IsingForwardResult optimise_ising_multistart(const IsingFamily& family, const IsingReward& reward,
                                              const std::vector<Eigen::VectorXd>& starts,
-                                             const IsingForwardOptions& options) {
+                                             const IsingForwardOptions& options,
+                                             const std::function<void(int)>& progress) {
   if (starts.empty()) fail("optimise_ising_multistart needs at least one start");
   IsingForwardResult best;
   best.F = -std::numeric_limits<double>::infinity();
-  for (const Eigen::VectorXd& start : starts) {
-    IsingForwardResult r = optimise_ising(family, reward, start, options);
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    IsingForwardResult r = optimise_ising(family, reward, starts[k], options);
     if (r.F > best.F) best = std::move(r);
+    if (progress) progress(int(k + 1));
   }
   return best;
 }

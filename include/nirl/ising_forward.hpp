@@ -160,10 +160,11 @@ IsingForwardResult optimise_ising(const IsingFamily& family, const IsingReward& 
                                   const IsingForwardOptions& options,
                                   const std::function<void(int, double)>& progress = {});
 
-// Several starts; returns the best F (ties: the first).
+// Several starts; returns the best F (ties: the first). progress(k) after start k (1-based).
 IsingForwardResult optimise_ising_multistart(const IsingFamily& family, const IsingReward& reward,
                                              const std::vector<Eigen::VectorXd>& starts,
-                                             const IsingForwardOptions& options);
+                                             const IsingForwardOptions& options,
+                                             const std::function<void(int)>& progress = {});
 
 // The starts used for a ring-tied family: two ring-shaped starts, J(d) = a cos(2 pi d / n),
 // h = -a for a = 1, 2 (MODEL.md 5: from theta = 0 the ring task stalls in a disordered

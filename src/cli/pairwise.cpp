@@ -152,7 +152,7 @@ int pairwise_main(int argc, const char* const argv[]) {
       "nirl pairwise predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--assumption sparse]\n"
       "    [--lambda L] [--remove-beyond d] [--pin i,j --pin-field f] [--random-starts 6] [--seed 1]");
   cli.add_options()("help,h", "show this help")("mode", po::value<std::string>(), "fit | infer | predict")(
-      "input", po::value<std::string>(), "raster (fit) or fit file (infer)")("out", po::value<std::string>(),
+      "input", po::value<std::string>(), "raster (fit) or fit file (infer, predict)")("out", po::value<std::string>(),
                                                                                "result file (HDF5)")(
       "dataset", po::value<std::string>()->default_value("/spikes"), "fit: uint8 time x neurons dataset, 0/1")(
       "ridge", po::value<std::string>()->default_value("1e-3"), "fit: (ridge/2)|theta|^2 added to the mean -log PL")(

@@ -11,6 +11,7 @@
 // starts and random starts, keeping the best F. Exact enumeration for n <= 20; beyond,
 // Gibbs chains, for the pairwise assumption (a reward defined on every state).
 #include <cstdio>
+#include <string>
 
 #include "commands.hpp"
 #include "nirl/config.hpp"
@@ -18,6 +19,7 @@
 #include "nirl/hdf5_io.hpp"
 #include "nirl/ising_forward.hpp"
 #include "nirl/measures.hpp"
+#include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
 #include "nirl/reward_assumptions.hpp"
 #include "nirl/state_space.hpp"
@@ -147,10 +149,19 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
     for (Eigen::VectorXd& s : random_starts(fam, int(randoms), seed, 0)) starts.push_back(std::move(s));
     return starts;
   };
+  const std::vector<Eigen::VectorXd> first_starts = starts_for(family, family.project(fitted));
+  const int total = 2 * int(first_starts.size());
+  Progress progress("pairwise predict");
+  auto report = [&](int offset) {
+    return [&progress, offset, total](int done) {
+      progress.update(double(offset + done) / total, std::to_string(offset + done) + "/" + std::to_string(total) + " starts");
+    };
+  };
   f.lambda = lambda0;
-  const IsingForwardResult original = optimise_ising_multistart(family, reward, starts_for(family, family.project(fitted)), f);
+  const IsingForwardResult original = optimise_ising_multistart(family, reward, first_starts, f, report(0));
   f.lambda = lambda1;
-  const IsingForwardResult predicted = optimise_ising_multistart(changed, reward, starts_for(changed, original.theta), f);
+  const IsingForwardResult predicted =
+      optimise_ising_multistart(changed, reward, starts_for(changed, original.theta), f, report(total / 2));
 
   h5::OutputFile out(out_path);
   write_provenance(out, "", seed, command);
