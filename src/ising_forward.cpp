@@ -303,6 +303,8 @@ std::vector<std::uint8_t> glauber_raster(const IsingParams& params, std::size_t 
   Eigen::VectorXd s = Eigen::VectorXd::Constant(n, -1.0);
   Eigen::VectorXd H = params.h + params.J * s;
   std::vector<std::uint8_t> raster(steps * std::size_t(n));
+  std::size_t next = burn_in;  // the update after which row `row` is recorded
+  std::uint8_t* row = raster.data();
   for (std::size_t k = 0; k < burn_in + steps * interval; ++k) {
     const auto w = rng.words(k);
     const int i = int(RandomStream::below(w[0], std::uint64_t(n)));
@@ -311,8 +313,11 @@ std::vector<std::uint8_t> glauber_raster(const IsingParams& params, std::size_t 
       H += (new_s - s[i]) * params.J.col(i);
       s[i] = new_s;
     }
-    if (k >= burn_in && (k - burn_in) % interval == 0)
-      for (int j = 0; j < n; ++j) raster[(k - burn_in) / interval * std::size_t(n) + std::size_t(j)] = s[j] > 0 ? 1 : 0;
+    if (k == next) {
+      for (int j = 0; j < n; ++j) row[j] = s[j] > 0 ? 1 : 0;
+      row += n;
+      next += interval;
+    }
   }
   return raster;
 }
@@ -493,6 +498,15 @@ IsingForwardResult optimise_ising_multistart(const IsingFamily& family, const Is
 
 std::vector<Eigen::VectorXd> default_ring_starts(const IsingFamily& family) {
   return {ring_start(family, 1.0, -1.0), ring_start(family, 2.0, -2.0)};
+}
+
+std::vector<Eigen::VectorXd> context_starts(const IsingFamily& family, const Eigen::VectorXd& first, bool ring,
+                                            int random, std::uint64_t seed) {
+  std::vector<Eigen::VectorXd> starts = {first};
+  if (ring)
+    for (Eigen::VectorXd& s : default_ring_starts(family)) starts.push_back(std::move(s));
+  for (Eigen::VectorXd& s : random_starts(family, random, seed, 0)) starts.push_back(std::move(s));
+  return starts;
 }
 
 }  // namespace nirl

@@ -120,4 +120,16 @@ Eigen::MatrixXd count_distribution(const StateSpace& space, const Eigen::VectorX
   return counts;
 }
 
+Eigen::VectorXd firing_probabilities(const StateSpace& space, const Eigen::VectorXd& p) {
+  require_size("p", p, space.size);
+  require_nonnegative("p", p);
+  Eigen::VectorXd rates = Eigen::VectorXd::Zero(space.n);
+  for (std::size_t s = 0; s < space.size; ++s) {
+    const std::uint64_t sigma = space.sigma_of(s);
+    for (int i = 0; i < space.n; ++i)
+      if ((sigma >> i) & 1) rates[i] += p[Eigen::Index(s)];
+  }
+  return rates;
+}
+
 }  // namespace nirl

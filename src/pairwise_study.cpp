@@ -18,20 +18,16 @@ IsingReward table_reward(Eigen::VectorXd table) {
 }
 
 // The optimum in a changed context: from the unperturbed optimum (the network adapts from
-// where it was), the ring starts and o.random_starts random starts (stream 0 of the study's
-// seed: the same starts for the truth and every prediction), the best F (F is not concave,
-// MODEL.md 5). The unperturbed optimum alone is not enough: where a change leaves it
-// frozen (couplings removed under a strong negative field: everything silent, F = 0) the
-// gradient vanishes and it stays there, although an active optimum with F > 0 exists.
+// where it was), the ring starts and o.random_starts random starts (the same for the truth
+// and every prediction), the best F (F is not concave, MODEL.md 5). The unperturbed optimum
+// alone is not enough: with couplings removed under a strong negative field everything is
+// silent, F = 0 and the gradient vanishes, although an active optimum with F > 0 exists.
 IsingForwardResult solve(const RingStudyOptions& o, const IsingFamily& family, const IsingReward& reward, double lambda,
                          const Eigen::VectorXd& start) {
   IsingForwardOptions f = o.forward;
   f.lambda = lambda;
   f.exact = true;
-  std::vector<Eigen::VectorXd> starts = {start};
-  for (const Eigen::VectorXd& s : default_ring_starts(family)) starts.push_back(s);
-  for (Eigen::VectorXd& s : random_starts(family, o.random_starts, o.seed, 0)) starts.push_back(std::move(s));
-  return optimise_ising_multistart(family, reward, starts, f);
+  return optimise_ising_multistart(family, reward, context_starts(family, start, true, o.random_starts, o.seed), f);
 }
 
 // The three Fig 5 perturbations: (family, lambda) of the changed context.
@@ -50,15 +46,6 @@ Eigen::VectorXd true_reward(const RingStudyOptions& o) { return ring_reward(Stat
 
 void write_vector(hid_t f, const std::string& name, const Eigen::VectorXd& v) {
   h5::write_doubles(f, name, v.data(), {hsize_t(v.size())});
-}
-
-// Per-neuron firing probability and spike-count distribution of p over 2^n states.
-Eigen::VectorXd rates(const Eigen::VectorXd& p, int n) {
-  Eigen::VectorXd r = Eigen::VectorXd::Zero(n);
-  for (Eigen::Index s = 0; s < p.size(); ++s)
-    for (int i = 0; i < n; ++i)
-      if ((s >> i) & 1) r[i] += p[s];
-  return r;
 }
 
 // Distribution of the number of separate runs of active neurons around the ring (0 for
@@ -167,8 +154,8 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
     const std::string g = std::string("/fig5/predictions/") + names[k];
     write_vector(f, g + "/true_theta", t.theta);
     write_vector(f, g + "/predicted_theta", p.theta);
-    write_vector(f, g + "/true_rates", rates(t.distribution, o.n));
-    write_vector(f, g + "/predicted_rates", rates(p.distribution, o.n));
+    write_vector(f, g + "/true_rates", firing_probabilities(space, t.distribution));
+    write_vector(f, g + "/predicted_rates", firing_probabilities(space, p.distribution));
     const Eigen::MatrixXd tc = count_distribution(space, t.distribution), pc = count_distribution(space, p.distribution);
     write_vector(f, g + "/true_counts", tc.row(0).transpose());
     write_vector(f, g + "/predicted_counts", pc.row(0).transpose());
@@ -183,7 +170,7 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
     h5::set_attribute(f, g + "/true_theta", "kl_baseline", s.kl_baseline.back());
     h5::set_attribute(f, g + "/true_theta", "F", t.F);
   }
-  write_vector(f, "/fig5/rates", rates(opt.distribution, o.n));
+  write_vector(f, "/fig5/rates", firing_probabilities(space, opt.distribution));
   const Eigen::VectorXd clusters = cluster_distribution(opt.distribution, o.n);
   write_vector(f, "/fig5/clusters", clusters);
   h5::set_attribute(f, "/fig5/clusters", "p_two_or_more", clusters.tail(clusters.size() - 2).sum());

@@ -20,6 +20,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
+def show_raster(a, r, step):
+    """Raster rows (updates) every `step`, neurons down, time in sweeps of n updates."""
+    n = r.shape[1]
+    a.imshow(r[::step].T, aspect="auto", cmap="Greys", interpolation="nearest",
+             extent=[0, r.shape[0] / n, n - 0.5, -0.5])
+
+
 def main(path, out):
     with h5py.File(path, "r") as f:
         g = f["fig5"]
@@ -49,8 +56,7 @@ def main(path, out):
                  title=f"A  tied optimum, lambda {attrs['lambda']:g}: F = {attrs['F']:.3f}, h = {theta[0]:.2f}")
     T = raster.shape[0]
     step = max(n, T // 1000)
-    ax[0, 1].imshow(raster[:T:step].T, aspect="auto", cmap="Greys", interpolation="nearest",
-                    extent=[0, T / n, n - 0.5, -0.5])
+    show_raster(ax[0, 1], raster, step)
     hp = pos[:T:step].astype(float)
     hp[hp < 0] = np.nan
     ax[0, 1].plot(np.arange(len(hp)) * step / n, hp, ".", color="tab:orange", ms=2)
@@ -62,9 +68,7 @@ def main(path, out):
     ax[0, 2].set(xlabel="true reward (jittered)", ylabel="inferred (sparse)",
                  title=f"A  inferred reward, r2 = {r2:.3f} ({keep.sum()} states)\n"
                        f"pairwise r2 {inferred['pairwise'][1]:.3f}, global r2 {inferred['global'][1]:.3f}")
-    r = preds["removed_couplings"]["true_raster"]
-    ax[0, 3].imshow(r[::step].T, aspect="auto", cmap="Greys", interpolation="nearest",
-                    extent=[0, r.shape[0] / n, n - 0.5, -0.5])
+    show_raster(ax[0, 3], preds["removed_couplings"]["true_raster"], step)
     ax[0, 3].set(xlabel="time (sweeps)", ylabel="neuron",
                  title=f"C  couplings removed: uncoordinated activity\n"
                        f"P(>= 2 separate active runs) {preds['removed_couplings']['runs']:.2f} (was {base_runs:.3f})")
@@ -87,9 +91,7 @@ def main(path, out):
         ins.set_title("spike count", fontsize=7)
         ins.tick_params(labelsize=6)
     a = ax[1, 3]
-    r = preds["pinned"]["true_raster"]
-    a.imshow(r[::step].T, aspect="auto", cmap="Greys", interpolation="nearest",
-             extent=[0, r.shape[0] / n, n - 0.5, -0.5])
+    show_raster(a, preds["pinned"]["true_raster"], step)
     a.set(xlabel="time (sweeps)", ylabel="neuron", title="D  pinned: the hill held in place")
     fig.tight_layout()
     fig.savefig(out, dpi=110)

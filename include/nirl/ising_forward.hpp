@@ -171,4 +171,11 @@ IsingForwardResult optimise_ising_multistart(const IsingFamily& family, const Is
 // optimum, F = 0.007 at lambda 1.3).
 std::vector<Eigen::VectorXd> default_ring_starts(const IsingFamily& family);
 
+// The starts of a solve in a changed context: `first` (the network where it was), the ring
+// starts when `ring` (a ring-tied family) and `random` random starts of the Philox stream
+// (seed, 0) (random_starts). From `first` alone a change can leave the network frozen with
+// a vanishing gradient although a better, active optimum exists.
+std::vector<Eigen::VectorXd> context_starts(const IsingFamily& family, const Eigen::VectorXd& first, bool ring,
+                                            int random, std::uint64_t seed);
+
 }  // namespace nirl

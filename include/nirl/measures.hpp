@@ -46,4 +46,8 @@ double kl_divergence(const Eigen::VectorXd& p, const Eigen::VectorXd& q);
 // p.size() != space.size or p has a negative entry.
 Eigen::MatrixXd count_distribution(const StateSpace& space, const Eigen::VectorXd& p);
 
+// P(sigma_i = 1) = sum_{s : sigma_i = 1} p(s) for every neuron (inputs summed over), p a
+// distribution over the states. Same errors as count_distribution.
+Eigen::VectorXd firing_probabilities(const StateSpace& space, const Eigen::VectorXd& p);
+
 }  // namespace nirl

@@ -29,7 +29,7 @@ void advise_huge_pages(void* data, std::size_t bytes);
 // free). The block passes of the pairwise family allocate ~100 KiB temporaries per block
 // of states; by default glibc hands such blocks back and takes fresh, kernel-zeroed pages
 // for the next one, and a Fig 5 solve then spent more time faulting pages than computing
-// (41 s -> 15 s on 2 threads). Called once at the start of nirl and of the tests.
+// (41 s -> 15 s on 2 threads). Called once at the start of nirl.
 void retain_freed_memory();
 
 // Human-readable size ("1.5 GiB").

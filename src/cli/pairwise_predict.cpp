@@ -54,14 +54,11 @@ void write_point(const h5::OutputFile& out, const std::string& g, const IsingFor
   h5::set_attribute(out.id(), g + "/theta", "converged", (long long)r.converged);
   h5::set_attribute(out.id(), g + "/theta", "iterations", (long long)r.iterations);
   if (r.distribution.size() == 0) return;
-  const int n = r.params.n();
-  Eigen::VectorXd rates = Eigen::VectorXd::Zero(n);
-  for (Eigen::Index s = 0; s < r.distribution.size(); ++s)
-    for (int i = 0; i < n; ++i)
-      if ((s >> i) & 1) rates[i] += r.distribution[s];
-  const Eigen::VectorXd counts = count_distribution(StateSpace(n, 1), r.distribution).row(0).transpose();
+  const StateSpace space(r.params.n(), 1);
+  const Eigen::VectorXd rates = firing_probabilities(space, r.distribution);
+  const Eigen::VectorXd counts = count_distribution(space, r.distribution).row(0).transpose();
   h5::write_doubles(out.id(), g + "/distribution", r.distribution.data(), {hsize_t(r.distribution.size())});
-  h5::write_doubles(out.id(), g + "/rates", rates.data(), {hsize_t(n)});
+  h5::write_doubles(out.id(), g + "/rates", rates.data(), {hsize_t(rates.size())});
   h5::write_doubles(out.id(), g + "/counts", counts.data(), {hsize_t(counts.size())});
 }
 
@@ -143,11 +140,7 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
   f.exact = exact;
   f.seed = seed;
   auto starts_for = [&](const IsingFamily& fam, const Eigen::VectorXd& first) {
-    std::vector<Eigen::VectorXd> starts = {first};
-    if (tying == "ring")
-      for (const Eigen::VectorXd& s : default_ring_starts(fam)) starts.push_back(s);
-    for (Eigen::VectorXd& s : random_starts(fam, int(randoms), seed, 0)) starts.push_back(std::move(s));
-    return starts;
+    return context_starts(fam, first, tying == "ring", int(randoms), seed);
   };
   const std::vector<Eigen::VectorXd> first_starts = starts_for(family, family.project(fitted));
   const int total = 2 * int(first_starts.size());
