@@ -56,6 +56,12 @@ void advise_huge_pages(void* data, std::size_t bytes) {
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
+void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size) {
+  const double* before = v.data();
+  v.resize(size);
+  if (v.data() != before) advise_huge_pages(v.data(), std::size_t(size) * sizeof(double));
+}
+
 void retain_freed_memory() {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 4 << 20);

@@ -26,6 +26,25 @@ int draw_from_cumulative(const double* cumulative, int size, double u) {
   return lo;
 }
 
+// The index k drawn with probability p[k] / sum(p) by the uniform u: the first k whose
+// cumulative sum exceeds u sum(p) (the last when rounding leaves none). One vectorised
+// pass sums blocks of p; then only the block sums and one block are scanned in order.
+std::size_t draw_from_weights(const Eigen::VectorXd& p, double u) {
+  constexpr Eigen::Index kBlock = 4096;
+  const Eigen::Index size = p.size(), blocks = (size + kBlock - 1) / kBlock;
+  std::vector<double> block_sum(static_cast<std::size_t>(blocks));
+  double total = 0.0;
+  for (Eigen::Index b = 0; b < blocks; ++b)
+    total += block_sum[std::size_t(b)] = p.segment(b * kBlock, std::min(kBlock, size - b * kBlock)).sum();
+  const double target = u * total;
+  double acc = 0.0;
+  Eigen::Index b = 0;
+  while (b + 1 < blocks && acc + block_sum[std::size_t(b)] <= target) acc += block_sum[std::size_t(b++)];
+  Eigen::Index k = b * kBlock;
+  while (k + 1 < size && (acc += p[k]) <= target) ++k;
+  return std::size_t(k);
+}
+
 // kExpand.table[b]: byte j is bit j of b, so one 8-byte store writes 8 raster entries.
 struct ByteExpansion {
   std::uint64_t table[256];
@@ -48,7 +67,7 @@ const ByteExpansion kExpand;
 // cache) and kAhead - 2 kLogBatch + 1 steps before the first is used.
 constexpr std::size_t kRing = 32, kAhead = 24;
 constexpr std::size_t kCachedBytes = std::size_t(1) << 19;  // w up to this size stays in L2
-constexpr std::size_t kChunkRows = 4096;                    // raster rows added at a time
+constexpr std::size_t kChunkBytes = std::size_t(1) << 14;  // raster rows are appended in chunks of this size
 struct Ring {
   alignas(32) double u[kRing];   // the decision's uniform
   alignas(32) double logit[kRing];  // log(u / (1 - u)) in single precision ...
@@ -62,22 +81,48 @@ struct Ring {
 // kernel grants them. When w does not fit in cache, the chain reads this copy: a quarter
 // of the bytes (four times the states per cache line), and with 4 KiB pages the random
 // reads would also miss the TLB. A decision is taken from it only where the quantisation
-// cannot change it (see simulate); the others read w. Empty when w is not finite.
+// cannot change it (see simulate); the others read w. Empty unless wanted, and when w is
+// not finite.
 class QuantisedCopy {
  public:
-  explicit QuantisedCopy(const Eigen::VectorXd& w) {
-    if (w.size() == 0 || !w.allFinite()) return;
-    const double lo = w.minCoeff(), hi = w.maxCoeff();
-    offset_ = 0.5 * (lo + hi);
-    scale_ = hi > lo ? 32000.0 / (hi - lo) : 1.0;
+  QuantisedCopy(const Eigen::VectorXd& w, bool wanted) {
+    if (!wanted || w.size() == 0) return;
+    const double* v = w.data();
+    const Eigen::Index size = w.size();
+    // One pass for the range and finiteness (sum of v * 0: NaN when some v is not
+    // finite), in four independent lanes that the compiler keeps in vector registers.
+    double lo[4], hi[4], finite[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int j = 0; j < 4; ++j) lo[j] = hi[j] = v[0];
+    Eigen::Index s = 0;
+    for (; s + 4 <= size; s += 4)
+      for (int j = 0; j < 4; ++j) {
+        lo[j] = v[s + j] < lo[j] ? v[s + j] : lo[j];
+        hi[j] = v[s + j] > hi[j] ? v[s + j] : hi[j];
+        finite[j] += v[s + j] * 0.0;
+      }
+    for (; s < size; ++s) {
+      lo[0] = std::min(lo[0], v[s]);
+      hi[0] = std::max(hi[0], v[s]);
+      finite[0] += v[s] * 0.0;
+    }
+    if (finite[0] + finite[1] + finite[2] + finite[3] != 0.0) return;
+    const double low = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+    const double high = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+    offset_ = 0.5 * (low + high);
+    scale_ = high > low ? 32000.0 / (high - low) : 1.0;
     constexpr std::size_t kHuge = std::size_t(1) << 21;
     const std::size_t bytes = std::size_t(w.size()) * sizeof(std::int16_t);
     const std::size_t pages = (bytes + kHuge - 1) / kHuge * kHuge;
     data_.reset(static_cast<std::int16_t*>(std::aligned_alloc(kHuge, pages)));
     if (!data_) throw std::bad_alloc();
     advise_huge_pages(data_.get(), pages);
-    for (Eigen::Index s = 0; s < w.size(); ++s)
-      data_[std::size_t(s)] = static_cast<std::int16_t>(std::lrint((w[s] - offset_) * scale_));
+    // Round to nearest: adding and subtracting 1.5 * 2^52 leaves the nearest integer
+    // (|code| <= 16000), and the loop vectorises (lrint is a call per element).
+    std::int16_t* codes = data_.get();
+    const double offset = offset_, scale = scale_, round = 0x1.8p52;
+#pragma omp simd
+    for (Eigen::Index k = 0; k < size; ++k)
+      codes[k] = static_cast<std::int16_t>(static_cast<std::int32_t>(((v[k] - offset) * scale + round) - round));
   }
   const std::int16_t* data() const { return data_.get(); }
   double scale() const { return scale_; }
@@ -118,15 +163,11 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   Raster raster;
   raster.n = n;
   raster.steps = steps;
-  raster.spikes.reserve(steps * std::size_t(n));  // filled a chunk at a time below
+  raster.spikes.reserve(steps * std::size_t(n));  // appended a chunk at a time below
   advise_huge_pages(raster.spikes.data(), raster.spikes.capacity());  // 1 fault per 2 MiB
   if (nx > 1) raster.input.resize(steps);
 
-  // Initial state ~ stationary distribution: scan its cumulative sum (no O(S) copy).
-  const double target = RandomStream::uniform(rng.words(0)[0]) * stationary.sum();
-  std::size_t s0 = 0;
-  for (double acc = 0.0; s0 + 1 < net.space.size; ++s0)
-    if ((acc += stationary[Eigen::Index(s0)]) > target) break;
+  const std::size_t s0 = draw_from_weights(stationary, RandomStream::uniform(rng.words(0)[0]));
   std::uint64_t sigma = net.space.sigma_of(s0);
 
   std::vector<double> dq(static_cast<std::size_t>(n));  // log q_i(+1) - log q_i(-1)
@@ -150,38 +191,31 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
 
   const std::size_t n_sigma = net.space.n_sigma;
   const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
-  const QuantisedCopy compact(prefetch ? w : Eigen::VectorXd());
+  const QuantisedCopy compact(w, prefetch);
   const double* wp = w.data();
   const std::int16_t* wq = compact.data();
   // Each code is within 0.5 / scale of its w (up to double roundings far below that), so
   // |z(copy) - z(w)| <= 1 / (scale lambda), plus a few double roundings of the formula,
   // each below 2^-53 (|z| + |dq|): the bound below adds a margin to both.
   const double code_z = inv_lambda / compact.scale(), code_error = 1.001 * code_z;
-  const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8, total = steps * row_bytes;
-  std::size_t grown = 0;  // rows [0, grown) lie inside raster.spikes
-  std::size_t whole = 0;  // rows [0, whole) are written as whole 8-byte words
-  std::uint8_t* const spikes = raster.spikes.data();
+  // Rows are written into a chunk that stays in L1, as whole 8-byte words (a row's last
+  // word may run up to 7 bytes into the next row, which overwrites them, or into the
+  // chunk's slack), and appended to the raster a chunk at a time.
+  const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8;
+  std::vector<std::uint8_t> chunk(std::max(std::size_t(1), kChunkBytes / row_bytes) * row_bytes + 8);
+  std::uint8_t* const chunk_end = chunk.data() + chunk.size() - 8;
+  std::uint8_t* row = chunk.data();
   std::int32_t* const input = raster.input.data();
   for (std::size_t t = 0; t < steps; ++t) {
     const std::size_t k = t % kRing;
-    if (t == grown) {
-      // The raster grows a chunk of rows at a time (within its reserved capacity), so its
-      // zero fill is still in cache when the rows overwrite it. A row written as words
-      // may run up to 7 bytes into the next row (which overwrites them); the last rows
-      // of the raster are written byte by byte.
-      grown = std::min(steps, t + kChunkRows);
-      raster.spikes.resize(std::min(total, grown * row_bytes + 8));
-      const std::size_t size = raster.spikes.size();
-      whole = std::min(grown, size >= 8 * words ? (size - 8 * words) / row_bytes + 1 : 0);
+    for (std::size_t g = 0; g < words; ++g) {
+      const std::uint64_t expanded = kExpand.table[(sigma >> (8 * g)) & 255];
+      std::memcpy(row + 8 * g, &expanded, 8);
     }
-    std::uint8_t* row = spikes + t * row_bytes;
-    if (t < whole) {
-      for (std::size_t g = 0; g < words; ++g) {
-        const std::uint64_t expanded = kExpand.table[(sigma >> (8 * g)) & 255];
-        std::memcpy(row + 8 * g, &expanded, 8);
-      }
-    } else {
-      for (int i = 0; i < n; ++i) row[i] = (sigma >> i) & 1;
+    row += row_bytes;
+    if (row == chunk_end || t + 1 == steps) {
+      raster.spikes.insert(raster.spikes.end(), chunk.data(), row);
+      row = chunk.data();
     }
     if (nx > 1) input[t] = ring.x[k];
     if (t + 1 == steps) break;

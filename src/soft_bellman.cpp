@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "nirl/memory.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/parallel_reduce.hpp"
 #include "nirl/soft_backup.hpp"
@@ -136,7 +137,7 @@ void expected_next_value(const Network& net, const Eigen::VectorXd& v, Eigen::Ve
 void apply_input_chain(const StateSpace& space, const InputChain& input, bool transpose, const Eigen::VectorXd& v,
                        Eigen::VectorXd& w) {
   if (input.factored()) {
-    w.resize(v.size());
+    resize_on_huge_pages(w, v.size());
     input.apply_factored(space.n_sigma, v.data(), w.data(), transpose);
   } else if (transpose) {
     expected_next_value(space, input.P.transpose(), v, w);
@@ -149,7 +150,7 @@ void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& P, cons
                          Eigen::VectorXd& w) {
   const std::size_t ns = space.n_sigma;
   const int nx = space.nx;
-  w.resize(v.size());
+  resize_on_huge_pages(w, v.size());
   // Tasks: a block of sigma times (up to) 4 inputs; consecutive tasks share the block's v.
   const std::size_t block = std::min(ns, std::max<std::size_t>(64, 16384 / std::size_t(nx)));
   const std::size_t blocks = (ns + block - 1) / block, groups = (std::size_t(nx) + 3) / 4;
@@ -189,7 +190,7 @@ double soft_bellman_backup(const Network& net, const LogMarginals& q, const doub
 SweepRange soft_bellman_sweep(const Network& net, const LogMarginals& q, const double* w,
                               const Eigen::VectorXd& v, double offset, Eigen::VectorXd& v_new) {
   const std::size_t S = net.space.size;
-  v_new.resize(v.size());
+  resize_on_huge_pages(v_new, v.size());
   const SweepArgs args{w,         v.data(),           net.reward.data(), q.log_on.data(), q.log_off.data(),
                        v_new.data(), 1.0 / net.lambda, net.lambda / net.n(), offset};
   const std::vector<PairPass> passes = pair_passes(net.space);
@@ -211,7 +212,7 @@ ValueIterationResult relative_value_iteration(const Network& net, const LogMargi
                                               Eigen::VectorXd& v, double tol, long max_sweeps,
                                               Eigen::VectorXd& scratch, Eigen::VectorXd& w) {
   const bool has_input = net.space.nx > 1;
-  scratch.resize(v.size());
+  resize_on_huge_pages(scratch, v.size());
   ValueIterationResult res;
   while (res.sweeps < max_sweeps) {
     if (has_input) expected_next_value(net, v, w);

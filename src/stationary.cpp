@@ -6,6 +6,7 @@
 #include <limits>
 #include <utility>
 
+#include "nirl/memory.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/parallel_reduce.hpp"
 #include "nirl/soft_bellman.hpp"
@@ -114,9 +115,9 @@ double stationary_sweep(const Network& net, const LogMarginals& q, const double*
   const int nx = net.space.nx;
   const std::size_t S = net.space.size;
   const double inv_lambda = 1.0 / net.lambda, inv_n = 1.0 / net.n();
-  p_new.resize(Eigen::Index(S));
+  resize_on_huge_pages(p_new, Eigen::Index(S));
   Eigen::VectorXd& u = nx > 1 ? scratch : p_new;
-  u.resize(Eigen::Index(S));
+  resize_on_huge_pages(u, Eigen::Index(S));
   const std::vector<PairPass> passes = pair_passes(net.space);
   for (std::size_t k = 0; k < passes.size(); ++k) {
     const PairPass& pass = passes[k];
@@ -189,7 +190,7 @@ void gibbs_stationary(const Network& net, const LogMarginals& q, const Eigen::Ve
   };
   const std::vector<double> low = log_q_table(0, low_bits), high = log_q_table(low_bits, n - low_bits);
   const std::size_t low_mask = (std::size_t(1) << low_bits) - 1;
-  p.resize(Eigen::Index(S));
+  resize_on_huge_pages(p, Eigen::Index(S));
   double top = -std::numeric_limits<double>::infinity();
 #pragma omp parallel for schedule(static) reduction(max : top) if (S >= kParallelMinStates)
   for (std::size_t s = 0; s < S; ++s) {

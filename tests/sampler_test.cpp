@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "nirl/forward_solver.hpp"
@@ -88,6 +89,35 @@ TEST(Sampler, OneNeuronChangesPerStepAndStreamsAreReproducible) {
   EXPECT_NE(a.spikes, c.spikes);
   for (std::size_t t = 1; t < a.steps; ++t)
     EXPECT_LE(spike_count(a.sigma(t) ^ a.sigma(t - 1)), 1);
+}
+
+// Counter 0 of the stream draws the initial state from the given weights (normalised by
+// their sum): the first state whose cumulative weight exceeds u times the total, written
+// out here as a plain scan. Integer weights make every cumulative sum exact; the weighted
+// states lie in different blocks of the sampler's blocked search (and at both ends).
+TEST(Sampler, InitialStateIsTheDocumentedDrawFromTheWeights) {
+  const int n = 14;
+  const StateSpace space(n, 1);
+  const Network net = make_network(n, no_input(), Eigen::VectorXd::Zero(Eigen::Index(space.size)), 1.0, {});
+  const Eigen::VectorXd w = Eigen::VectorXd::Zero(Eigen::Index(space.size));
+  Eigen::VectorXd weights = Eigen::VectorXd::Zero(Eigen::Index(space.size));
+  const std::vector<std::pair<Eigen::Index, double>> placed = {{0, 1.0}, {4095, 2.0}, {4096, 3.0}, {9000, 4.0}, {16383, 10.0}};
+  for (const auto& [s, weight] : placed) weights[s] = weight;
+  std::map<std::uint64_t, int> seen;
+  for (std::uint64_t stream = 0; stream < 2000; ++stream) {
+    const Raster r = simulate(net, w, LogMarginals::uniform(net), weights, 1, 9, stream);
+    const double target = RandomStream::uniform(RandomStream(9, stream).words(0)[0]) * 20.0;
+    double cumulative = 0.0;
+    std::uint64_t expected = 0;
+    for (const auto& [s, weight] : placed)
+      if ((cumulative += weight) > target) {
+        expected = std::uint64_t(s);
+        break;
+      }
+    ASSERT_EQ(r.sigma(0), expected) << "stream " << stream;
+    ++seen[expected];
+  }
+  EXPECT_EQ(seen.size(), placed.size());  // every weighted state drawn, as 2000 draws must
 }
 
 TEST(Sampler, DeadNeuronNeverFires) {

@@ -23,6 +23,7 @@
 #include <random>
 
 #include "nirl/max_likelihood.hpp"
+#include "nirl/memory.hpp"
 #include "nirl/numerics.hpp"
 #include "nirl/random_stream.hpp"
 #include "nirl/reward.hpp"
@@ -131,16 +132,14 @@ Problem& problem(int n, int inputs) {
   std::mt19937_64 gen(12345);
   std::uniform_real_distribution<double> uni(-2.0, 2.0);
   const Eigen::Index S = Eigen::Index(space.size);
-  pr.v.resize(S);
-  pr.p.resize(S);
+  // The O(S) arrays allocated as the solver allocates its own (memory.hpp).
+  for (Eigen::VectorXd* a : {&pr.v, &pr.p, &pr.out, &pr.scratch}) resize_on_huge_pages(*a, S);
   for (Eigen::Index s = 0; s < S; ++s) {
     pr.v[s] = uni(gen);
     pr.p[s] = 3.0 + uni(gen);
   }
   pr.p /= pr.p.sum();
   if (in.nx() > 1) expected_next_value(pr.net, pr.v, pr.w);
-  pr.out.resize(S);
-  pr.scratch.resize(S);
   return pr;
 }
 
@@ -213,7 +212,7 @@ void StationaryRoofline(benchmark::State& state) {
 void Sampler(benchmark::State& state) {
   Problem& pr = problem(int(state.range(0)), int(state.range(1)));
   const std::size_t steps = std::size_t(state.range(2));
-  const Eigen::VectorXd w = pr.net.space.nx > 1 ? pr.w : pr.v;
+  const Eigen::VectorXd& w = pr.net.space.nx > 1 ? pr.w : pr.v;
   std::uint64_t seed = 1;
   for (auto _ : state) {
     const Raster r = simulate(pr.net, w, pr.q, pr.p, steps, seed++, 0);

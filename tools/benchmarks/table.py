@@ -3,7 +3,9 @@
 the memory check: python3 table.py bench.json [time-v.txt S] > table.md
 
 Ratios are kernel / roofline, both medians of the same run; the roofline of a kernel is
-the faster of its two variants (nirl's exp/log1p and glibc's libmvec)."""
+the faster of its two variants (nirl's exp/log1p and glibc's libmvec). inputs = -128 is
+the 7-pixel input as a dense 128 x 128 matrix (shown as "128 dense"), whose roofline is
+that of the factored 128 where it has none of its own."""
 import json
 import re
 import sys
@@ -32,16 +34,21 @@ def main():
     t = lambda name: m[name][0]
 
     def roofline(kind, rest):
+        if f"{kind}Roofline/custom/{rest}" not in m:
+            rest = rest.replace("inputs:-", "inputs:")
         return min(t(f"{kind}Roofline/{v}/{rest}") for v in ("custom", "libmvec"))
 
+    def inputs(x):
+        return f"{-x} dense" if x < 0 else str(x)
+
+    caches = ", ".join(f"L{c['level']} {c['type'][0].lower()} {c['size'] // 1024} KiB" for c in context["caches"])
     print(f"Run {context['date']} on `{context['host_name']}`: {context['num_cpus']} CPUs at "
-          f"{context['mhz_per_cpu']} MHz, caches "
-          + ", ".join(f"L{c['level']} {c['type'][0].lower()} {c['size'] // 1024} KiB" for c in context["caches"])
+          f"{context['mhz_per_cpu']} MHz, caches {caches or 'not reported'}"
           + f"; load average at start {', '.join(f'{x:.2f}' for x in context.get('load_avg', []))}.")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(\d+)", k)[0])
-                    for k in m if k.startswith("Bellman/")}, key=lambda c: (c[1], c[0]))
+    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0])
+                    for k in m if k.startswith("Bellman/")}, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
     print("### Bellman sweep (one sweep of relative value iteration)")
     print()
     print("| n | inputs | 1 thread (ms) | 2 threads (ms) | speed-up | roofline 1 / 2 threads (ms) | ratio 1 / 2 threads | pair floor (ms, 2 threads) | ratio to floor |")
@@ -51,12 +58,12 @@ def main():
         r1 = roofline("Bellman", f"n:{n}/inputs:{x}/threads:1/terms:1")
         r2 = roofline("Bellman", f"n:{n}/inputs:{x}/threads:2/terms:1")
         f2 = roofline("Bellman", f"n:{n}/inputs:{x}/threads:2/terms:2")
-        print(f"| {n} | {x} | {fmt(k1)} | {fmt(k2)} | {k1 / k2:.2f} | {fmt(r1)} / {fmt(r2)} | "
+        print(f"| {n} | {inputs(x)} | {fmt(k1)} | {fmt(k2)} | {k1 / k2:.2f} | {fmt(r1)} / {fmt(r2)} | "
               f"{k1 / r1:.2f} / {k2 / r2:.2f} | {fmt(f2)} | {k2 / f2:.2f} |")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(\d+)", k)[0])
-                    for k in m if k.startswith("Stationary/")}, key=lambda c: (c[1], c[0]))
+    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0])
+                    for k in m if k.startswith("Stationary/")}, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
     print("### Stationary sweep (one pull-form power-iteration sweep)")
     print()
     print("| n | inputs | 1 thread (ms) | 2 threads (ms) | speed-up | roofline 1 / 2 threads (ms) | ratio 1 / 2 threads |")
@@ -65,11 +72,11 @@ def main():
         k1, k2 = t(f"Stationary/n:{n}/inputs:{x}/threads:1"), t(f"Stationary/n:{n}/inputs:{x}/threads:2")
         r1 = roofline("Stationary", f"n:{n}/inputs:{x}/threads:1")
         r2 = roofline("Stationary", f"n:{n}/inputs:{x}/threads:2")
-        print(f"| {n} | {x} | {fmt(k1)} | {fmt(k2)} | {k1 / k2:.2f} | {fmt(r1)} / {fmt(r2)} | "
+        print(f"| {n} | {inputs(x)} | {fmt(k1)} | {fmt(k2)} | {k1 / k2:.2f} | {fmt(r1)} / {fmt(r2)} | "
               f"{k1 / r1:.2f} / {k2 / r2:.2f} |")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(\d+)/steps:(\d+)", k)[0])
+    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)/steps:(\d+)", k)[0])
                     for k in m if k.startswith("Sampler/")}, key=lambda c: (c[1] == 1, c[0]))
     print("### Sampler (simulate: one neuron update per step, single thread)")
     print()
@@ -78,11 +85,11 @@ def main():
     for n, x, steps in cases:
         rest = f"n:{n}/inputs:{x}/steps:{steps}"
         k, r = t(f"Sampler/{rest}"), t(f"RandomOnly/{rest}")
-        print(f"| {n} | {x} | {steps} | {fmt(k)} | {m[f'Sampler/{rest}'][1] / 1e6:.1f} M | {fmt(r)} | {k / r:.2f} |")
+        print(f"| {n} | {inputs(x)} | {steps} | {fmt(k)} | {m[f'Sampler/{rest}'][1] / 1e6:.1f} M | {fmt(r)} | {k / r:.2f} |")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(\d+)", k)[0])
-                    for k in m if k.startswith("Likelihood/")})
+    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0])
+                    for k in m if k.startswith("Likelihood/")}, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
     print("### Likelihood plus gradient of the inverse (10^6 observed steps)")
     print()
     print("| n | inputs | 1 thread (ms) | 2 threads (ms) | speed-up | roofline 1 / 2 threads (ms) | ratio 1 / 2 threads |")
@@ -91,7 +98,7 @@ def main():
         k1, k2 = t(f"Likelihood/n:{n}/inputs:{x}/threads:1"), t(f"Likelihood/n:{n}/inputs:{x}/threads:2")
         r1 = roofline("Likelihood", f"n:{n}/inputs:{x}/threads:1")
         r2 = roofline("Likelihood", f"n:{n}/inputs:{x}/threads:2")
-        print(f"| {n} | {x} | {fmt(k1)} | {fmt(k2)} | {k1 / k2:.2f} | {fmt(r1)} / {fmt(r2)} | "
+        print(f"| {n} | {inputs(x)} | {fmt(k1)} | {fmt(k2)} | {k1 / k2:.2f} | {fmt(r1)} / {fmt(r2)} | "
               f"{k1 / r1:.2f} / {k2 / r2:.2f} |")
 
     if len(sys.argv) > 3:
