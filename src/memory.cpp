@@ -57,9 +57,9 @@ void advise_huge_pages(void* data, std::size_t bytes) {
 }
 
 void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size) {
-  const double* before = v.data();
+  if (v.size() == size) return;
   v.resize(size);
-  if (v.data() != before) advise_huge_pages(v.data(), std::size_t(size) * sizeof(double));
+  advise_huge_pages(v.data(), std::size_t(size) * sizeof(double));
 }
 
 void retain_freed_memory() {

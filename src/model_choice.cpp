@@ -5,6 +5,7 @@
 
 #include "nirl/error.hpp"
 #include "nirl/input_chain.hpp"
+#include "nirl/memory.hpp"
 #include "nirl/network.hpp"
 #include "nirl/policy.hpp"
 #include "nirl/soft_bellman.hpp"
@@ -19,7 +20,12 @@ Eigen::VectorXd operating_point_distribution(int n, const Eigen::VectorXd& rewar
   std::vector<double> clamped(q);
   for (double& x : clamped) x = std::min(std::max(x, 1e-12), 1.0 - 1e-12);
   const LogMarginals log_q = LogMarginals::from_probabilities(net, clamped);
-  Eigen::VectorXd v = v0.size() == reward.size() ? v0 : Eigen::VectorXd::Zero(reward.size()), scratch, w, p;
+  Eigen::VectorXd v, scratch, w, p;
+  resize_on_huge_pages(v, reward.size());
+  if (v0.size() == reward.size())
+    v = v0;
+  else
+    v.setZero();
   const ValueIterationResult vi = relative_value_iteration(net, log_q, v, solver.value_tol, solver.max_sweeps, scratch, w);
   if (converged) *converged = vi.converged;
   gibbs_stationary(net, log_q, v, p);

@@ -1,10 +1,12 @@
 // Exact sampling of the asynchronous dynamics (MODEL.md section 2).
 #include "nirl/sampler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "nirl/decision_threshold.hpp"
 #include "nirl/error.hpp"
@@ -67,7 +69,7 @@ const ByteExpansion kExpand;
 // cache) and kAhead - 2 kLogBatch + 1 steps before the first is used.
 constexpr std::size_t kRing = 32, kAhead = 24;
 constexpr std::size_t kCachedBytes = std::size_t(1) << 19;  // w up to this size stays in L2
-constexpr std::size_t kChunkBytes = std::size_t(1) << 14;  // raster rows are appended in chunks of this size
+constexpr std::size_t kChunkBytes = std::size_t(1) << 14;  // raster rows are appended in chunks of at most this size
 struct Ring {
   alignas(32) double u[kRing];   // the decision's uniform
   alignas(32) double logit[kRing];  // log(u / (1 - u)) in single precision ...
@@ -81,7 +83,7 @@ struct Ring {
 // kernel grants them. When w does not fit in cache, the chain reads this copy: a quarter
 // of the bytes (four times the states per cache line), and with 4 KiB pages the random
 // reads would also miss the TLB. A decision is taken from it only where the quantisation
-// cannot change it (see simulate); the others read w. Empty unless wanted, and when w is
+// cannot change it (see simulate); the others read w. Empty unless wanted, or when w is
 // not finite.
 class QuantisedCopy {
  public:
@@ -150,6 +152,9 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
                 std::uint64_t stream, const std::function<void(std::size_t)>& progress) {
   const int n = net.n(), nx = net.space.nx;
   if (steps < 1) fail("simulate: steps must be >= 1");
+  if (std::size_t(w.size()) != net.space.size || std::size_t(stationary.size()) != net.space.size)
+    fail("simulate: w and the stationary distribution need ", net.space.size, " entries (got ", w.size(), " and ",
+         stationary.size(), ")");
   const RandomStream rng(seed, stream);
   const double inv_lambda = 1.0 / net.lambda;
 

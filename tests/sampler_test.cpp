@@ -93,31 +93,36 @@ TEST(Sampler, OneNeuronChangesPerStepAndStreamsAreReproducible) {
 
 // Counter 0 of the stream draws the initial state from the given weights (normalised by
 // their sum): the first state whose cumulative weight exceeds u times the total, written
-// out here as a plain scan. Integer weights make every cumulative sum exact; the weighted
-// states lie in different blocks of the sampler's blocked search (and at both ends).
+// out here as a plain scan. Integer weights make every cumulative sum exact. The sampler
+// searches blocks of 4096 states: the weighted states sit on both sides of a block
+// boundary and at both ends, in a space of full blocks (n = 14) and in one whose last
+// block is partial (n = 10 with 5 inputs: 5120 states).
 TEST(Sampler, InitialStateIsTheDocumentedDrawFromTheWeights) {
-  const int n = 14;
-  const StateSpace space(n, 1);
-  const Network net = make_network(n, no_input(), Eigen::VectorXd::Zero(Eigen::Index(space.size)), 1.0, {});
-  const Eigen::VectorXd w = Eigen::VectorXd::Zero(Eigen::Index(space.size));
-  Eigen::VectorXd weights = Eigen::VectorXd::Zero(Eigen::Index(space.size));
-  const std::vector<std::pair<Eigen::Index, double>> placed = {{0, 1.0}, {4095, 2.0}, {4096, 3.0}, {9000, 4.0}, {16383, 10.0}};
-  for (const auto& [s, weight] : placed) weights[s] = weight;
-  std::map<std::uint64_t, int> seen;
-  for (std::uint64_t stream = 0; stream < 2000; ++stream) {
-    const Raster r = simulate(net, w, LogMarginals::uniform(net), weights, 1, 9, stream);
-    const double target = RandomStream::uniform(RandomStream(9, stream).words(0)[0]) * 20.0;
-    double cumulative = 0.0;
-    std::uint64_t expected = 0;
-    for (const auto& [s, weight] : placed)
-      if ((cumulative += weight) > target) {
-        expected = std::uint64_t(s);
-        break;
-      }
-    ASSERT_EQ(r.sigma(0), expected) << "stream " << stream;
-    ++seen[expected];
-  }
-  EXPECT_EQ(seen.size(), placed.size());  // every weighted state drawn, as 2000 draws must
+  auto check = [](int n, const InputChain& input, const std::vector<std::pair<Eigen::Index, double>>& placed) {
+    const StateSpace space(n, input.nx());
+    const Eigen::Index S = Eigen::Index(space.size);
+    const Network net = make_network(n, input, Eigen::VectorXd::Zero(S), 1.0, {});
+    Eigen::VectorXd weights = Eigen::VectorXd::Zero(S);
+    double total = 0.0;
+    for (const auto& [s, weight] : placed) total += weights[s] = weight;
+    std::map<std::size_t, int> seen;
+    for (std::uint64_t stream = 0; stream < 2000; ++stream) {
+      const Raster r = simulate(net, Eigen::VectorXd::Zero(S), LogMarginals::uniform(net), weights, 1, 9, stream);
+      const double target = RandomStream::uniform(RandomStream(9, stream).words(0)[0]) * total;
+      double cumulative = 0.0;
+      std::size_t expected = 0;
+      for (const auto& [s, weight] : placed)
+        if ((cumulative += weight) > target) {
+          expected = std::size_t(s);
+          break;
+        }
+      ASSERT_EQ(space.index(r.sigma(0), r.x(0)), expected) << "n " << n << ", stream " << stream;
+      ++seen[expected];
+    }
+    EXPECT_EQ(seen.size(), placed.size()) << "n " << n;  // each has weight >= 1/20: drawn in 2000
+  };
+  check(14, no_input(), {{0, 1.0}, {4095, 2.0}, {4096, 3.0}, {9000, 4.0}, {16383, 10.0}});
+  check(10, InputChain{Eigen::MatrixXd::Constant(5, 5, 0.2), {}}, {{1, 1.0}, {4095, 2.0}, {4096, 3.0}, {5118, 4.0}, {5119, 10.0}});
 }
 
 TEST(Sampler, DeadNeuronNeverFires) {

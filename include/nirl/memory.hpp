@@ -1,7 +1,7 @@
 // Up-front memory estimates, so a network too large for the machine is refused
 // before anything is allocated (rather than dying halfway through a solve).
 #pragma once
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <cstddef>
 #include <string>
 

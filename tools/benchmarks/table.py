@@ -41,7 +41,7 @@ def main():
     def inputs(x):
         return f"{-x} dense" if x < 0 else str(x)
 
-    caches = ", ".join(f"L{c['level']} {c['type'][0].lower()} {c['size'] // 1024} KiB" for c in context["caches"])
+    caches = ", ".join(f"L{c['level']} {c['type'][0].lower()} {c['size'] // 1024} KiB" for c in context.get("caches", []))
     print(f"Run {context['date']} on `{context['host_name']}`: {context['num_cpus']} CPUs at "
           f"{context['mhz_per_cpu']} MHz, caches {caches or 'not reported'}"
           + f"; load average at start {', '.join(f'{x:.2f}' for x in context.get('load_avg', []))}.")
