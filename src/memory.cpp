@@ -64,7 +64,7 @@ void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size) {
 
 void retain_freed_memory() {
 #if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
 }

@@ -33,11 +33,14 @@ void advise_huge_pages(void* data, std::size_t bytes);
 void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size);
 
 // Keeps freed heap memory in the process instead of returning it to the kernel (glibc
-// mallopt: blocks up to 4 MiB come from the heap, which is trimmed only above 256 MiB
-// free). The block passes of the pairwise family allocate ~100 KiB temporaries per block
-// of states; by default glibc hands such blocks back and takes fresh, kernel-zeroed pages
-// for the next one, and a Fig 5 solve then spent more time faulting pages than computing
-// (41 s -> 15 s on 2 threads). Called once at the start of nirl.
+// mallopt: every block comes from the heap, never from its own mmap, and the heap is
+// trimmed only above 256 MiB free). A block freed and allocated again then reuses pages
+// already faulted in, where glibc's default hands blocks above its mmap threshold back
+// and takes fresh, kernel-zeroed pages for the next one: the block passes of the pairwise
+// family allocate ~100 KiB temporaries per block of states (a Fig 5 solve: 41 s -> 15 s
+// on 2 threads), and every simulate call allocates its raster (n = 22, 2^22 steps, a
+// 92 MB raster: 118 -> 100 ms, BENCHMARKS.md). Called once at the start of nirl and of
+// the benchmarks.
 void retain_freed_memory();
 
 // Human-readable size ("1.5 GiB").

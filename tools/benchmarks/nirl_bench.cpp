@@ -333,4 +333,12 @@ BENCHMARK_TEMPLATE(LikelihoodRoofline, bellman_roofline_libmvec)
 }  // namespace
 }  // namespace nirl::bench
 
-BENCHMARK_MAIN();
+// As nirl's own main: freed memory stays in the process (memory.hpp).
+int main(int argc, char** argv) {
+  nirl::retain_freed_memory();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
