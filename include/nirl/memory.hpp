@@ -25,8 +25,8 @@ void check_memory(std::size_t bytes, const std::string& what);
 // entries that cover the whole array.
 void advise_huge_pages(void* data, std::size_t bytes);
 
-// v.resize(size), and when that allocates, huge pages advised before anything touches
-// the new array. The solvers' O(S) arrays are allocated this way: besides the TLB, on
+// v.resize(size) when the size changes (a new, untouched array), with huge pages advised
+// for it before anything touches it. The solvers' O(S) arrays are allocated this way: besides the TLB, on
 // virtual machines that shadow the page tables a 4 KiB-paged array can cost a hypervisor
 // fault per page on its first pass after the process unmaps memory elsewhere (measured:
 // reading a 32 MiB array took 14 ms instead of 1.5 ms after the sampler freed a raster).

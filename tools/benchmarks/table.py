@@ -41,19 +41,22 @@ def main():
     def inputs(x):
         return f"{-x} dense" if x < 0 else str(x)
 
+    def cases(kind):
+        """(n, inputs) of the kind's benchmarks: by input count, the dense variant after the factored one."""
+        found = {tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0]) for k in m if k.startswith(f"{kind}/")}
+        return sorted(found, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
+
     caches = ", ".join(f"L{c['level']} {c['type'][0].lower()} {c['size'] // 1024} KiB" for c in context.get("caches", []))
     print(f"Run {context['date']} on `{context['host_name']}`: {context['num_cpus']} CPUs at "
           f"{context['mhz_per_cpu']} MHz, caches {caches or 'not reported'}"
           + f"; load average at start {', '.join(f'{x:.2f}' for x in context.get('load_avg', []))}.")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0])
-                    for k in m if k.startswith("Bellman/")}, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
     print("### Bellman sweep (one sweep of relative value iteration)")
     print()
     print("| n | inputs | 1 thread (ms) | 2 threads (ms) | speed-up | roofline 1 / 2 threads (ms) | ratio 1 / 2 threads | pair floor (ms, 2 threads) | ratio to floor |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for n, x in cases:
+    for n, x in cases("Bellman"):
         k1, k2 = t(f"Bellman/n:{n}/inputs:{x}/threads:1"), t(f"Bellman/n:{n}/inputs:{x}/threads:2")
         r1 = roofline("Bellman", f"n:{n}/inputs:{x}/threads:1/terms:1")
         r2 = roofline("Bellman", f"n:{n}/inputs:{x}/threads:2/terms:1")
@@ -62,13 +65,11 @@ def main():
               f"{k1 / r1:.2f} / {k2 / r2:.2f} | {fmt(f2)} | {k2 / f2:.2f} |")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0])
-                    for k in m if k.startswith("Stationary/")}, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
     print("### Stationary sweep (one pull-form power-iteration sweep)")
     print()
     print("| n | inputs | 1 thread (ms) | 2 threads (ms) | speed-up | roofline 1 / 2 threads (ms) | ratio 1 / 2 threads |")
     print("|---|---|---|---|---|---|---|")
-    for n, x in cases:
+    for n, x in cases("Stationary"):
         k1, k2 = t(f"Stationary/n:{n}/inputs:{x}/threads:1"), t(f"Stationary/n:{n}/inputs:{x}/threads:2")
         r1 = roofline("Stationary", f"n:{n}/inputs:{x}/threads:1")
         r2 = roofline("Stationary", f"n:{n}/inputs:{x}/threads:2")
@@ -76,25 +77,23 @@ def main():
               f"{k1 / r1:.2f} / {k2 / r2:.2f} |")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)/steps:(\d+)", k)[0])
-                    for k in m if k.startswith("Sampler/")}, key=lambda c: (c[1] == 1, c[0]))
+    sampler_cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)/steps:(\d+)", k)[0])
+                            for k in m if k.startswith("Sampler/")}, key=lambda c: (c[1] == 1, c[0]))
     print("### Sampler (simulate: one neuron update per step, single thread)")
     print()
     print("| n | inputs | steps | time (ms) | updates / s | random numbers only (ms) | ratio |")
     print("|---|---|---|---|---|---|---|")
-    for n, x, steps in cases:
+    for n, x, steps in sampler_cases:
         rest = f"n:{n}/inputs:{x}/steps:{steps}"
         k, r = t(f"Sampler/{rest}"), t(f"RandomOnly/{rest}")
         print(f"| {n} | {inputs(x)} | {steps} | {fmt(k)} | {m[f'Sampler/{rest}'][1] / 1e6:.1f} M | {fmt(r)} | {k / r:.2f} |")
     print()
 
-    cases = sorted({tuple(int(x) for x in re.findall(r"n:(\d+)/inputs:(-?\d+)", k)[0])
-                    for k in m if k.startswith("Likelihood/")}, key=lambda c: (abs(c[1]), c[1] < 0, c[0]))
     print("### Likelihood plus gradient of the inverse (10^6 observed steps)")
     print()
     print("| n | inputs | 1 thread (ms) | 2 threads (ms) | speed-up | roofline 1 / 2 threads (ms) | ratio 1 / 2 threads |")
     print("|---|---|---|---|---|---|---|")
-    for n, x in cases:
+    for n, x in cases("Likelihood"):
         k1, k2 = t(f"Likelihood/n:{n}/inputs:{x}/threads:1"), t(f"Likelihood/n:{n}/inputs:{x}/threads:2")
         r1 = roofline("Likelihood", f"n:{n}/inputs:{x}/threads:1")
         r2 = roofline("Likelihood", f"n:{n}/inputs:{x}/threads:2")
