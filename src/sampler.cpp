@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "nirl/decision_threshold.hpp"
@@ -47,18 +48,31 @@ std::size_t draw_from_weights(const Eigen::VectorXd& p, double u) {
   return std::size_t(k);
 }
 
-// kExpand.table[b]: byte j is bit j of b, so one 8-byte store writes 8 raster entries.
-struct ByteExpansion {
-  std::uint64_t table[256];
-  ByteExpansion() {
-    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "raster rows are written as little-endian words");
-    for (int b = 0; b < 256; ++b) {
-      table[b] = 0;
-      for (int j = 0; j < 8; ++j) table[b] |= std::uint64_t((b >> j) & 1) << (8 * j);
+// Raster rows of count states: row s (n bytes, 0/1, byte i = bit i of states[s]) at
+// out + s n. Each row is written as whole 32-byte vectors, running up to 31 bytes past its
+// end (into the next row, which overwrites them, or into the buffer's slack of kRowSlack).
+constexpr std::size_t kRowSlack = 32;
+NIRL_VECTOR_CLONES
+void expand_rows(const std::uint64_t* __restrict states, std::size_t count, int n, std::uint8_t* __restrict out) {
+  using Bytes = std::uint8_t __attribute__((vector_size(32)));
+  using Words = std::uint32_t __attribute__((vector_size(32)));
+  // Byte j of a vector is bit j % 8 of byte j / 8 of the 32-bit word broadcast to all 8 lanes
+  // (indices taken inside each 16-byte half, so that the shuffle is one in-lane byte shuffle).
+  const Bytes pick = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                      18, 18, 18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 19, 19};
+  const Bytes mask = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
+                      1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+  const Bytes one = Bytes{} + 1;
+  for (std::size_t s = 0; s < count; ++s) {
+    std::uint8_t* row = out + s * std::size_t(n);
+    for (int half = 0; half < n; half += 32) {
+      const Words word = Words{} + std::uint32_t(states[s] >> half);
+      const Bytes spread = __builtin_shuffle(reinterpret_cast<const Bytes&>(word), pick);
+      const Bytes bits = ((spread & mask) != 0) & one;
+      std::memcpy(row + half, &bits, 32);
     }
   }
-};
-const ByteExpansion kExpand;
+}
 
 // What a step needs that does not depend on sigma, drawn kAhead steps ahead so that the
 // Philox rounds and the logit run off the chain of steps: step t uses counter t + 1 of the
@@ -69,62 +83,76 @@ const ByteExpansion kExpand;
 // cache) and kAhead - 2 kLogBatch + 1 steps before the first is used.
 constexpr std::size_t kRing = 32, kAhead = 24;
 constexpr std::size_t kCachedBytes = std::size_t(1) << 19;  // w up to this size stays in L2
-constexpr std::size_t kChunkBytes = std::size_t(1) << 14;  // raster rows are appended in chunks of at most this size
+constexpr std::size_t kChunk = 512;  // states recorded, then expanded into raster rows, this many at a time
 struct Ring {
   alignas(32) double u[kRing];   // the decision's uniform
   alignas(32) double logit[kRing];  // log(u / (1 - u)) in single precision ...
   alignas(32) double bound[kRing];  // ... and a bound on its distance to exact_logit(u)
   double dq[kRing];              // log q_i(+1) - log q_i(-1)
+  double slack[kRing];           // the 16-bit copy's error bound for neuron i (simulate)
   std::uint64_t bit[kRing];      // 2^i, i the neuron picked
+  std::size_t offset[kRing];     // where the input's block of w starts: n_sigma x
   int x[kRing];                  // input during the step
 };
 
-// w quantised to 16-bit integers, w ~ offset + code / scale, on 2 MiB pages when the
-// kernel grants them. When w does not fit in cache, the chain reads this copy: a quarter
-// of the bytes (four times the states per cache line), and with 4 KiB pages the random
-// reads would also miss the TLB. A decision is taken from it only where the quantisation
-// cannot change it (see simulate); the others read w. Empty unless wanted, or when w is
-// not finite.
+// Smallest and largest of v[0 .. size), size >= 1; false when some v is not finite (then
+// the range is meaningless). One pass, in vectors of four (an element-wise select on
+// vectors is no branch).
+NIRL_VECTOR_CLONES
+bool finite_range(const double* v, std::size_t size, double& low, double& high) {
+  using Vector = double __attribute__((vector_size(32)));
+  Vector lo = Vector{} + v[0], hi = lo, nan = Vector{};  // nan: sum of v * 0, NaN when some v is not finite
+  std::size_t k = 0;
+  for (; k + 4 <= size; k += 4) {
+    Vector x;
+    std::memcpy(&x, v + k, sizeof x);
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+    nan += x * 0.0;
+  }
+  for (; k < size; ++k) {
+    lo[0] = std::min(lo[0], v[k]);
+    hi[0] = std::max(hi[0], v[k]);
+    nan[0] += v[k] * 0.0;
+  }
+  low = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+  high = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+  return nan[0] + nan[1] + nan[2] + nan[3] == 0.0;
+}
+
+// Round to nearest: adding and subtracting 1.5 * 2^52 leaves the nearest integer
+// (|code| <= 16000), and the loop vectorises (lrint is a call per element).
+NIRL_VECTOR_CLONES
+void round_codes(const double* __restrict v, std::size_t size, double offset, double scale,
+                 std::int16_t* __restrict codes) {
+  const double round = 0x1.8p52;
+#pragma omp simd
+  for (std::size_t k = 0; k < size; ++k)
+    codes[k] = static_cast<std::int16_t>(static_cast<std::int32_t>(((v[k] - offset) * scale + round) - round));
+}
+
+// w quantised to 16-bit integers, code = round((w - offset) scale) in [-16000, 16000], on
+// 2 MiB pages when the kernel grants them. When w does not fit in cache, the chain reads
+// this copy: a quarter of the bytes (four times the states per cache line), and with 4 KiB
+// pages the random reads would also miss the TLB. A decision is taken from it only where
+// the quantisation cannot change it (see simulate); the others read w. Empty unless
+// wanted, or when some w is not finite.
 class QuantisedCopy {
  public:
   QuantisedCopy(const Eigen::VectorXd& w, bool wanted) {
-    if (!wanted || w.size() == 0) return;
-    const double* v = w.data();
-    const Eigen::Index size = w.size();
-    // One pass for the range and finiteness (sum of v * 0: NaN when some v is not
-    // finite), in four independent lanes that the compiler keeps in vector registers.
-    double lo[4], hi[4], finite[4] = {0.0, 0.0, 0.0, 0.0};
-    for (int j = 0; j < 4; ++j) lo[j] = hi[j] = v[0];
-    Eigen::Index s = 0;
-    for (; s + 4 <= size; s += 4)
-      for (int j = 0; j < 4; ++j) {
-        lo[j] = v[s + j] < lo[j] ? v[s + j] : lo[j];
-        hi[j] = v[s + j] > hi[j] ? v[s + j] : hi[j];
-        finite[j] += v[s + j] * 0.0;
-      }
-    for (; s < size; ++s) {
-      lo[0] = std::min(lo[0], v[s]);
-      hi[0] = std::max(hi[0], v[s]);
-      finite[0] += v[s] * 0.0;
-    }
-    if (finite[0] + finite[1] + finite[2] + finite[3] != 0.0) return;
-    const double low = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
-    const double high = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+    double low, high;
+    if (!wanted || w.size() == 0 || !finite_range(w.data(), std::size_t(w.size()), low, high)) return;
+    const double scale = high > low ? 32000.0 / (high - low) : 1.0;
+    if (!std::isfinite(scale)) return;  // a range below 32000 / DBL_MAX: read w itself
     offset_ = 0.5 * (low + high);
-    scale_ = high > low ? 32000.0 / (high - low) : 1.0;
+    scale_ = scale;
     constexpr std::size_t kHuge = std::size_t(1) << 21;
     const std::size_t bytes = std::size_t(w.size()) * sizeof(std::int16_t);
     const std::size_t pages = (bytes + kHuge - 1) / kHuge * kHuge;
     data_.reset(static_cast<std::int16_t*>(std::aligned_alloc(kHuge, pages)));
     if (!data_) throw std::bad_alloc();
     advise_huge_pages(data_.get(), pages);
-    // Round to nearest: adding and subtracting 1.5 * 2^52 leaves the nearest integer
-    // (|code| <= 16000), and the loop vectorises (lrint is a call per element).
-    std::int16_t* codes = data_.get();
-    const double offset = offset_, scale = scale_, round = 0x1.8p52;
-#pragma omp simd
-    for (Eigen::Index k = 0; k < size; ++k)
-      codes[k] = static_cast<std::int16_t>(static_cast<std::int32_t>(((v[k] - offset) * scale + round) - round));
+    round_codes(w.data(), std::size_t(w.size()), offset_, scale_, data_.get());
   }
   const std::int16_t* data() const { return data_.get(); }
   double scale() const { return scale_; }
@@ -175,8 +203,23 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   const std::size_t s0 = draw_from_weights(stationary, RandomStream::uniform(rng.words(0)[0]));
   std::uint64_t sigma = net.space.sigma_of(s0);
 
-  std::vector<double> dq(static_cast<std::size_t>(n));  // log q_i(+1) - log q_i(-1)
-  for (std::size_t i = 0; i < std::size_t(n); ++i) dq[i] = q.log_on[i] - q.log_off[i];
+  const std::size_t n_sigma = net.space.n_sigma;
+  const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
+  const QuantisedCopy compact(w, prefetch);
+  const double* wp = w.data();
+  const std::int16_t* wq = compact.data();
+  // A decision from the copy needs |z - logit| above the logit's bound plus slack[i]: each
+  // code is within 0.5 / scale of its w (up to double roundings far below that), so
+  // |z(copy) - z(w)| <= 1 / (scale lambda) = code_z, plus a few double roundings of the
+  // formula, each below 2^-53 (|z| + |dq|) <= 2^-53 (32000 code_z + 2 |dq|) (codes lie in
+  // [-16000, 16000]); slack adds a margin to both. (An infinite dq makes z infinite
+  // whatever the roundings.)
+  const double code_z = inv_lambda / compact.scale();
+  std::vector<double> dq(static_cast<std::size_t>(n)), slack(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < std::size_t(n); ++i) {
+    dq[i] = q.log_on[i] - q.log_off[i];  // log q_i(+1) - log q_i(-1)
+    slack[i] = 1.001 * code_z + (std::isfinite(dq[i]) ? (32000.0 * code_z + 2.0 * std::fabs(dq[i])) * 0x1p-50 : 0.0);
+  }
   Ring ring;
   int next_x = net.space.input_of(s0);
   auto draw = [&](std::size_t t) {
@@ -185,8 +228,10 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     const std::size_t i = std::size_t(RandomStream::below(r[0], std::uint64_t(n)));
     ring.bit[k] = std::uint64_t(1) << i;
     ring.dq[k] = dq[i];
+    ring.slack[k] = slack[i];
     ring.u[k] = RandomStream::uniform(r[1]);
     ring.x[k] = next_x;
+    ring.offset[k] = n_sigma * std::size_t(next_x);
     if (nx > 1)
       next_x = draw_from_cumulative(input_cdf.data() + std::size_t(next_x) * std::size_t(nx), nx,
                                     RandomStream::uniform(r[2]));
@@ -194,74 +239,73 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   for (std::size_t t = 0; t < kAhead; ++t) draw(t);
   for (std::size_t t = 0; t + kLogBatch < kAhead; t += kLogBatch) approximate_logits(ring.u + t, ring.logit + t, ring.bound + t);
 
-  const std::size_t n_sigma = net.space.n_sigma;
-  const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
-  const QuantisedCopy compact(w, prefetch);
-  const double* wp = w.data();
-  const std::int16_t* wq = compact.data();
-  // Each code is within 0.5 / scale of its w (up to double roundings far below that), so
-  // |z(copy) - z(w)| <= 1 / (scale lambda), plus a few double roundings of the formula,
-  // each below 2^-53 (|z| + |dq|): the bound below adds a margin to both.
-  const double code_z = inv_lambda / compact.scale(), code_error = 1.001 * code_z;
-  // Rows are written into a chunk that stays in L1, as whole 8-byte words (a row's last
-  // word may run up to 7 bytes into the next row, which overwrites them, or into the
-  // chunk's slack), and appended to the raster a chunk at a time.
-  const std::size_t row_bytes = std::size_t(n), words = (row_bytes + 7) / 8;
-  std::vector<std::uint8_t> chunk(std::max(std::size_t(1), kChunkBytes / row_bytes) * row_bytes + 8);
-  std::uint8_t* const chunk_end = chunk.data() + chunk.size() - 8;
-  std::uint8_t* row = chunk.data();
+  // The states are recorded a chunk at a time, then expanded into rows in an L1 buffer and
+  // appended to the raster; the steps of a chunk run without other tests. Steps 0 .. steps - 2
+  // update the state; the last step only records it.
+  std::vector<std::uint64_t> states(kChunk);
+  std::vector<std::uint8_t> rows(kChunk * std::size_t(n) + kRowSlack);
   std::int32_t* const input = raster.input.data();
-  for (std::size_t t = 0; t < steps; ++t) {
-    const std::size_t k = t % kRing;
-    for (std::size_t g = 0; g < words; ++g) {
-      const std::uint64_t expanded = kExpand.table[(sigma >> (8 * g)) & 255];
-      std::memcpy(row + 8 * g, &expanded, 8);
-    }
-    row += row_bytes;
-    if (row == chunk_end || t + 1 == steps) {
-      raster.spikes.insert(raster.spikes.end(), chunk.data(), row);
-      row = chunk.data();
-    }
-    if (nx > 1) input[t] = ring.x[k];
-    if (t + 1 == steps) break;
-    draw(t + kAhead);
-    if ((t + kAhead + 1) % kLogBatch == 0) {
-      const std::size_t j = (t + kAhead + 1 - 2 * kLogBatch) % kRing;
-      approximate_logits(ring.u + j, ring.logit + j, ring.bound + j);
-    }
-    const std::uint64_t bit = ring.bit[k];
-    const double* wx = wp + n_sigma * std::size_t(ring.x[k]);
-    // Step t + 3 reads w at its state and at that state with its neuron flipped; the
-    // state is one of eight (the decisions of steps t, t + 1 and t + 2), all in cache by
-    // then (read as the current state or prefetched earlier): when w does not fit in
-    // cache, prefetch the eight flipped ones now, three steps ahead of their use (two
-    // steps did not cover the latency of the reads at n >= 20).
-    if (wq) {
-      const std::size_t k1 = (t + 1) % kRing, k2 = (t + 2) % kRing, k3 = (t + 3) % kRing;
-      const std::int16_t* w3 = wq + n_sigma * std::size_t(ring.x[k3]);
-      const std::uint64_t m0 = sigma ^ ring.bit[k3], b1 = ring.bit[k1], b2 = ring.bit[k2];
-      for (const std::uint64_t m : {m0, m0 ^ bit, m0 ^ b1, m0 ^ bit ^ b1})
-        for (const std::uint64_t b : {std::uint64_t(0), b2}) __builtin_prefetch(w3 + (m ^ b));
-    }
-    // The decision z > logit from the 16-bit copy of w and the single-precision logit,
-    // unless their errors could change it; then from w and exact_logit (rare).
-    double z, threshold = ring.logit[k];  // flip_logit and the logit it is compared with
-    if (wq) {
-      const std::int16_t* qx = wq + n_sigma * std::size_t(ring.x[k]);
-      z = double(int(qx[sigma | bit]) - int(qx[sigma & ~bit])) * code_z + ring.dq[k];
-      const double error = code_error + (std::fabs(z) + std::fabs(ring.dq[k])) * 0x1p-50 + ring.bound[k];
-      if (!(std::fabs(z - threshold) > error)) {  // (and NaN)
-        z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];
-        threshold = exact_logit(ring.u[k]);
+  // quantised: decide from the 16-bit copy; inputs: more than one input (else every offset is 0).
+  auto run = [&](auto quantised, auto inputs) {
+    for (std::size_t t = 0;;) {
+      const std::size_t stop = std::min(t + kChunk, steps - 1), first = t;
+      for (; t < stop; ++t) {
+        const std::size_t k = t % kRing;
+        states[t - first] = sigma;
+        if constexpr (inputs) input[t] = ring.x[k];
+        draw(t + kAhead);
+        if ((t + kAhead + 1) % kLogBatch == 0) {
+          const std::size_t j = (t + kAhead + 1 - 2 * kLogBatch) % kRing;
+          approximate_logits(ring.u + j, ring.logit + j, ring.bound + j);
+        }
+        const std::uint64_t bit = ring.bit[k];
+        const std::size_t offset = inputs ? ring.offset[k] : 0;
+        double z, threshold = ring.logit[k];  // flip_logit and the logit it is compared with
+        if constexpr (quantised) {
+          // Step t + 3 reads w at its state and at that state with its neuron flipped; the
+          // state is one of eight (the decisions of steps t, t + 1 and t + 2), all in cache
+          // by then (read as the current state or prefetched earlier): prefetch the eight
+          // flipped ones now, three steps ahead of their use (two steps did not cover the
+          // latency of the reads at n >= 20).
+          const std::size_t k3 = (t + 3) % kRing;
+          const std::int16_t* w3 = wq + (inputs ? ring.offset[k3] : 0);
+          const std::uint64_t m0 = sigma ^ ring.bit[k3], b1 = ring.bit[(t + 1) % kRing], b2 = ring.bit[(t + 2) % kRing];
+          for (const std::uint64_t m : {m0, m0 ^ bit, m0 ^ b1, m0 ^ bit ^ b1})
+            for (const std::uint64_t b : {std::uint64_t(0), b2}) __builtin_prefetch(w3 + (m ^ b));
+          // The decision z > logit from the 16-bit copy of w and the single-precision logit,
+          // unless their errors could change it; then from w and exact_logit (rare).
+          const std::int16_t* qx = wq + offset;
+          z = double(int(qx[sigma | bit]) - int(qx[sigma & ~bit])) * code_z + ring.dq[k];
+          if (!(std::fabs(z - threshold) > ring.bound[k] + ring.slack[k])) {  // (and NaN)
+            z = (wp[offset + (sigma | bit)] - wp[offset + (sigma & ~bit)]) * inv_lambda + ring.dq[k];
+            threshold = exact_logit(ring.u[k]);
+          }
+        } else {
+          z = (wp[offset + (sigma | bit)] - wp[offset + (sigma & ~bit)]) * inv_lambda + ring.dq[k];
+          if (!(std::fabs(z - threshold) > ring.bound[k])) threshold = exact_logit(ring.u[k]);
+        }
+        const std::uint64_t fire = std::uint64_t(0) - std::uint64_t(z > threshold);  // a mask, not a branch
+        sigma = (sigma & ~bit) | (bit & fire);
       }
-    } else {
-      z = (wx[sigma | bit] - wx[sigma & ~bit]) * inv_lambda + ring.dq[k];
-      if (!(std::fabs(z - threshold) > ring.bound[k])) threshold = exact_logit(ring.u[k]);
+      std::size_t recorded = t - first;
+      if (t + 1 == steps) {
+        states[recorded++] = sigma;
+        if constexpr (inputs) input[t] = ring.x[t % kRing];
+      }
+      expand_rows(states.data(), recorded, n, rows.data());
+      raster.spikes.insert(raster.spikes.end(), rows.data(), rows.data() + recorded * std::size_t(n));
+      if (t + 1 == steps) return;
+      if (progress && (t & ((std::size_t(1) << 20) - 1)) == 0) progress(t);
     }
-    const std::uint64_t fire = std::uint64_t(0) - std::uint64_t(z > threshold);  // a mask, not a branch
-    sigma = (sigma & ~bit) | (bit & fire);
-    if (progress && ((t + 1) & ((std::size_t(1) << 20) - 1)) == 0) progress(t + 1);
-  }
+  };
+  if (wq && nx > 1)
+    run(std::true_type(), std::true_type());
+  else if (wq)
+    run(std::true_type(), std::false_type());
+  else if (nx > 1)
+    run(std::false_type(), std::true_type());
+  else
+    run(std::false_type(), std::false_type());
   return raster;
 }
 

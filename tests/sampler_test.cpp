@@ -179,3 +179,50 @@ TEST(Sampler, LargeNetworkMatchesTheStepWrittenOut) {
   }
   EXPECT_GT(near_ties, 1000u);  // decisions the 16-bit copy alone would have got wrong
 }
+
+// As above with three inputs (w is read in the block of the step's input, and the input
+// moves by word 2 of the step's counter: the first y whose cumulative P[x, 0 .. y] exceeds
+// the uniform). At n = 16 with three inputs w (1.5 MiB) is read through its 16-bit copy.
+TEST(Sampler, LargeNetworkWithInputsMatchesTheStepWrittenOut) {
+  const int n = 16;
+  Eigen::MatrixXd P(3, 3);
+  P << 0.90, 0.07, 0.03, 0.10, 0.80, 0.10, 0.25, 0.25, 0.50;
+  const InputChain input{P, {}};
+  const StateSpace space(n, 3);
+  const Network net = make_network(n, input, Eigen::VectorXd::Zero(Eigen::Index(space.size)), 0.2, {});
+  std::mt19937_64 gen(8);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Eigen::VectorXd w(Eigen::Index(space.size));
+  for (Eigen::Index s = 0; s < w.size(); ++s) w[s] = 0.5 * double(space.input_of(std::size_t(s))) + 0.3 * normal(gen);
+  w[0] = -3000.0;  // a code step of 0.19: some decisions fall back to w
+  w[w.size() - 1] = 3000.0;
+  const LogMarginals q = LogMarginals::uniform(net);
+  const Eigen::VectorXd p = Eigen::VectorXd::Constant(Eigen::Index(space.size), 1.0 / double(space.size));
+  const std::size_t steps = 100000;
+  const Raster raster = simulate(net, w, q, p, steps, 4, 2);
+
+  const RandomStream rng(4, 2);
+  std::uint64_t sigma = raster.sigma(0);
+  int x = raster.x(0);
+  std::map<int, std::size_t> visits;
+  for (std::size_t t = 0; t + 1 < steps; ++t) {
+    const auto r = rng.words(t + 1);
+    const int i = int(RandomStream::below(r[0], std::uint64_t(n)));
+    const double u = RandomStream::uniform(r[1]);
+    const double threshold = u > 0.0 ? log_positive(u / (1.0 - u)) : -HUGE_VAL;
+    const std::uint64_t bit = std::uint64_t(1) << i;
+    const double z = (w[Eigen::Index(space.index(sigma | bit, x))] - w[Eigen::Index(space.index(sigma & ~bit, x))]) *
+                         (1.0 / net.lambda) +
+                     (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
+    sigma = z > threshold ? (sigma | bit) : (sigma & ~bit);
+    const double v = RandomStream::uniform(r[2]);
+    double cumulative = 0.0;
+    int y = 0;
+    while (y + 1 < 3 && (cumulative += P(x, y)) <= v) ++y;
+    x = y;
+    ++visits[x];
+    ASSERT_EQ(raster.sigma(t + 1), sigma) << "step " << t;
+    ASSERT_EQ(raster.x(t + 1), x) << "step " << t;
+  }
+  EXPECT_EQ(visits.size(), 3u);
+}
