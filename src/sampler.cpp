@@ -144,7 +144,7 @@ class QuantisedCopy {
     if (!wanted || w.size() == 0 || !finite_range(w.data(), std::size_t(w.size()), low, high)) return;
     const double scale = high > low ? 32000.0 / (high - low) : 1.0;
     if (!std::isfinite(scale)) return;  // a range below 32000 / DBL_MAX: read w itself
-    offset_ = 0.5 * (low + high);
+    offset_ = 0.5 * low + 0.5 * high;  // (low + high may overflow)
     scale_ = scale;
     constexpr std::size_t kHuge = std::size_t(1) << 21;
     const std::size_t bytes = std::size_t(w.size()) * sizeof(std::int16_t);
@@ -207,14 +207,15 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   const bool prefetch = net.space.size * sizeof(double) > kCachedBytes;
   const QuantisedCopy compact(w, prefetch);
   const double* wp = w.data();
-  const std::int16_t* wq = compact.data();
   // A decision from the copy needs |z - logit| above the logit's bound plus slack[i]: each
   // code is within 0.5 / scale of its w (up to double roundings far below that), so
   // |z(copy) - z(w)| <= 1 / (scale lambda) = code_z, plus a few double roundings of the
   // formula, each below 2^-53 (|z| + |dq|) <= 2^-53 (32000 code_z + 2 |dq|) (codes lie in
-  // [-16000, 16000]); slack adds a margin to both. (An infinite dq makes z infinite
-  // whatever the roundings.)
+  // [-16000, 16000]); slack adds a margin to both. The copy is read only when the range of
+  // w over lambda, 32000 code_z, is finite: then |w1 - w0| / lambda is too, and an infinite
+  // dq makes z that infinity whatever the roundings.
   const double code_z = inv_lambda / compact.scale();
+  const std::int16_t* wq = std::isfinite(32000.0 * code_z) ? compact.data() : nullptr;
   std::vector<double> dq(static_cast<std::size_t>(n)), slack(static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < std::size_t(n); ++i) {
     dq[i] = q.log_on[i] - q.log_off[i];  // log q_i(+1) - log q_i(-1)
@@ -241,9 +242,9 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
 
   // The states are recorded a chunk at a time, then expanded into rows in an L1 buffer and
   // appended to the raster; the steps of a chunk run without other tests. Steps 0 .. steps - 2
-  // update the state; the last step only records it.
-  std::vector<std::uint64_t> states(kChunk);
-  std::vector<std::uint8_t> rows(kChunk * std::size_t(n) + kRowSlack);
+  // update the state; the last step only records it (the last chunk may hold kChunk + 1).
+  std::vector<std::uint64_t> states(kChunk + 1);
+  std::vector<std::uint8_t> rows((kChunk + 1) * std::size_t(n) + kRowSlack);
   std::int32_t* const input = raster.input.data();
   // quantised: decide from the 16-bit copy; inputs: more than one input (else every offset is 0).
   auto run = [&](auto quantised, auto inputs) {
@@ -294,8 +295,8 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
       }
       expand_rows(states.data(), recorded, n, rows.data());
       raster.spikes.insert(raster.spikes.end(), rows.data(), rows.data() + recorded * std::size_t(n));
+      if (progress && t > 0 && (t & ((std::size_t(1) << 20) - 1)) == 0) progress(t);
       if (t + 1 == steps) return;
-      if (progress && (t & ((std::size_t(1) << 20) - 1)) == 0) progress(t);
     }
   };
   if (wq && nx > 1)

@@ -5,6 +5,7 @@
 // computed here from the dense transition matrix of the solver's policy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -182,7 +183,8 @@ TEST(Sampler, LargeNetworkMatchesTheStepWrittenOut) {
 
 // As above with three inputs (w is read in the block of the step's input, and the input
 // moves by word 2 of the step's counter: the first y whose cumulative P[x, 0 .. y] exceeds
-// the uniform). At n = 16 with three inputs w (1.5 MiB) is read through its 16-bit copy.
+// the uniform), marginals that differ between neurons, and a dead neuron (dq = -inf, decided
+// from the copy). At n = 16 with three inputs w (1.5 MiB) is read through its 16-bit copy.
 TEST(Sampler, LargeNetworkWithInputsMatchesTheStepWrittenOut) {
   const int n = 16;
   Eigen::MatrixXd P(3, 3);
@@ -196,7 +198,13 @@ TEST(Sampler, LargeNetworkWithInputsMatchesTheStepWrittenOut) {
   for (Eigen::Index s = 0; s < w.size(); ++s) w[s] = 0.5 * double(space.input_of(std::size_t(s))) + 0.3 * normal(gen);
   w[0] = -3000.0;  // a code step of 0.19: some decisions fall back to w
   w[w.size() - 1] = 3000.0;
-  const LogMarginals q = LogMarginals::uniform(net);
+  const double offset = 0.5 * w.minCoeff() + 0.5 * w.maxCoeff(), scale = 32000.0 / (w.maxCoeff() - w.minCoeff());
+  auto code = [&](std::size_t s) { return double(std::lrint((w[Eigen::Index(s)] - offset) * scale)); };
+  LogMarginals q = LogMarginals::uniform(net);
+  for (int i = 0; i < n; ++i) {
+    q.log_on[std::size_t(i)] = i == 3 ? -HUGE_VAL : std::log(0.05 + 0.05 * i);
+    q.log_off[std::size_t(i)] = i == 3 ? 0.0 : std::log1p(-(0.05 + 0.05 * i));
+  }
   const Eigen::VectorXd p = Eigen::VectorXd::Constant(Eigen::Index(space.size), 1.0 / double(space.size));
   const std::size_t steps = 100000;
   const Raster raster = simulate(net, w, q, p, steps, 4, 2);
@@ -205,15 +213,18 @@ TEST(Sampler, LargeNetworkWithInputsMatchesTheStepWrittenOut) {
   std::uint64_t sigma = raster.sigma(0);
   int x = raster.x(0);
   std::map<int, std::size_t> visits;
+  std::size_t near_ties = 0;
   for (std::size_t t = 0; t + 1 < steps; ++t) {
     const auto r = rng.words(t + 1);
     const int i = int(RandomStream::below(r[0], std::uint64_t(n)));
     const double u = RandomStream::uniform(r[1]);
     const double threshold = u > 0.0 ? log_positive(u / (1.0 - u)) : -HUGE_VAL;
     const std::uint64_t bit = std::uint64_t(1) << i;
-    const double z = (w[Eigen::Index(space.index(sigma | bit, x))] - w[Eigen::Index(space.index(sigma & ~bit, x))]) *
-                         (1.0 / net.lambda) +
-                     (q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)]);
+    const std::size_t on = space.index(sigma | bit, x), off = space.index(sigma & ~bit, x);
+    const double dq = q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)];
+    const double z = (w[Eigen::Index(on)] - w[Eigen::Index(off)]) * (1.0 / net.lambda) + dq;
+    const double zq = (code(on) - code(off)) / scale * (1.0 / net.lambda) + dq;
+    if ((zq > threshold) != (z > threshold)) ++near_ties;
     sigma = z > threshold ? (sigma | bit) : (sigma & ~bit);
     const double v = RandomStream::uniform(r[2]);
     double cumulative = 0.0;
@@ -225,4 +236,46 @@ TEST(Sampler, LargeNetworkWithInputsMatchesTheStepWrittenOut) {
     ASSERT_EQ(raster.x(t + 1), x) << "step " << t;
   }
   EXPECT_EQ(visits.size(), 3u);
+  EXPECT_GT(near_ties, 100u);  // decisions the 16-bit copy alone would have got wrong
+}
+
+// Step t's draws depend on t alone, so a shorter raster is the start of a longer one: at
+// lengths around the sampler's chunks of 512 steps (the last step only records its state),
+// with w read directly (n = 8, two inputs) and through its 16-bit copy (n = 17).
+TEST(Sampler, ShorterRastersAreTheStartOfLongerOnes) {
+  const Network small = nirl::testing::fig2(0.3, 0.05);
+  const Solution sol = optimise(small);
+  const Eigen::VectorXd small_w = expected_next_value(small, sol);
+  const StateSpace big_space(17, 1);
+  const Network big = make_network(17, no_input(), Eigen::VectorXd::Zero(Eigen::Index(big_space.size)), 0.5, {});
+  std::mt19937_64 gen(5);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Eigen::VectorXd big_w(Eigen::Index(big_space.size));
+  for (Eigen::Index s = 0; s < big_w.size(); ++s) big_w[s] = normal(gen);
+  const Eigen::VectorXd big_p = Eigen::VectorXd::Constant(big_w.size(), 1.0 / double(big_w.size()));
+  auto check = [](const Network& net, const Eigen::VectorXd& w, const LogMarginals& q, const Eigen::VectorXd& p) {
+    const Raster whole = simulate(net, w, q, p, 3000, 6, 1);
+    for (std::size_t steps : {1, 2, 511, 512, 513, 514, 1024, 1025, 1537, 2999}) {
+      const Raster part = simulate(net, w, q, p, steps, 6, 1);
+      ASSERT_EQ(part.spikes.size(), steps * std::size_t(net.n())) << steps;
+      EXPECT_TRUE(std::equal(part.spikes.begin(), part.spikes.end(), whole.spikes.begin())) << steps;
+      ASSERT_EQ(part.input.size(), net.space.nx > 1 ? steps : 0) << steps;
+      EXPECT_TRUE(std::equal(part.input.begin(), part.input.end(), whole.input.begin())) << steps;
+    }
+  };
+  check(small, small_w, sol.q, sol.stationary);
+  check(big, big_w, LogMarginals::uniform(big), big_p);
+}
+
+TEST(Sampler, ProgressIsReportedEvery2To20Steps) {
+  const Network net = nirl::testing::fig2(0.3, 0.05);
+  const Solution sol = optimise(net);
+  const Eigen::VectorXd w = expected_next_value(net, sol);
+  for (std::size_t steps : {(std::size_t(1) << 21) + 1, std::size_t(1) << 21}) {
+    std::vector<std::size_t> reported;
+    simulate(net, w, sol.q, sol.stationary, steps, 2, 0, [&](std::size_t done) { reported.push_back(done); });
+    const std::vector<std::size_t> expected =
+        steps > (std::size_t(1) << 21) ? std::vector<std::size_t>{1 << 20, 1 << 21} : std::vector<std::size_t>{1 << 20};
+    EXPECT_EQ(reported, expected) << steps;
+  }
 }
