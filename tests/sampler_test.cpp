@@ -215,21 +215,22 @@ TEST(Sampler, LargeNetworkWithInputsMatchesTheStepWrittenOut) {
   std::map<int, std::size_t> visits;
   std::size_t near_ties = 0;
   for (std::size_t t = 0; t + 1 < steps; ++t) {
+    // Step t's draws, from counter t + 1: the neuron, the decision's threshold, the input move.
     const auto r = rng.words(t + 1);
-    const int i = int(RandomStream::below(r[0], std::uint64_t(n)));
-    const double u = RandomStream::uniform(r[1]);
-    const double threshold = u > 0.0 ? log_positive(u / (1.0 - u)) : -HUGE_VAL;
+    const std::uint64_t neuron = r[0], decision = r[1], move = r[2];
+    const std::size_t i = std::size_t(RandomStream::below(neuron, std::uint64_t(n)));
     const std::uint64_t bit = std::uint64_t(1) << i;
+    const double dq = q.log_on[i] - q.log_off[i];
     const std::size_t on = space.index(sigma | bit, x), off = space.index(sigma & ~bit, x);
-    const double dq = q.log_on[std::size_t(i)] - q.log_off[std::size_t(i)];
     const double z = (w[Eigen::Index(on)] - w[Eigen::Index(off)]) * (1.0 / net.lambda) + dq;
     const double zq = (code(on) - code(off)) / scale * (1.0 / net.lambda) + dq;
-    if ((zq > threshold) != (z > threshold)) ++near_ties;
-    sigma = z > threshold ? (sigma | bit) : (sigma & ~bit);
-    const double v = RandomStream::uniform(r[2]);
+    const double logit = [](double u) { return u > 0.0 ? log_positive(u / (1.0 - u)) : -HUGE_VAL; }(
+        RandomStream::uniform(decision));
+    if ((zq > logit) != (z > logit)) ++near_ties;
+    sigma = z > logit ? (sigma | bit) : (sigma & ~bit);
     double cumulative = 0.0;
     int y = 0;
-    while (y + 1 < 3 && (cumulative += P(x, y)) <= v) ++y;
+    while (y + 1 < 3 && (cumulative += P(x, y)) <= RandomStream::uniform(move)) ++y;
     x = y;
     ++visits[x];
     ASSERT_EQ(raster.sigma(t + 1), sigma) << "step " << t;
