@@ -278,10 +278,11 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
           const std::int16_t* qx = wq + offset;
           z = double(int(qx[sigma | bit]) - int(qx[sigma & ~bit])) * code_z + ring.dq[k];
           if (!(std::fabs(z - threshold) > ring.bound[k] + ring.slack[k])) {  // (and NaN)
-            z = (wp[offset + (sigma | bit)] - wp[offset + (sigma & ~bit)]) * inv_lambda + ring.dq[k];
+            z = flip_logit(wp, offset, sigma, __builtin_ctzll(bit), inv_lambda, q);
             threshold = exact_logit(ring.u[k]);
           }
         } else {
+          // flip_logit, with dq taken from the ring (the same bits; here on every step)
           z = (wp[offset + (sigma | bit)] - wp[offset + (sigma & ~bit)]) * inv_lambda + ring.dq[k];
           if (!(std::fabs(z - threshold) > ring.bound[k])) threshold = exact_logit(ring.u[k]);
         }
