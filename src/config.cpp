@@ -93,7 +93,18 @@ po::options_description solver_options() {
       ("solver.q_tol", text()->default_value("1e-12"), "max change of log q_i at convergence")
       ("solver.max_sweeps", text()->default_value("1000000"), "sweeps per inner solve")
       ("solver.max_outer", text()->default_value("100000"), "outer (q) iterations")
-      ("solver.initial_q", text()->default_value(""), "starting q_i(+1), one per neuron (default 0.5)");
+      ("solver.initial_q", text()->default_value(""), "starting q_i(+1), one per neuron (default 0.5)")
+      ("search.random_starts", text()->default_value("4"), "optimum search: seeded random starts")
+      ("search.frozen_starts", text()->default_value("2"), "optimum search: best frozen states tried (each also as a start next to it)")
+      ("search.lambda_steps", text()->default_value("4"), "optimum search: continuation from 2^steps lambda down (0 = none)")
+      ("search.polish_rounds", text()->default_value("10"), "optimum search: rounds of one-neuron moves from the best (0 = none)")
+      ("prediction.target", text()->default_value("follow"),
+       "follow: the optimum reached from the original one as the context changes; global: the best optimum found by the search")
+      ("prediction.rates", text()->default_value("auto"),
+       "adapt: the firing marginals q re-optimised; held: kept at the operating point; auto: held for a reward inferred from data, else adapt")
+      ("prediction.steps", text()->default_value("4"), "follow: path steps at least")
+      ("prediction.halvings", text()->default_value("4"), "follow: a step may be halved this often")
+      ("prediction.max_logit_change", text()->default_value("1"), "follow: largest change of a logit q_i per step");
   return d;
 }
 
@@ -304,6 +315,47 @@ SolverOptions solver_from_options(const po::variables_map& vm) {
   o.max_sweeps = long(positive("solver.max_sweeps"));
   o.max_outer = int(positive("solver.max_outer"));
   if (!get_string(vm, "solver.initial_q").empty()) o.initial_q = get_double_list(vm, "solver.initial_q");
+  return o;
+}
+
+namespace {
+int count_at_least(const po::variables_map& vm, const char* key, int low, int high) {
+  const long long v = get_int(vm, key);
+  if (v < low || v > high) fail(key, " must be in [", low, ", ", high, "] (got ", v, ")");
+  return int(v);
+}
+}  // namespace
+
+SearchOptions search_from_options(const po::variables_map& vm) {
+  SearchOptions o;
+  o.random_starts = count_at_least(vm, "search.random_starts", 0, 1000);
+  o.frozen_starts = count_at_least(vm, "search.frozen_starts", 0, 1000);
+  o.lambda_steps = count_at_least(vm, "search.lambda_steps", 0, 60);
+  o.polish_rounds = count_at_least(vm, "search.polish_rounds", 0, 1000);
+  if (vm.count("seed")) o.seed = get_uint(vm, "seed");
+  return o;
+}
+
+PredictionOptions prediction_from_options(const po::variables_map& vm) {
+  PredictionOptions o;
+  const std::string target = get_string(vm, "prediction.target");
+  if (target == "global")
+    o.target = PredictionTarget::global;
+  else if (target != "follow")
+    fail("prediction.target must be follow or global (got '", target, "')");
+  const std::string rates = get_string(vm, "prediction.rates");
+  if (rates == "adapt")
+    o.rates = Rates::adapt;
+  else if (rates == "held")
+    o.rates = Rates::held;
+  else if (rates != "auto")
+    fail("prediction.rates must be auto, adapt or held (got '", rates, "')");
+  o.follow.min_steps = count_at_least(vm, "prediction.steps", 1, 1000000);
+  o.follow.max_halvings = count_at_least(vm, "prediction.halvings", 0, 40);
+  o.follow.max_logit_change = get_double(vm, "prediction.max_logit_change");
+  if (!(o.follow.max_logit_change > 0.0) || std::isinf(o.follow.max_logit_change))
+    fail("prediction.max_logit_change must be > 0 and finite (got ", o.follow.max_logit_change, ")");
+  o.search = search_from_options(vm);
   return o;
 }
 

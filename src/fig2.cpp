@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "nirl/continuation.hpp"
 #include "nirl/inverse.hpp"
 #include "nirl/measures.hpp"
 #include "nirl/perturbation.hpp"
@@ -25,7 +26,7 @@ Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::O
   };
   Fig2Summary summary;
   announce("optimal network");
-  const Solution sol = optimise(net, options.solver);
+  const Solution sol = search_optimum(net, options.solver, options.prediction.search);
   write_solution(out, net, sol);
   const std::vector<Eigen::MatrixXd> tuning = tuning_curves(net, sol);
 
@@ -38,7 +39,7 @@ Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::O
     Perturbation change;
     change.lambda = lambdas[k];
     const Network net_k = apply_perturbation(net, change);
-    const Solution sol_k = k == 0 ? sol : optimise(net_k, options.solver);
+    const Solution sol_k = k == 0 ? sol : adapted_optimum(net, sol, net_k, options.solver, options.prediction);
     const Raster raster = simulate(net_k, expected_next_value(net_k, sol_k), sol_k.q, sol_k.stationary,
                                    options.raster_steps, options.seed, kStreamPanelD + std::uint64_t(k));
     const std::string group = "/fig2/D/" + std::to_string(k);
@@ -86,9 +87,9 @@ Fig2Summary run_fig2(const Network& net, const Fig2Options& options, const h5::O
     announce("panel F (" + name + ")");
     const Perturbation change = parse_perturbation(spec);
     const Network adapted_net = apply_perturbation(net, change);
-    const Solution adapted = optimise_from(adapted_net, options.solver, sol.q.on_probabilities());
+    const Solution adapted = adapted_optimum(net, sol, adapted_net, options.solver, options.prediction);
     const Network predicted_net = apply_perturbation(inferred_net, change);
-    const Solution predicted = optimise_from(predicted_net, options.solver, inf.on);
+    const Solution predicted = predict_adapted(inferred_net, inf.on, predicted_net, options.solver, options.prediction, true);
     const double kl = kl_divergence(adapted.stationary, predicted.stationary);
     const double baseline = kl_divergence(adapted.stationary, sol.stationary);
     const std::string group = "/fig2/F/" + name;

@@ -14,14 +14,14 @@ namespace {
 
 // The network's marginals as categoricals (marginal_iteration.hpp): one group per neuron,
 // actions (fire, silent), so the SQUAREM logit is log q_i(+1) - log q_i(-1).
-LogCategoricals as_categoricals(const Network& net, const LogMarginals& q) {
+LogCategoricals as_categoricals(const Network& net, const LogMarginals& q, const std::vector<bool>& held) {
   LogCategoricals c;
   c.groups = net.n();
   c.actions = 2;
   for (int i = 0; i < net.n(); ++i) {
     c.log_q.push_back(q.log_on[std::size_t(i)]);
     c.log_q.push_back(q.log_off[std::size_t(i)]);
-    c.fixed.push_back(net.is_dead(i));
+    c.fixed.push_back(net.is_dead(i) || (i < int(held.size()) && held[std::size_t(i)]));
   }
   return c;
 }
@@ -43,12 +43,19 @@ Solution optimise(const Network& net, const SolverOptions& options,
   const bool has_input = net.space.nx > 1;
   Solution sol;
   sol.q = LogMarginals::uniform(net);
+  if (!options.held.empty()) {
+    if (int(options.held.size()) != net.n()) fail("held needs ", net.n(), " entries (got ", options.held.size(), ")");
+    if (options.initial_q.empty()) fail("held neurons need initial_q");
+  }
   if (!options.initial_q.empty()) {
     if (int(options.initial_q.size()) != net.n())
       fail("initial q needs ", net.n(), " entries (got ", options.initial_q.size(), ")");
     for (int i = 0; i < net.n(); ++i) {
       const double qi = options.initial_q[std::size_t(i)];
-      if (!net.is_dead(i) && !(qi > 0.0 && qi < 1.0)) fail("initial q entries must be in (0, 1) (got ", qi, ")");
+      const bool held = !options.held.empty() && options.held[std::size_t(i)];
+      if (net.is_dead(i)) continue;
+      if (held ? !(qi >= 0.0 && qi <= 1.0) : !(qi > 0.0 && qi < 1.0))
+        fail("initial q entries must be in (0, 1) (got ", qi, ")");
     }
     sol.q = LogMarginals::from_probabilities(net, options.initial_q);
   }
@@ -97,9 +104,9 @@ Solution optimise(const Network& net, const SolverOptions& options,
     res.converged = vi.converged && stationary_ok;
     return res;
   };
-  LogCategoricals q = as_categoricals(net, sol.q);
+  LogCategoricals q = as_categoricals(net, sol.q, options.held);
   const MarginalIterationResult outer = iterate_marginals(
-      q, {options.value_tol, options.stationary_tol, options.q_tol, options.max_outer, /*monotone=*/false}, inner,
+      q, {options.value_tol, options.stationary_tol, options.q_tol, options.max_outer}, inner,
       [&](int k, double dq) {
         if (progress) progress({k, dq, sol.L});
       });
@@ -115,7 +122,8 @@ Solution optimise_from(const Network& net, SolverOptions options, const std::vec
   if (int(q.size()) != net.n()) fail("operating point needs ", net.n(), " entries (got ", q.size(), ")");
   options.initial_q = q;
   for (int i = 0; i < net.n(); ++i)
-    if (!net.is_dead(i)) options.initial_q[std::size_t(i)] = std::min(std::max(q[std::size_t(i)], 1e-12), 1.0 - 1e-12);
+    if (!net.is_dead(i) && !(i < int(options.held.size()) && options.held[std::size_t(i)]))
+      options.initial_q[std::size_t(i)] = std::min(std::max(q[std::size_t(i)], 1e-12), 1.0 - 1e-12);
   return optimise(net, options, progress);
 }
 

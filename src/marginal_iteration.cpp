@@ -150,12 +150,10 @@ MarginalIterationResult iterate_marginals(
       q = next;
     } else {
       q = squarem_step(cycle_start, q, next, options.max_step);
-      if (options.monotone) {
-        plain_step = next;
-        extrapolated = true;
-        reference = step.objective;
-        reference_tol = tol.value;
-      }
+      plain_step = next;
+      extrapolated = true;
+      reference = step.objective;
+      reference_tol = tol.value;
     }
     in_cycle = !in_cycle;
   }

@@ -230,8 +230,7 @@ MdpSolution solve_mdp(const Mdp& mdp, const SolverOptions& options, double dampi
   };
   const MarginalIterationResult outer =
       iterate_marginals(q,
-                        {options.value_tol, options.stationary_tol, options.q_tol, options.max_outer,
-                         /*monotone=*/true, kQFloor, kMaxSquaremStep},
+                        {options.value_tol, options.stationary_tol, options.q_tol, options.max_outer, kQFloor, kMaxSquaremStep},
                         inner);
   sol.log_q = q.log_q;
   sol.outer_iterations = outer.outer_iterations;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "nirl/bootstrap.hpp"
+#include "nirl/continuation.hpp"
 #include "nirl/error.hpp"
 #include "nirl/measures.hpp"
 #include "nirl/perturbation.hpp"
@@ -35,11 +36,11 @@ std::vector<SweepTask> in_schedule_order(std::vector<SweepTask> tasks) {
 }
 
 SweepTruth solve_truth(const Network& net, const SweepConfig& config) {
-  SweepTruth truth{net, optimise(net, config.solver), {}, {}, {}};
+  SweepTruth truth{net, search_optimum(net, config.solver, config.prediction.search), {}, {}, {}};
   for (const std::string& spec : config.perturbations) {
     const Network adapted_net = apply_perturbation(net, parse_perturbation(spec));
-    // The network adapts from its operating point, as predictions do.
-    truth.adapted.push_back(optimise_from(adapted_net, config.solver, truth.solution.q.on_probabilities()));
+    // The network adapts from the optimum it is at, as predictions do.
+    truth.adapted.push_back(adapted_optimum(net, truth.solution, adapted_net, config.solver, config.prediction));
     truth.kl_baseline.push_back(kl_divergence(truth.adapted.back().stationary, truth.solution.stationary));
     truth.adapted_nets.push_back(adapted_net);
   }
@@ -69,7 +70,7 @@ std::vector<double> run_sweep_task(const SweepTruth& truth, const SweepConfig& c
   inferred.reward = inv.reward;
   for (std::size_t k = 0; k < config.perturbations.size(); ++k) {
     const Network predicted_net = apply_perturbation(inferred, parse_perturbation(config.perturbations[k]));
-    const Solution predicted = optimise_from(predicted_net, config.solver, counts.on);
+    const Solution predicted = predict_adapted(inferred, counts.on, predicted_net, config.solver, config.prediction, true);
     record.push_back(kl_divergence(truth.adapted[k].stationary, predicted.stationary));
   }
   for (std::size_t s = 0; s < net.space.size; ++s)

@@ -1,7 +1,8 @@
 // Independent check of the forward solver for n <= 3: the objective of MODEL.md
 // section 2 is evaluated directly for an arbitrary policy (dense transition matrix,
 // stationary distribution by a dense linear solve, q as the policy's marginal) with
-// no Bellman equation involved. The solver's policy must attain the solver's L and
+// no Bellman equation involved. The policy of the default search (optimum_search.hpp;
+// one plain solve can stop at a worse fixed point) must attain the solver's L and
 // be a stationary point of that objective over ALL policies pi_i(+1 | sigma, x),
 // including ones that depend on the neuron's own current state.
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "nirl/forward_solver.hpp"
+#include "nirl/optimum_search.hpp"
 #include "nirl/numerics.hpp"
 #include "test_networks.hpp"
 
@@ -79,7 +81,7 @@ Eigen::VectorXd numeric_gradient(const Network& net, const Eigen::VectorXd& thet
 }
 
 void check_against_brute_force(const Network& net) {
-  const Solution sol = optimise(net);
+  const Solution sol = search_optimum(net, SolverOptions{}, SearchOptions{});
   ASSERT_TRUE(sol.converged);
   const Eigen::VectorXd theta = solver_logits(net, sol);
   // 1. The directly evaluated objective of the solver's policy is the solver's L.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nirl/efficient_coding.hpp"
+#include "nirl/continuation.hpp"
 #include "nirl/forward_solver.hpp"
 #include "nirl/network.hpp"
 
@@ -16,7 +17,8 @@ namespace nirl {
 
 namespace po = boost::program_options;
 
-// Options of the model ([network], [input], [reward]) and solver ([solver]), plus `seed`.
+// Options of the model ([network], [input], [reward]) and solver ([solver], and the
+// optimum search [search] and prediction rule [prediction]), plus `seed`.
 po::options_description model_options();
 po::options_description solver_options();
 
@@ -41,6 +43,8 @@ std::vector<double> get_double_list(const po::variables_map& vm, const std::stri
 // Checks that no key of another input or reward type was given.
 Network network_from_options(const po::variables_map& vm);
 SolverOptions solver_from_options(const po::variables_map& vm);
+SearchOptions search_from_options(const po::variables_map& vm);  // seed from `seed` when the command has it (else 0)
+PredictionOptions prediction_from_options(const po::variables_map& vm);
 // reward.type = feature (MODEL.md section 6): y(x) from reward.threshold (pixel inputs) or
 // reward.feature_file; the iteration's options (the solver's plus reward.coding_tol,
 // reward.max_updates, reward.q_jitter and seed).

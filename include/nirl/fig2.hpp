@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "nirl/continuation.hpp"
 #include "nirl/forward_solver.hpp"
 #include "nirl/hdf5_io.hpp"
 #include "nirl/max_likelihood.hpp"
@@ -23,6 +24,7 @@ struct Fig2Options {
   std::string cell_death = "dead=3";
   std::uint64_t seed = 1;
   SolverOptions solver;
+  PredictionOptions prediction;  // and the optimum search (prediction.search)
   MaxLikelihoodOptions likelihood;
 };
 

@@ -5,9 +5,14 @@
 // repeated until q stops changing. Inner solves are warm-started and run to a
 // tolerance that tightens with the change in q, and to full tolerance at the end.
 // Memory: O(S) arrays only (4 for nx = 1, 6 otherwise, reward included).
+// SQUAREM extrapolations of step 3 are kept only when they do not lower L (the
+// monotonicity guard of marginal_iteration.hpp), so the solve never ends below the fixed
+// point the plain alternation reaches from the same start. It finds one fixed point;
+// optimum_search.hpp compares several (MODEL.md 2, "Local optima and frozen networks").
 #pragma once
 #include <Eigen/Dense>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "nirl/network.hpp"
@@ -22,6 +27,18 @@ struct SolverOptions {
   long max_sweeps = 1000000;      // per inner solve
   int max_outer = 100000;
   std::vector<double> initial_q;  // q_i(+1) to start from; empty = 0.5 for every neuron
+  // held[i]: neuron i keeps q_i(+1) = initial_q[i] (it still acts and pays its coding cost
+  // against that q); its entry may then be 0 or 1. Empty: every living neuron is updated.
+  // Used for frozen candidates and for a cell fading out (continuation.hpp).
+  std::vector<bool> held;
+};
+
+// One distinct fixed point met by a search (optimum_search.hpp).
+struct LocalOptimum {
+  double L = 0.0;
+  std::vector<double> q;  // q_i(+1)
+  std::string start;      // the first start that reached it ("uniform", "random 2", ...)
+  int hits = 0;           // how many starts reached it
 };
 
 struct Solution {
@@ -37,6 +54,8 @@ struct Solution {
   double stationary_change = 0.0;  // final L1 change (0 for the exact nx = 1 form)
   double q_residual = 0.0;         // max |log q_marginal - log q| at exit
   bool converged = false;
+  // The distinct fixed points of a search, best first (empty for a single solve).
+  std::vector<LocalOptimum> optima;
 };
 
 struct OuterProgress {

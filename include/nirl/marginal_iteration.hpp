@@ -7,7 +7,12 @@
 // repeated until q stops changing (max |change of log q(a)| < q_tol). Inner tolerances
 // follow the outer progress (no point in solving v to 1e-12 for a q about to change by
 // 1e-3) and are at their final values for the last iteration. The map is accelerated by
-// SQUAREM (Varadhan & Roland 2008) on the logits of q.
+// SQUAREM (Varadhan & Roland 2008) on the logits of q, with a monotonicity guard: the plain
+// map never lowers the objective L of the inner solve, and an extrapolated q that lowers it
+// (beyond the inner tolerances) is replaced by the plain step q2. Without the guard a long
+// extrapolation can land near the boundary (an action with q(a) ~ 0) and the map then
+// converges there (the maze at lambda 0.3; networks frozen at L = 0.5 where 1.2 is reached
+// by the plain map).
 #pragma once
 #include <functional>
 #include <vector>
@@ -30,12 +35,6 @@ struct LogCategoricals {
 struct MarginalIterationOptions {
   double value_tol = 1e-12, stationary_tol = 1e-13, q_tol = 1e-12;
   int max_outer = 100000;
-  // Monotonicity guard: the plain map never lowers the objective L of the inner solve;
-  // an extrapolated q that lowers it (beyond the inner tolerances) is replaced by the plain
-  // step q2. Without it a long extrapolation can land near the boundary (an action with
-  // q(a) ~ 0) and the map then converges there (the maze at lambda 0.3). The network solver
-  // runs without it (its results predate the guard).
-  bool monotone = true;
   // Lower bound on every q(a) after each update (then renormalised; 0 = none, the network
   // solver). An action the optimum abandons has q(a) -> 0 with log q(a) falling by a constant
   // step per iteration, so the plain map never meets q_tol; held at the floor it converges,
@@ -78,7 +77,7 @@ LogCategoricals squarem_step(const LogCategoricals& q0, const LogCategoricals& q
 
 // Runs the alternation from q. inner(q, tolerances) performs steps 1-2 and returns step 3's
 // sums; progress(outer, q_change) is called after each. On return q holds the marginals of
-// the last inner solve, so the caller's v and p belong to it. With the guard on, an
+// the last inner solve, so the caller's v and p belong to it. An
 // extrapolated q whose inner solve throws nirl::Error (e.g. a chain the extrapolation made
 // reducible) is rejected like one that lowers L.
 MarginalIterationResult iterate_marginals(

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nirl/continuation.hpp"
 #include "nirl/forward_solver.hpp"
 #include "nirl/hdf5_io.hpp"
 #include "nirl/max_likelihood.hpp"
@@ -28,6 +29,7 @@ struct SweepConfig {
   std::uint64_t seed = 1;
   double threshold = 1e-6;         // r2 over states with true p above this
   SolverOptions solver;
+  PredictionOptions prediction;  // and the optimum search of the truth (prediction.search)
   MaxLikelihoodOptions likelihood;
 };
 

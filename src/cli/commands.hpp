@@ -3,6 +3,9 @@
 #pragma once
 #include <string>
 
+#include "nirl/forward_solver.hpp"
+#include "nirl/network.hpp"
+
 namespace nirl::cli {
 
 int optimise_main(int argc, const char* const argv[]);
@@ -19,5 +22,7 @@ int pairwise_main(int argc, const char* const argv[]);
 std::string command_line(int argc, const char* const argv[]);
 // Refuses an output path that names one of the inputs.
 void check_output_differs(const std::string& out, const std::string& input, const char* input_option);
+// Prints which optimum sol is (frozen_states.hpp) and the local optima a search found.
+void print_optimum_report(const Network& net, const Solution& sol);
 
 }  // namespace nirl::cli

@@ -8,6 +8,7 @@
 #include "nirl/efficient_coding.hpp"
 #include "nirl/error.hpp"
 #include "nirl/forward_solver.hpp"
+#include "nirl/optimum_search.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
 
@@ -33,6 +34,7 @@ int optimise_main(int argc, const char* const argv[]) {
 
   Network net = network_from_options(vm);
   const SolverOptions options = solver_from_options(vm);
+  const SearchOptions search = search_from_options(vm);
   const std::uint64_t seed = get_uint(vm, "seed");
   const bool feature = get_string(vm, "reward.type") == "feature";
 
@@ -52,10 +54,11 @@ int optimise_main(int argc, const char* const argv[]) {
     net = coding.net;
     sol = coding.solution;
   } else {
-    sol = optimise(net, options, [&](const OuterProgress& p) {
-      char detail[128];
-      std::snprintf(detail, sizeof detail, "outer %d, max |d log q| %.2e, L %.10f", p.outer, p.q_change, p.L);
-      progress.update(-1.0, detail);
+    sol = search_optimum(net, options, search, [&](const SearchProgress& p) {
+      char detail[160];
+      std::snprintf(detail, sizeof detail, "start %d of %d (%s), best L %.10f", p.start, p.starts, p.name.c_str(),
+                    p.best_L);
+      progress.update(double(p.start) / p.starts, detail);
     });
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -77,6 +80,7 @@ int optimise_main(int argc, const char* const argv[]) {
               sol.bellman_sweeps, sol.stationary_sweeps, seconds);
   std::printf("residuals: value span %.3g, stationary L1 %.3g, log q %.3g; converged: %s\n", sol.value_span,
               sol.stationary_change, sol.q_residual, sol.converged ? "yes" : "NO");
+  print_optimum_report(net, sol);
   if (!sol.converged || (feature && !coding.converged))
     std::fprintf(stderr, "nirl optimise: warning: the solver did not converge (see solver.* options)\n");
   std::printf("wrote %s\n", out_path.c_str());

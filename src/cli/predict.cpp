@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
+#include "nirl/continuation.hpp"
 #include "nirl/forward_solver.hpp"
 #include "nirl/memory.hpp"
 #include "nirl/perturbation.hpp"
@@ -51,32 +52,37 @@ int predict_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, reward_path, "--reward");
   const Perturbation change = parse_perturbation(get_string(vm, "perturb"));
   SolverOptions options = solver_from_options(vm);
+  const PredictionOptions prediction = prediction_from_options(vm);
 
   const h5::InputFile in(reward_path);
   std::string source;
-  const Network net = apply_perturbation(read_reward_network(in, &source), change);
-  // The network adapts from its current operating point: start from the firing
-  // marginals of the reward file unless solver.initial_q says otherwise.
+  const Network base = read_reward_network(in, &source);
+  const Network net = apply_perturbation(base, change);
+  // The network adapts from its current operating point: the optimum of the original
+  // context reached from the firing marginals of the reward file (or solver.initial_q).
   const std::vector<double> start_q =
-      options.initial_q.empty() ? read_operating_point(in, source, net) : options.initial_q;
+      options.initial_q.empty() ? read_operating_point(in, source, base) : options.initial_q;
   check_memory(solver_bytes(net.space), "the prediction");
   h5::OutputFile out(out_path);
   const auto start = std::chrono::steady_clock::now();
   Progress progress("predict");
-  const Solution sol = optimise_from(net, options, start_q, [&](const OuterProgress& p) {
+  if (prediction.target == PredictionTarget::follow) progress.update(0.0, "the original context");
+  const Solution sol = predict_adapted(base, start_q, net, options, prediction, source == "/inferred", [&](const FollowProgress& p) {
     char detail[96];
-    std::snprintf(detail, sizeof detail, "outer %d, max |d log q| %.2e", p.outer, p.q_change);
-    progress.update(-1.0, detail);
+    std::snprintf(detail, sizeof detail, "following the optimum: t = %.4f, %d solves", p.t, p.solves);
+    progress.update(p.t, detail);
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_provenance(out, render_ini(vm, config_keys), 0, command_line(argc, argv));
   write_solution(out, net, sol);
   h5::set_attribute(out.id(), "/solution", "perturbation", get_string(vm, "perturb"));
+  h5::set_attribute(out.id(), "/solution", "prediction_target", get_string(vm, "prediction.target"));
   h5::set_attribute(out.id(), "/solution", "reward_source", reward_path + ":" + source + "/reward");
   h5::set_attribute(out.id(), "/solution", "solve_seconds", seconds);
   out.commit();
   std::printf("predicted under '%s': L = %.10g, E[r] = %.10g, coding cost = %.10g; converged: %s\n",
               get_string(vm, "perturb").c_str(), sol.L, sol.mean_reward, sol.coding_cost, sol.converged ? "yes" : "NO");
+  print_optimum_report(net, sol);
   if (!sol.converged) std::fprintf(stderr, "nirl predict: warning: the solver did not converge\n");
   std::printf("wrote %s\n", out_path.c_str());
   return 0;

@@ -94,6 +94,7 @@ SweepConfig sweep_from_options(const po::variables_map& vm) {
   if (!(c.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
   c.seed = get_uint(vm, "seed");
   c.solver = solver_from_options(vm);
+  c.prediction = prediction_from_options(vm);
   return c;
 }
 
@@ -112,6 +113,7 @@ Fig2Options fig2_from_options(const po::variables_map& vm) {
   if (!(options.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
   options.seed = get_uint(vm, "seed");
   options.solver = solver_from_options(vm);
+  options.prediction = prediction_from_options(vm);
   return options;
 }
 

@@ -1,0 +1,130 @@
+// Continuation of an optimum from the original context to a changed one (continuation.hpp).
+#include "nirl/continuation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nirl/error.hpp"
+
+namespace nirl {
+namespace {
+
+InputChain input_between(const InputChain& a, const InputChain& b, double t) {
+  if (t <= 0.0) return a;
+  if (t >= 1.0) return b;
+  if (a.factored() && b.factored() && a.factors.size() == b.factors.size()) {
+    InputChain mix = b;
+    for (std::size_t j = 0; j < a.factors.size(); ++j) mix.factors[j] = (1.0 - t) * a.factors[j] + t * b.factors[j];
+    const int nx = int(a.P.rows());
+    for (int x = 0; x < nx; ++x)
+      for (int y = 0; y < nx; ++y) {
+        double p = 1.0;
+        for (std::size_t j = 0; j < mix.factors.size(); ++j) p *= mix.factors[j]((x >> j) & 1, (y >> j) & 1);
+        mix.P(x, y) = p;
+      }
+    return mix;
+  }
+  return matrix_input((1.0 - t) * a.P + t * b.P, "the input between two contexts");
+}
+
+double max_logit_change(const Network& net, const std::vector<bool>& held, const LogMarginals& a,
+                        const LogMarginals& b) {
+  double change = 0.0;
+  for (int i = 0; i < net.n(); ++i) {
+    const std::size_t k = std::size_t(i);
+    if (net.is_dead(i) || (!held.empty() && held[k])) continue;
+    const double la = a.log_on[k] - a.log_off[k], lb = b.log_on[k] - b.log_off[k];
+    if (std::isinf(la) && la == lb) continue;
+    change = std::max(change, std::fabs(la - lb));
+  }
+  return change;
+}
+
+}  // namespace
+
+Network context_between(const Network& base, const Network& changed, double t, const std::vector<double>& q0,
+                        std::vector<bool>& held, std::vector<double>& q) {
+  if (changed.n() != base.n() || changed.space.nx != base.space.nx)
+    fail("a prediction cannot change the number of neurons or of input states");
+  if (int(q0.size()) != base.n()) fail("operating point needs ", base.n(), " entries (got ", q0.size(), ")");
+  held.clear();
+  q.clear();
+  if (t >= 1.0) return changed;
+  Network net = base;
+  net.lambda = base.lambda * std::pow(changed.lambda / base.lambda, t);
+  net.input = input_between(base.input, changed.input, t);
+  for (int i = 0; i < base.n(); ++i) {
+    if (changed.is_dead(i) == base.is_dead(i)) continue;
+    if (base.is_dead(i)) fail("a prediction cannot bring neuron ", i, " back to life");
+    if (held.empty()) held.assign(std::size_t(base.n()), false);
+    held[std::size_t(i)] = true;
+  }
+  if (!held.empty()) {
+    q = q0;
+    for (int i = 0; i < base.n(); ++i)
+      if (held[std::size_t(i)]) q[std::size_t(i)] = (1.0 - t) * q0[std::size_t(i)];
+  }
+  return net;
+}
+
+Solution follow_optimum(const Network& base, const Network& changed, const Solution& start,
+                        const SolverOptions& options, const FollowOptions& follow,
+                        const std::function<void(const FollowProgress&)>& progress) {
+  if (follow.min_steps < 1 || follow.max_halvings < 0 || !(follow.max_logit_change > 0.0))
+    fail("continuation: min_steps >= 1, max_halvings >= 0 and max_logit_change > 0 required");
+  const std::vector<double> q0 = start.q.on_probabilities();
+  const double first = 1.0 / follow.min_steps, shortest = std::ldexp(first, -follow.max_halvings);
+  Solution current = start;
+  current.optima.clear();
+  double t = 0.0, step = first;
+  int solves = 0;
+  while (t < 1.0) {
+    const double next_t = std::min(1.0, t + step);
+    std::vector<bool> held;
+    std::vector<double> held_q;
+    const Network net = context_between(base, changed, next_t, q0, held, held_q);
+    SolverOptions o = options;
+    std::vector<double> from = current.q.on_probabilities();
+    for (int i = 0; i < net.n(); ++i)
+      if (!held.empty() && held[std::size_t(i)]) from[std::size_t(i)] = held_q[std::size_t(i)];
+    if (follow.hold_rates) {
+      if (held.empty()) held.assign(std::size_t(net.n()), false);
+      for (int i = 0; i < net.n(); ++i) held[std::size_t(i)] = !net.is_dead(i);
+    }
+    o.held = held;
+    Solution sol = optimise_from(net, o, from);
+    ++solves;
+    if (!follow.hold_rates && step > shortest * (1.0 + 1e-12) &&
+        max_logit_change(net, held, current.q, sol.q) > follow.max_logit_change) {
+      step *= 0.5;
+      continue;
+    }
+    current = std::move(sol);
+    t = next_t;
+    if (progress) progress({t, solves});
+    step = std::min(first, 2.0 * step);
+  }
+  return current;
+}
+
+Solution adapted_optimum(const Network& base, const Solution& original, const Network& changed,
+                         const SolverOptions& options, const PredictionOptions& prediction) {
+  if (prediction.target == PredictionTarget::global) return search_optimum(changed, options, prediction.search);
+  FollowOptions follow = prediction.follow;
+  follow.hold_rates = prediction.rates == Rates::held;
+  return follow_optimum(base, changed, original, options, follow);
+}
+
+Solution predict_adapted(const Network& base, const std::vector<double>& operating_q, const Network& changed,
+                         const SolverOptions& options, const PredictionOptions& prediction, bool from_data,
+                         const std::function<void(const FollowProgress&)>& progress) {
+  if (prediction.target == PredictionTarget::global) return search_optimum(changed, options, prediction.search);
+  FollowOptions follow = prediction.follow;
+  follow.hold_rates = prediction.rates == Rates::held || (prediction.rates == Rates::automatic && from_data);
+  SolverOptions original = options;
+  if (follow.hold_rates)
+    for (int i = 0; i < base.n(); ++i) original.held.push_back(!base.is_dead(i));
+  return follow_optimum(base, changed, optimise_from(base, original, operating_q), options, follow, progress);
+}
+
+}  // namespace nirl

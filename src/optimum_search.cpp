@@ -1,0 +1,145 @@
+// Multi-start search for the network optimum (optimum_search.hpp, MODEL.md 2).
+#include "nirl/optimum_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nirl/error.hpp"
+#include "nirl/frozen_states.hpp"
+#include "nirl/random_stream.hpp"
+
+namespace nirl {
+namespace {
+
+constexpr std::uint64_t kSearchStreams = std::uint64_t(4) << 40;
+constexpr double kNearFrozen = 0.01, kPolishMargin = 1e-6;
+
+// q with every living neuron's entry clamped into [margin, 1 - margin] (a valid start).
+std::vector<double> inside(const Network& net, std::vector<double> q, double margin) {
+  for (int i = 0; i < net.n(); ++i)
+    if (!net.is_dead(i)) q[std::size_t(i)] = std::min(std::max(q[std::size_t(i)], margin), 1.0 - margin);
+  return q;
+}
+
+struct Start {
+  std::string name;
+  std::vector<double> q;         // initial q_i(+1); empty = uniform
+  std::uint64_t frozen = 0;      // for kind frozen: the state
+  enum Kind { alternation, frozen_state, continuation } kind = alternation;
+};
+
+bool same_optimum(const LocalOptimum& a, const Solution& b) {
+  if (std::fabs(a.L - b.L) > kSameL * std::max(1.0, std::fabs(a.L))) return false;
+  const std::vector<double> q = b.q.on_probabilities();
+  for (std::size_t i = 0; i < q.size(); ++i)
+    if (std::fabs(a.q[i] - q[i]) > kSameQ) return false;
+  return true;
+}
+
+}  // namespace
+
+Solution search_optimum(const Network& net, const SolverOptions& options, const SearchOptions& search,
+                        const std::function<void(const SearchProgress&)>& progress) {
+  if (search.random_starts < 0 || search.frozen_starts < 0 || search.lambda_steps < 0 || search.polish_rounds < 0)
+    fail("search: random_starts, frozen_starts, lambda_steps and polish_rounds must be >= 0");
+  if (!options.held.empty()) fail("search: held neurons are not searched over");
+  const int n = net.n();
+  std::vector<Start> starts;
+  starts.push_back({options.initial_q.empty() ? "uniform" : "given", options.initial_q});
+  for (int k = 0; k < search.random_starts; ++k) {
+    const RandomStream stream(search.seed, kSearchStreams | std::uint64_t(k));
+    std::vector<double> q(std::size_t(n), 0.5);
+    for (int i = 0; i < n; ++i) q[std::size_t(i)] = 0.05 + 0.9 * RandomStream::uniform(stream.words(std::uint64_t(i))[0]);
+    starts.push_back({"random " + std::to_string(k), q});
+  }
+  const std::vector<FrozenState> frozen = best_frozen_states(net, std::size_t(search.frozen_starts));
+  for (std::size_t k = 0; k < frozen.size(); ++k) {
+    Start exact{"frozen " + std::to_string(k), {}, frozen[k].sigma, Start::frozen_state};
+    starts.push_back(exact);
+    std::vector<double> q(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) q[std::size_t(i)] = (frozen[k].sigma >> i & 1) ? 1.0 - kNearFrozen : kNearFrozen;
+    starts.push_back({"near frozen " + std::to_string(k), q});
+  }
+  if (search.lambda_steps > 0) starts.push_back({"continuation", {}, 0, Start::continuation});
+
+  Solution best;
+  bool have_best = false;
+  std::vector<LocalOptimum> optima;
+  int done = 0, planned = int(starts.size());
+  // Records a fixed point; a later one replaces the best only when it is better beyond the
+  // solver's noise, so optima of equal L (symmetric copies) resolve to the earliest start.
+  auto consider = [&](Solution&& sol, const std::string& name) {
+    auto known = std::find_if(optima.begin(), optima.end(), [&](const LocalOptimum& a) { return same_optimum(a, sol); });
+    if (known == optima.end())
+      optima.push_back({sol.L, sol.q.on_probabilities(), name, 1});
+    else
+      ++known->hits;
+    const bool better = !have_best || sol.L > best.L + kSameL * std::max(1.0, std::fabs(best.L));
+    if (better) {
+      best = std::move(sol);
+      have_best = true;
+    }
+    ++done;
+    if (progress) progress({done, std::max(done, planned), name, best.L});
+    return better;
+  };
+  for (const Start& start : starts) {
+    SolverOptions o = options;
+    o.initial_q = start.q;
+    Solution sol;
+    if (start.kind == Start::frozen_state) {
+      sol = frozen_solution(net, start.frozen, options);
+    } else if (start.kind == Start::continuation) {
+      o.initial_q = options.initial_q;
+      for (int step = search.lambda_steps; step >= 0; --step) {
+        Network path = net;
+        path.lambda = std::ldexp(net.lambda, step);
+        sol = optimise(path, o);
+        o.initial_q = inside(net, sol.q.on_probabilities(), 1e-12);
+      }
+    } else {
+      sol = optimise(net, o);
+    }
+    consider(std::move(sol), start.name);
+  }
+  // Polish: from the best fixed point, move one neuron to the other regime (a frozen neuron
+  // back to 0.5, a moving one next to always-on and next to silent) and re-solve; keep any
+  // improvement and repeat until a round improves nothing.
+  for (int round = 0; round < search.polish_rounds; ++round) {
+    const std::vector<double> base = inside(net, best.q.on_probabilities(), kPolishMargin);
+    std::vector<std::pair<std::string, std::vector<double>>> moves;
+    std::vector<int> moved;
+    for (int i = 0; i < n; ++i) {
+      if (net.is_dead(i)) continue;
+      const double qi = base[std::size_t(i)];
+      const bool frozen = qi <= kPolishMargin || qi >= 1.0 - kPolishMargin;
+      for (double to : frozen ? std::vector<double>{0.5} : std::vector<double>{1.0 - kNearFrozen, kNearFrozen}) {
+        std::vector<double> q = base;
+        q[std::size_t(i)] = to;
+        moves.push_back({"polish " + std::to_string(round) + ": neuron " + std::to_string(i) + " to " +
+                             (to == 0.5 ? "0.5" : to > 0.5 ? "on" : "off"),
+                         q});
+        moved.push_back(i);
+      }
+    }
+    planned = done + int(moves.size());
+    bool improved = false;
+    for (std::size_t m = 0; m < moves.size(); ++m) {
+      const auto& [name, q] = moves[m];
+      SolverOptions o = options;
+      o.initial_q = q;
+      o.held.assign(std::size_t(n), false);
+      o.held[std::size_t(moved[m])] = true;  // the others adapt to the move first
+      const Solution adapted = optimise(net, o);
+      o.held.clear();
+      o.initial_q = inside(net, adapted.q.on_probabilities(), kPolishMargin);
+      improved = consider(optimise(net, o), name) || improved;
+    }
+    if (!improved) break;
+  }
+  std::stable_sort(optima.begin(), optima.end(), [](const LocalOptimum& a, const LocalOptimum& b) { return a.L > b.L; });
+  best.optima = std::move(optima);
+  return best;
+}
+
+}  // namespace nirl
