@@ -93,11 +93,24 @@ po::options_description solver_options() {
       ("solver.q_tol", text()->default_value("1e-12"), "max change of log q_i at convergence")
       ("solver.max_sweeps", text()->default_value("1000000"), "sweeps per inner solve")
       ("solver.max_outer", text()->default_value("100000"), "outer (q) iterations")
-      ("solver.initial_q", text()->default_value(""), "starting q_i(+1), one per neuron (default 0.5)")
+      ("solver.initial_q", text()->default_value(""), "starting q_i(+1), one per neuron (default 0.5)");
+  return d;
+}
+
+po::options_description search_options() {
+  po::options_description d("Optimum search");
+  d.add_options()
       ("search.random_starts", text()->default_value("4"), "optimum search: seeded random starts")
       ("search.frozen_starts", text()->default_value("2"), "optimum search: best frozen states tried (each also as a start next to it)")
       ("search.lambda_steps", text()->default_value("4"), "optimum search: continuation from 2^steps lambda down (0 = none)")
       ("search.polish_rounds", text()->default_value("10"), "optimum search: rounds of one-neuron moves from the best (0 = none)")
+      ("search.max_states", text()->default_value("65536"), "optimum search: larger networks (S = 2^n nx) get the first start and the best frozen state only");
+  return d;
+}
+
+po::options_description prediction_options() {
+  po::options_description d("Prediction");
+  d.add_options()
       ("prediction.target", text()->default_value("follow"),
        "follow: the optimum reached from the original one as the context changes; global: the best optimum found by the search")
       ("prediction.rates", text()->default_value("auto"),
@@ -332,6 +345,9 @@ SearchOptions search_from_options(const po::variables_map& vm) {
   o.frozen_starts = count_at_least(vm, "search.frozen_starts", 0, 1000);
   o.lambda_steps = count_at_least(vm, "search.lambda_steps", 0, 60);
   o.polish_rounds = count_at_least(vm, "search.polish_rounds", 0, 1000);
+  const long long max_states = get_int(vm, "search.max_states");
+  if (max_states < 1) fail("search.max_states must be >= 1 (got ", max_states, ")");
+  o.max_states = std::size_t(max_states);
   if (vm.count("seed")) o.seed = get_uint(vm, "seed");
   return o;
 }

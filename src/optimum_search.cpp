@@ -24,13 +24,12 @@ std::vector<double> inside(const Network& net, std::vector<double> q, double mar
 struct Start {
   std::string name;
   std::vector<double> q;         // initial q_i(+1); empty = uniform
-  std::uint64_t frozen = 0;      // for kind frozen: the state
+  FrozenState frozen = {};       // for kind frozen_state: the state and its L
   enum Kind { alternation, frozen_state, continuation } kind = alternation;
 };
 
-bool same_optimum(const LocalOptimum& a, const Solution& b) {
-  if (std::fabs(a.L - b.L) > kSameL * std::max(1.0, std::fabs(a.L))) return false;
-  const std::vector<double> q = b.q.on_probabilities();
+bool same_optimum(const LocalOptimum& a, double L, const std::vector<double>& q) {
+  if (std::fabs(a.L - L) > kSameL * std::max(1.0, std::fabs(a.L))) return false;
   for (std::size_t i = 0; i < q.size(); ++i)
     if (std::fabs(a.q[i] - q[i]) > kSameQ) return false;
   return true;
@@ -46,40 +45,47 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
   const int n = net.n();
   std::vector<Start> starts;
   starts.push_back({options.initial_q.empty() ? "uniform" : "given", options.initial_q});
-  for (int k = 0; k < search.random_starts; ++k) {
+  const bool full = net.space.size <= search.max_states;
+  for (int k = 0; full && k < search.random_starts; ++k) {
     const RandomStream stream(search.seed, kSearchStreams | std::uint64_t(k));
     std::vector<double> q(std::size_t(n), 0.5);
     for (int i = 0; i < n; ++i) q[std::size_t(i)] = 0.05 + 0.9 * RandomStream::uniform(stream.words(std::uint64_t(i))[0]);
     starts.push_back({"random " + std::to_string(k), q});
   }
-  const std::vector<FrozenState> frozen = best_frozen_states(net, std::size_t(search.frozen_starts));
+  const std::vector<FrozenState> frozen =
+      best_frozen_states(net, std::size_t(full ? search.frozen_starts : std::min(search.frozen_starts, 1)));
   for (std::size_t k = 0; k < frozen.size(); ++k) {
-    Start exact{"frozen " + std::to_string(k), {}, frozen[k].sigma, Start::frozen_state};
+    Start exact{"frozen " + std::to_string(k), {}, frozen[k], Start::frozen_state};
     starts.push_back(exact);
     std::vector<double> q(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) q[std::size_t(i)] = (frozen[k].sigma >> i & 1) ? 1.0 - kNearFrozen : kNearFrozen;
-    starts.push_back({"near frozen " + std::to_string(k), q});
+    if (full) starts.push_back({"near frozen " + std::to_string(k), q});
   }
-  if (search.lambda_steps > 0) starts.push_back({"continuation", {}, 0, Start::continuation});
+  if (full && search.lambda_steps > 0) starts.push_back({"continuation", {}, {}, Start::continuation});
 
   Solution best;
   bool have_best = false;
   std::vector<LocalOptimum> optima;
   int done = 0, planned = int(starts.size());
-  // Records a fixed point; a later one replaces the best only when it is better beyond the
-  // solver's noise, so optima of equal L (symmetric copies) resolve to the earliest start.
-  auto consider = [&](Solution&& sol, const std::string& name) {
-    auto known = std::find_if(optima.begin(), optima.end(), [&](const LocalOptimum& a) { return same_optimum(a, sol); });
+  // Lists a fixed point once (counting the starts that reach it).
+  auto record = [&](double L, const std::vector<double>& q, const std::string& name) {
+    auto known = std::find_if(optima.begin(), optima.end(), [&](const LocalOptimum& a) { return same_optimum(a, L, q); });
     if (known == optima.end())
-      optima.push_back({sol.L, sol.q.on_probabilities(), name, 1});
+      optima.push_back({L, q, name, 1});
     else
       ++known->hits;
-    const bool better = !have_best || sol.L > best.L + kSameL * std::max(1.0, std::fabs(best.L));
+    ++done;
+  };
+  auto beats_best = [&](double L) { return !have_best || L > best.L + kSameL * std::max(1.0, std::fabs(best.L)); };
+  // Records a solution; a later one replaces the best only when it is better beyond the
+  // solver's noise, so optima of equal L (symmetric copies) resolve to the earliest start.
+  auto consider = [&](Solution&& sol, const std::string& name) {
+    record(sol.L, sol.q.on_probabilities(), name);
+    const bool better = beats_best(sol.L);
     if (better) {
       best = std::move(sol);
       have_best = true;
     }
-    ++done;
     if (progress) progress({done, std::max(done, planned), name, best.L});
     return better;
   };
@@ -88,7 +94,14 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
     o.initial_q = start.q;
     Solution sol;
     if (start.kind == Start::frozen_state) {
-      sol = frozen_solution(net, start.frozen, options);
+      if (!beats_best(start.frozen.L)) {  // its L is known (O(S)): solve it only if it wins
+        std::vector<double> q(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) q[std::size_t(i)] = double(start.frozen.sigma >> i & 1);
+        record(start.frozen.L, q, start.name);
+        if (progress) progress({done, std::max(done, planned), start.name, best.L});
+        continue;
+      }
+      sol = frozen_solution(net, start.frozen.sigma, options);
     } else if (start.kind == Start::continuation) {
       o.initial_q = options.initial_q;
       for (int step = search.lambda_steps; step >= 0; --step) {
@@ -105,7 +118,7 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
   // Polish: from the best fixed point, move one neuron to the other regime (a frozen neuron
   // back to 0.5, a moving one next to always-on and next to silent) and re-solve; keep any
   // improvement and repeat until a round improves nothing.
-  for (int round = 0; round < search.polish_rounds; ++round) {
+  for (int round = 0; full && round < search.polish_rounds; ++round) {
     const std::vector<double> base = inside(net, best.q.on_probabilities(), kPolishMargin);
     std::vector<std::pair<std::string, std::vector<double>>> moves;
     std::vector<int> moved;

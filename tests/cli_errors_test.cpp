@@ -50,6 +50,20 @@ TEST_F(Cli, ProbabilityOutOfRange) {
   EXPECT_TRUE(optimise_fails(optimise(cfg), "input.switch_up"));
 }
 
+TEST_F(Cli, SearchAndPredictionKeysValidated) {
+  const fs::path cfg = config(small_config("0.5"));
+  EXPECT_TRUE(optimise_fails(optimise(cfg, {"--search.random_starts", "-1"}), "search.random_starts"));
+  EXPECT_TRUE(optimise_fails(optimise(cfg, {"--search.max_states", "0"}), "search.max_states"));
+  EXPECT_TRUE(optimise_fails(optimise(cfg, {"--prediction.target", "global"}), "prediction.target"));  // not optimise's
+  const fs::path model = path("model.h5");
+  write_model(model);
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--prediction.target", "best"}, {"--prediction.rates", "fixed"}, {"--prediction.max_logit_change", "0"}}) {
+    const RunResult r = run({"predict", "--reward", model.string(), "--perturb", "none", key, value, "--out", out().string()});
+    EXPECT_TRUE(FailsCleanly(r, "predict", key.substr(2), out(), dir_)) << key;
+  }
+}
+
 TEST_F(Cli, TooManyNeuronsRefusedWithMemoryEstimate) {
   // 2^38 states: must be refused before any allocation, with an estimate of the memory needed.
   const fs::path cfg = config("[network]\nn = 38\nlambda = 0.5\n\n[reward]\ntype = spike_count\ncounts = 1\n");
@@ -225,6 +239,24 @@ TEST_F(Cli, OptimiseThenSimulate) {
 
   const nirl::h5::InputFile in(raster.string());
   EXPECT_EQ(nirl::h5::shape(in, "/raster/spikes"), (std::vector<hsize_t>{1000, 4}));
+}
+
+// optimise reports which optimum it returns, in its output and in the file (small_config's
+// optimum is a frozen state: L = 0.5 against 0.49 for the best moving network).
+TEST_F(Cli, OptimiseReportsTheOptimum) {
+  const RunResult opt = run({"optimise", "--config", config(small_config("0.5")).string(), "--out", out().string()},
+                            {"OMP_NUM_THREADS=1"});
+  ASSERT_EQ(opt.status, 0) << describe(opt);
+  EXPECT_NE(opt.out.find("optimum: L = 0.5; best frozen state: active neurons"), std::string::npos) << opt.out;
+  EXPECT_NE(opt.out.find("distinct local optima found"), std::string::npos) << opt.out;
+  const nirl::h5::InputFile in(out().string());
+  EXPECT_NEAR(nirl::h5::read_attribute_double(in, "/solution/optimum", "best_frozen_L"), 0.5, 1e-12);
+  EXPECT_EQ(nirl::h5::read_attribute_int(in, "/solution/optimum", "beats_frozen"), 0);
+  EXPECT_EQ(nirl::h5::shape(in, "/solution/optimum/frozen"), (std::vector<hsize_t>{4}));
+  const std::vector<hsize_t> optima = nirl::h5::shape(in, "/solution/optimum/optima_q");
+  ASSERT_EQ(optima.size(), 2u);
+  EXPECT_EQ(optima[1], 4u);
+  EXPECT_NEAR(nirl::h5::read_doubles(in, "/solution/optimum/optima_L", 1).front(), 0.5, 1e-12);
 }
 
 }  // namespace

@@ -84,12 +84,11 @@ struct Reference {
         w[sig + n_sigma * std::size_t(x)] = acc;
       }
   }
-  // log sum_a q_i(a) exp(w_a / lambda), the terms with q_i(a) = 0 left out.
-  double soft(double q_on, double w_on, double w_off) const {
-    const double a = q_on > 0.0 ? std::log(q_on) + w_on / net.lambda : -INFINITY;
-    const double b = q_on < 1.0 ? std::log1p(-q_on) + w_off / net.lambda : -INFINITY;
+  // log sum_a q_i(a) exp(w_a / lambda) from log q_i(+1), log q_i(-1) (-inf: that term is left out).
+  double soft(double log_on, double log_off, double w_on, double w_off) const {
+    const double a = log_on + w_on / net.lambda, b = log_off + w_off / net.lambda;
     const double m = std::max(a, b);
-    return m + std::log(std::exp(a - m) + std::exp(b - m));
+    return m + std::log1p(std::exp(std::min(a, b) - m));
   }
   double pi_on(const std::vector<double>& q, std::size_t s, int i) const {
     if (q[std::size_t(i)] <= 0.0) return 0.0;
@@ -104,7 +103,11 @@ struct Reference {
   // against q exceeds the mutual information by KL(marginal || q)), so what this returns is an
   // L that some policy reaches, converged or not.
   double values(const std::vector<double>& q, int max_sweeps) {
-    std::vector<double> next(S);
+    std::vector<double> next(S), log_on(static_cast<std::size_t>(n)), log_off(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      log_on[std::size_t(i)] = q[std::size_t(i)] > 0.0 ? std::log(q[std::size_t(i)]) : -INFINITY;
+      log_off[std::size_t(i)] = q[std::size_t(i)] < 1.0 ? std::log1p(-q[std::size_t(i)]) : -INFINITY;
+    }
     double lo = -INFINITY;
     for (int sweep = 0; sweep < max_sweeps; ++sweep) {
       expected_next();
@@ -112,7 +115,7 @@ struct Reference {
         double acc = 0.0;
         for (int i = 0; i < n; ++i) {
           const std::size_t bit = std::size_t(1) << i;
-          acc += soft(q[std::size_t(i)], w[s | bit], w[s & ~bit]);
+          acc += soft(log_on[std::size_t(i)], log_off[std::size_t(i)], w[s | bit], w[s & ~bit]);
         }
         next[s] = net.reward[Eigen::Index(s)] + net.lambda / n * acc;
       }
@@ -130,33 +133,38 @@ struct Reference {
     return lo;
   }
   void stationary(const std::vector<double>& q) {
-    std::vector<double> next(S);
     const int nx = net.space.nx;
+    std::vector<double> on(S * std::size_t(n)), moved(S), next(S);
+    for (std::size_t s = 0; s < S; ++s)
+      for (int i = 0; i < n; ++i) on[s * std::size_t(n) + std::size_t(i)] = pi_on(q, s, i);
     for (int sweep = 0; sweep < 1000; ++sweep) {  // warm-started; q is the next q's estimate only
-      std::fill(next.begin(), next.end(), 0.0);
+      // a neuron moves (the input still at x), then the input moves
+      std::fill(moved.begin(), moved.end(), 0.0);
       for (std::size_t s = 0; s < S; ++s) {
-        const std::size_t sig = s % n_sigma;
-        const int x = int(s / n_sigma);
+        const double mass = p[s] / n;
         for (int i = 0; i < n; ++i) {
           const std::size_t bit = std::size_t(1) << i;
-          const double on = pi_on(q, s, i), mass = p[s] / n;
-          for (int y = 0; y < nx; ++y) {
-            const double m = mass * net.input.P(x, y);
-            next[(sig | bit) + n_sigma * std::size_t(y)] += m * on;
-            next[(sig & ~bit) + n_sigma * std::size_t(y)] += m * (1.0 - on);
-          }
+          const double o = on[s * std::size_t(n) + std::size_t(i)];
+          moved[s | bit] += mass * o;
+          moved[s & ~bit] += mass * (1.0 - o);
         }
       }
+      for (std::size_t sig = 0; sig < n_sigma; ++sig)
+        for (int y = 0; y < nx; ++y) {
+          double acc = 0.0;
+          for (int x = 0; x < nx; ++x) acc += moved[sig + n_sigma * std::size_t(x)] * net.input.P(x, y);
+          next[sig + n_sigma * std::size_t(y)] = acc;
+        }
       double change = 0.0;
       for (std::size_t s = 0; s < S; ++s) change += std::fabs(next[s] - p[s]);
       p.swap(next);
       if (change < 1e-13) return;
     }
   }
-  // The plain alternation from q (at most 1000 iterations of 1000 sweeps each); returns the
+  // The plain alternation from q (at most 300 iterations of 1000 sweeps each); returns the
   // lower bound of values() for the last q.
   double alternate(std::vector<double> q) {
-    for (int outer = 0; outer < 1000; ++outer) {
+    for (int outer = 0; outer < 300; ++outer) {
       values(q, 1000);
       stationary(q);
       double change = 0.0;

@@ -11,14 +11,14 @@ Needs Debian's python3-h5py, python3-matplotlib and python3-numpy (hence the
   B  distribution of the aligned inferred rewards per sample size, for states
      whose true reward is 0 and 1 (states with true p > threshold only).
   C  KL(true adapted || predicted) vs samples for perturbation 0 (input
-     statistics): median and interquartile range over trials, with the
-     no-adaptation baseline KL(true adapted || unperturbed) dashed.
+     statistics): mean +- s.e.m. over trials, with the no-adaptation baseline
+     KL(true adapted || unperturbed) dashed.
   D  the same for perturbation 1 (cell removal).
 
 All panels use bootstrap index 0 (the fit to the full raster). KL values may be
 +inf (the prediction puts zero probability where the truth has mass); they are
-counted in the quantiles (as +inf) and the number of infinite trials is written
-above each sample size; medians are drawn only where finite.
+counted (a size with one has an infinite mean, marked at the top) and the number
+of infinite trials is written above each sample size.
 """
 
 import argparse
@@ -179,15 +179,24 @@ def quantiles_with_inf(v, qs=(0.25, 0.5, 0.75)):
 
 
 def kl_stats(kl):
-    """Per sample size: q25, median, q75, #inf, #nan, #trials. kl is [K, T]."""
+    """Per sample size: q25, median, q75, mean and s.e.m. (inf when a trial is
+    infinite), #inf, #nan, #trials. kl is [K, T]."""
     K, T = kl.shape
     res = {"q25": np.empty(K), "med": np.empty(K), "q75": np.empty(K),
+           "mean": np.empty(K), "sem": np.empty(K),
            "ninf": np.zeros(K, int), "nnan": np.zeros(K, int), "ntot": T}
     for k in range(K):
         v = kl[k]
         res["ninf"][k] = int(np.sum(np.isposinf(v)))
         res["nnan"][k] = int(np.sum(np.isnan(v)))
         res["q25"][k], res["med"][k], res["q75"][k] = quantiles_with_inf(v)
+        fin = v[~np.isnan(v)]
+        if fin.size and np.all(np.isfinite(fin)):
+            res["mean"][k] = float(np.mean(fin))
+            res["sem"][k] = float(np.std(fin, ddof=1) / np.sqrt(fin.size)) if fin.size > 1 else 0.0
+        else:
+            res["mean"][k] = np.inf if fin.size else np.nan
+            res["sem"][k] = np.nan
     return res
 
 
@@ -380,7 +389,9 @@ def panel_KL(ax, d, p, letter):
     spec = d["perturbations"][p]
     what = perturbation_title(spec, p)
 
-    finite_vals = [v for v in np.concatenate([st["q25"], st["med"], st["q75"], [base]])
+    mean, sem = st["mean"], st["sem"]
+    fin = np.isfinite(mean)
+    finite_vals = [v for v in np.concatenate([mean[fin] - sem[fin], mean[fin] + sem[fin], [base]])
                    if np.isfinite(v) and v > 0]
     if finite_vals:
         ymin = min(finite_vals) / 4.0
@@ -391,37 +402,15 @@ def panel_KL(ax, d, p, letter):
     if ymax / ymin < 100:
         mid = np.sqrt(ymax * ymin)
         ymin, ymax = mid / 10, mid * 10
-
-    # interquartile band; an infinite quartile is drawn to the top of the axis
-    q25 = np.where(np.isposinf(st["q25"]), ymax * 10, st["q25"])
-    q75 = np.where(np.isposinf(st["q75"]), ymax * 10, st["q75"])
-    ok = np.isfinite(st["q25"]) & np.isfinite(st["q75"])
-    q25 = np.clip(q25, ymin / 10, None)
-    ax.fill_between(ns, np.where(ok, q25, np.nan), np.where(ok, q75, np.nan),
-                    color=col, alpha=0.25, lw=0, label="interquartile range")
-    # an isolated finite IQR (no finite neighbour to make a band with): a bar
-    left = np.concatenate([[False], ok[:-1]])
-    right = np.concatenate([ok[1:], [False]])
-    for x, y0, y1 in zip(ns[ok & ~left & ~right], q25[ok & ~left & ~right],
-                         q75[ok & ~left & ~right]):
-        ax.plot([x, x], [y0, y1], color=col, alpha=0.25, lw=5,
-                solid_capstyle="butt", zorder=2)
-    # a size whose upper quartile is infinite: a bar from q25 up to the top
-    up = np.isfinite(st["q25"]) & np.isposinf(st["q75"])
-    for x, y0 in zip(ns[up], st["q25"][up]):
-        ax.plot([x, x], [max(y0, ymin), ymax], color=col, alpha=0.5, lw=5,
-                solid_capstyle="butt", zorder=2)
-    if np.any(up):
-        ax.plot([], [], color=col, alpha=0.5, lw=5,
-                label="IQR with infinite upper quartile")
-    med = st["med"]
-    fin = np.isfinite(med)
-    mplot = np.where(fin, med, np.nan)
-    ax.plot(ns, mplot, "o-", color=col, lw=2, ms=5, label="median over trials")
-    inf_med = np.isposinf(med)
-    if np.any(inf_med):
-        ax.plot(ns[inf_med], np.full(inf_med.sum(), ymax), "^", color=col, ms=8,
-                mec="k", clip_on=False, zorder=5, label="median = inf")
+    # mean +- s.e.m. over the trials (as the paper draws it); a size with an infinite
+    # trial has an infinite mean, marked at the top of the axis
+    lo = np.clip(mean - sem, ymin, None)
+    ax.errorbar(ns[fin], mean[fin], yerr=[(mean - lo)[fin], sem[fin]], fmt="o-", color=col,
+                lw=2, ms=5, capsize=3, label="mean ± s.e.m. over trials")
+    inf_mean = np.isposinf(mean)
+    if np.any(inf_mean):
+        ax.plot(ns[inf_mean], np.full(inf_mean.sum(), ymax), "^", color=col, ms=8,
+                mec="k", clip_on=False, zorder=5, label="mean = inf")
     ax.axhline(base, color="k", ls="--", lw=1.3,
                label="no adaptation: KL = %s" % fmt(base, "%.3g"))
     setup_log_x(ax, ns)
@@ -491,8 +480,9 @@ def summary(d, stats):
     for p, (st, base) in enumerate(stats):
         print("KL %s (baseline %s):" % (d["perturbations"][p], fmt(base, "%.4g")))
         for k, x in enumerate(ns):
-            print("%8s median %s IQR [%s, %s] inf %d/%d"
-                  % (fmt_n(x), fmt(st["med"][k], "%.4g"), fmt(st["q25"][k], "%.4g"),
+            print("%8s mean %s +- %s median %s IQR [%s, %s] inf %d/%d"
+                  % (fmt_n(x), fmt(st["mean"][k], "%.4g"), fmt(st["sem"][k], "%.2g"),
+                     fmt(st["med"][k], "%.4g"), fmt(st["q25"][k], "%.4g"),
                      fmt(st["q75"][k], "%.4g"), st["ninf"][k], st["ntot"]))
 
 

@@ -17,10 +17,11 @@ namespace nirl {
 
 namespace po = boost::program_options;
 
-// Options of the model ([network], [input], [reward]) and solver ([solver], and the
-// optimum search [search] and prediction rule [prediction]), plus `seed`.
+// Options of the model ([network], [input], [reward], plus `seed`) and the solver ([solver]).
 po::options_description model_options();
 po::options_description solver_options();
+po::options_description search_options();      // [search]: optimum_search.hpp
+po::options_description prediction_options();  // [prediction]: continuation.hpp
 
 // Parses the command line (which wins) and then the config file (if --config was
 // given) into vm. Unknown keys and malformed lines are errors, except keys of the
@@ -44,7 +45,7 @@ std::vector<double> get_double_list(const po::variables_map& vm, const std::stri
 Network network_from_options(const po::variables_map& vm);
 SolverOptions solver_from_options(const po::variables_map& vm);
 SearchOptions search_from_options(const po::variables_map& vm);  // seed from `seed` when the command has it (else 0)
-PredictionOptions prediction_from_options(const po::variables_map& vm);
+PredictionOptions prediction_from_options(const po::variables_map& vm);  // needs the [search] keys too
 // reward.type = feature (MODEL.md section 6): y(x) from reward.threshold (pixel inputs) or
 // reward.feature_file; the iteration's options (the solver's plus reward.coding_tol,
 // reward.max_updates, reward.q_jitter and seed).

@@ -19,9 +19,9 @@ int optimise_main(int argc, const char* const argv[]) {
   cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "INI file describing the network")(
       "out", po::value<std::string>(), "result file (HDF5)");
   po::options_description keys;
-  keys.add(model_options()).add(solver_options());
+  keys.add(model_options()).add(solver_options()).add(search_options());
   po::variables_map vm;
-  parse_with_config(argc, argv, cli, keys, nullptr, vm, {"experiment"});
+  parse_with_config(argc, argv, cli, keys, nullptr, vm, {"experiment", "prediction"});
   if (vm.count("help")) {
     std::cout << cli << "\n" << keys << "\n";
     return 0;
@@ -81,6 +81,9 @@ int optimise_main(int argc, const char* const argv[]) {
   std::printf("residuals: value span %.3g, stationary L1 %.3g, log q %.3g; converged: %s\n", sol.value_span,
               sol.stationary_change, sol.q_residual, sol.converged ? "yes" : "NO");
   print_optimum_report(net, sol);
+  if (!feature && net.space.size > search.max_states)
+    std::printf("search: S = %zu > search.max_states = %zu, so the first start and the best frozen state only; raise search.max_states for the full search\n",
+                net.space.size, search.max_states);
   if (!sol.converged || (feature && !coding.converged))
     std::fprintf(stderr, "nirl optimise: warning: the solver did not converge (see solver.* options)\n");
   std::printf("wrote %s\n", out_path.c_str());

@@ -39,7 +39,7 @@ int predict_main(int argc, const char* const argv[]) {
        "comma-separated changes: lambda=L, dead=K[+K2], switch_up=P, switch_down=P, input=FILE:DATASET, none")
       ("out", po::value<std::string>(), "result file (HDF5, the optimise layout)");
   po::options_description config_keys;
-  config_keys.add(keys).add(solver_options());
+  config_keys.add(keys).add(solver_options()).add(search_options()).add(prediction_options());
   po::variables_map vm;
   parse_with_config(argc, argv, cli, config_keys, nullptr, vm);
   if (vm.count("help")) {

@@ -247,7 +247,7 @@ int run_main(int argc, const char* const argv[]) {
       "out", po::value<std::string>(), "result file (HDF5)")(
       "checkpoint", po::value<std::string>(), "sweep: checkpoint folder (default RESULT.h5.checkpoint)");
   po::options_description keys;
-  keys.add(model_options()).add(solver_options()).add(experiment_options());
+  keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options());
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;
