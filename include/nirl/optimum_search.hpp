@@ -11,8 +11,9 @@
 //     and "near frozen k": the alternation started next to it (q_i = 0.99 or 0.01), which
 //     finds a better optimum that keeps some neurons frozen;
 //   - "continuation": lambda lowered from 2^lambda_steps lambda to lambda, halving,
-//     each solve started from the previous one's q (at large lambda the coding cost
-//     dominates and the optimum is unique; the path follows it down).
+//     each solve started from the previous one's q (at large lambda the policy stays close
+//     to q, so the q update is a mean-field climb on E[r]; the path carries that start down;
+//     it is one more start, not a unique path: at large lambda frozen states win too).
 // Then the polish: from the best fixed point so far, each living neuron in turn is moved to
 // the other regime (a frozen neuron to q_i = 0.5, a moving one to 0.99 and to 0.01, the others
 // kept) and the alternation re-run; rounds repeat while one improves L (at most
