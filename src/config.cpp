@@ -368,6 +368,9 @@ PredictionOptions prediction_from_options(const po::variables_map& vm) {
     fail("prediction.rates must be auto, adapt or held (got '", rates, "')");
   o.follow.min_steps = count_at_least(vm, "prediction.steps", 1, 1000000);
   o.follow.max_halvings = count_at_least(vm, "prediction.halvings", 0, 40);
+  if (std::ldexp(double(o.follow.min_steps), o.follow.max_halvings) > std::ldexp(1.0, 30))
+    fail("prediction.steps 2^prediction.halvings must be at most 2^30 (got ", o.follow.min_steps, " 2^",
+         o.follow.max_halvings, ")");
   o.follow.max_logit_change = get_double(vm, "prediction.max_logit_change");
   if (!(o.follow.max_logit_change > 0.0) || std::isinf(o.follow.max_logit_change))
     fail("prediction.max_logit_change must be > 0 and finite (got ", o.follow.max_logit_change, ")");

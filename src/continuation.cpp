@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "nirl/error.hpp"
 
 namespace nirl {
 namespace {
+
+constexpr double kFinestPath = double(std::uint64_t(1) << 30);  // shortest step 2^-30
 
 InputChain input_between(const InputChain& a, const InputChain& b, double t) {
   if (t <= 0.0) return a;
@@ -27,15 +30,19 @@ InputChain input_between(const InputChain& a, const InputChain& b, double t) {
   return matrix_input((1.0 - t) * a.P + t * b.P, "the input between two contexts");
 }
 
+constexpr double kLogitClamp = 40.0;
+
 double max_logit_change(const Network& net, const std::vector<bool>& held, const LogMarginals& a,
                         const LogMarginals& b) {
   double change = 0.0;
   for (int i = 0; i < net.n(); ++i) {
     const std::size_t k = std::size_t(i);
     if (net.is_dead(i) || (!held.empty() && held[k])) continue;
-    const double la = a.log_on[k] - a.log_off[k], lb = b.log_on[k] - b.log_off[k];
-    if (std::isinf(la) && la == lb) continue;
-    change = std::max(change, std::fabs(la - lb));
+    // clamped: a neuron leaving q = 0 or 1 exactly moves by a finite amount
+    auto logit = [](const LogMarginals& m, std::size_t j) {
+      return std::min(std::max(m.log_on[j] - m.log_off[j], -kLogitClamp), kLogitClamp);
+    };
+    change = std::max(change, std::fabs(logit(a, k) - logit(b, k)));
   }
   return change;
 }
@@ -70,9 +77,21 @@ Network context_between(const Network& base, const Network& changed, double t, c
 Solution follow_optimum(const Network& base, const Network& changed, const Solution& start,
                         const SolverOptions& options, const FollowOptions& follow,
                         const std::function<void(const FollowProgress&)>& progress) {
-  if (follow.min_steps < 1 || follow.max_halvings < 0 || !(follow.max_logit_change > 0.0))
-    fail("continuation: min_steps >= 1, max_halvings >= 0 and max_logit_change > 0 required");
+  if (follow.min_steps < 1 || follow.max_halvings < 0 || !(follow.max_logit_change > 0.0) ||
+      std::ldexp(double(follow.min_steps), follow.max_halvings) > kFinestPath)
+    fail("continuation: min_steps >= 1, max_halvings >= 0, max_logit_change > 0 and min_steps 2^max_halvings <= 2^30 required");
   const std::vector<double> q0 = start.q.on_probabilities();
+  if (follow.hold_rates) {
+    // Every living q held: each context has one solution, so the path changes nothing.
+    std::vector<bool> held;
+    std::vector<double> held_q;
+    const Network net = context_between(base, changed, 1.0, q0, held, held_q);
+    SolverOptions o = options;
+    for (int i = 0; i < net.n(); ++i) o.held.push_back(!net.is_dead(i));
+    Solution sol = optimise_from(net, o, q0);
+    if (progress) progress({1.0, 1});
+    return sol;
+  }
   const double first = 1.0 / follow.min_steps, shortest = std::ldexp(first, -follow.max_halvings);
   Solution current = start;
   current.optima.clear();
@@ -87,15 +106,10 @@ Solution follow_optimum(const Network& base, const Network& changed, const Solut
     std::vector<double> from = current.q.on_probabilities();
     for (int i = 0; i < net.n(); ++i)
       if (!held.empty() && held[std::size_t(i)]) from[std::size_t(i)] = held_q[std::size_t(i)];
-    if (follow.hold_rates) {
-      if (held.empty()) held.assign(std::size_t(net.n()), false);
-      for (int i = 0; i < net.n(); ++i) held[std::size_t(i)] = !net.is_dead(i);
-    }
     o.held = held;
     Solution sol = optimise_from(net, o, from);
     ++solves;
-    if (!follow.hold_rates && step > shortest * (1.0 + 1e-12) &&
-        max_logit_change(net, held, current.q, sol.q) > follow.max_logit_change) {
+    if (step > shortest * (1.0 + 1e-12) && max_logit_change(net, held, current.q, sol.q) > follow.max_logit_change) {
       step *= 0.5;
       continue;
     }
@@ -111,7 +125,7 @@ Solution adapted_optimum(const Network& base, const Solution& original, const Ne
                          const SolverOptions& options, const PredictionOptions& prediction) {
   if (prediction.target == PredictionTarget::global) return search_optimum(changed, options, prediction.search);
   FollowOptions follow = prediction.follow;
-  follow.hold_rates = prediction.rates == Rates::held;
+  follow.hold_rates = false;
   return follow_optimum(base, changed, original, options, follow);
 }
 
@@ -122,8 +136,10 @@ Solution predict_adapted(const Network& base, const std::vector<double>& operati
   FollowOptions follow = prediction.follow;
   follow.hold_rates = prediction.rates == Rates::held || (prediction.rates == Rates::automatic && from_data);
   SolverOptions original = options;
-  if (follow.hold_rates)
-    for (int i = 0; i < base.n(); ++i) original.held.push_back(!base.is_dead(i));
+  if (follow.hold_rates) {
+    original.held.assign(std::size_t(base.n()), false);
+    for (int i = 0; i < base.n(); ++i) original.held[std::size_t(i)] = !base.is_dead(i);
+  }
   return follow_optimum(base, changed, optimise_from(base, original, operating_q), options, follow, progress);
 }
 

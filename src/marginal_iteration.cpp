@@ -128,7 +128,7 @@ MarginalIterationResult iterate_marginals(
     }
     res.outer_iterations = outer;
     // L is known to within half the span tolerance of each solve.
-    if (extrapolated && (failed || step.objective < reference - 0.5 * (reference_tol + tol.value)) &&
+    if (extrapolated && (failed || !(step.objective >= reference - 0.5 * (reference_tol + tol.value))) &&
         outer < options.max_outer) {
       q = plain_step;  // the extrapolation lowered L: take the plain step, start a new cycle
       extrapolated = in_cycle = false;

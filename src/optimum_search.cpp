@@ -150,7 +150,12 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
     }
     if (!improved) break;
   }
-  std::stable_sort(optima.begin(), optima.end(), [](const LocalOptimum& a, const LocalOptimum& b) { return a.L > b.L; });
+  // Best first, the returned one ahead of any of equal L.
+  const std::vector<double> best_q = best.q.on_probabilities();
+  const auto returned = std::find_if(optima.begin(), optima.end(),
+                                     [&](const LocalOptimum& a) { return same_optimum(a, best.L, best_q); });
+  if (returned != optima.end()) std::rotate(optima.begin(), returned, returned + 1);
+  std::stable_sort(optima.begin() + 1, optima.end(), [](const LocalOptimum& a, const LocalOptimum& b) { return a.L > b.L; });
   best.optima = std::move(optima);
   return best;
 }

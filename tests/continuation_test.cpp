@@ -174,6 +174,13 @@ TEST(Continuation, HeldRatesKeepTheOperatingPoint) {
     if (i != 2) {
       EXPECT_NEAR(qd[std::size_t(i)], 0.35, 1e-15);
     }
+  double firing = 0.0;  // mass on states where the dead neuron fires
+  for (std::size_t s = 0; s < dead.space.size; ++s)
+    if (dead.space.sigma_of(s) & 4) firing += death.stationary[Eigen::Index(s)];
+  EXPECT_EQ(firing, 0.0);
+  EXPECT_TRUE(death.converged);
+  // ... and the others' policy adapted: the prediction differs from no adaptation.
+  EXPECT_GT(kl_divergence(death.stationary, none.stationary), 1e-3);
 }
 
 TEST(FrozenStates, BestStatesMatchAnEnumeration) {

@@ -9,8 +9,10 @@
 //   a neuron that dies: held at q_k(t) = (1-t) q_k(0) (it still acts and pays its
 //                       coding cost against that q), dead at t = 1.
 // Steps start at 1/min_steps; a step whose solution moves some living neuron's
-// logit q by more than max_logit_change (the branch bends fast or ends) is retried at half
-// the length, down to 2^-max_halvings of the first length, where it is taken as it is.
+// logit q (clamped to +-40) by more than max_logit_change (the branch bends fast or ends) is
+// retried at half the length, down to 2^-max_halvings of the first length (at least 2^-30),
+// where it is taken as it is. With hold_rates every context has one solution (q fixed), so
+// the changed context is solved directly.
 #pragma once
 #include <functional>
 
@@ -65,8 +67,8 @@ struct PredictionOptions {
   SearchOptions search;
 };
 
-// The adapted network: `changed` solved under the rule above, `original` being the optimum
-// of `base` the network is at (a model's own optimum: rates adapt unless held).
+// The adapted network of a model (the truth of a synthetic study): `changed` solved under
+// the target above from `original`, the optimum of `base` the network is at; q adapts.
 Solution adapted_optimum(const Network& base, const Solution& original, const Network& changed,
                          const SolverOptions& options, const PredictionOptions& prediction);
 

@@ -6,8 +6,8 @@
 // tolerance that tightens with the change in q, and to full tolerance at the end.
 // Memory: O(S) arrays only (4 for nx = 1, 6 otherwise, reward included).
 // SQUAREM extrapolations of step 3 are kept only when they do not lower L (the
-// monotonicity guard of marginal_iteration.hpp), so the solve never ends below the fixed
-// point the plain alternation reaches from the same start. It finds one fixed point;
+// monotonicity guard of marginal_iteration.hpp), so L rises at every accepted step, as
+// with the plain map (the two may still end at different fixed points). It finds one;
 // optimum_search.hpp compares several (MODEL.md 2, "Local optima and frozen networks").
 #pragma once
 #include <Eigen/Dense>

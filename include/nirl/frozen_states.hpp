@@ -27,14 +27,15 @@ struct OptimumReport {
   double L = 0.0;
   FrozenState best_frozen;
   std::vector<int> frozen;  // per neuron: +1 always fires, -1 silent (dead included), 0 moves
-  bool beats_frozen = false;  // L above the best frozen L by more than kFrozenTie
+  bool beats_frozen = false;  // L above the best frozen L by more than kFrozenTie max(1, |L_frozen|)
 };
 inline constexpr double kFrozenMargin = 1e-9;
 inline constexpr double kFrozenTie = 1e-9;
 OptimumReport describe_optimum(const Network& net, const Solution& sol);
 
-// The frozen network itself as a solution: every q_i held at 0 or 1 (sigma's pattern) and
-// one inner solve, so L = L_frozen(sigma) up to the solver's tolerances.
+// The frozen network itself as a solution: every q_i held at 0 or 1 (sigma's pattern),
+// solved by the alternation (whose q cannot move), so L = L_frozen(sigma) up to the
+// solver's tolerances.
 Solution frozen_solution(const Network& net, std::uint64_t sigma, SolverOptions options);
 
 }  // namespace nirl

@@ -81,9 +81,11 @@ int optimise_main(int argc, const char* const argv[]) {
   std::printf("residuals: value span %.3g, stationary L1 %.3g, log q %.3g; converged: %s\n", sol.value_span,
               sol.stationary_change, sol.q_residual, sol.converged ? "yes" : "NO");
   print_optimum_report(net, sol);
-  if (!feature && net.space.size > search.max_states)
+  if (!feature && net.space.size > search.max_states && search.frozen_starts > 0)
     std::printf("search: S = %zu > search.max_states = %zu, so the first start and the best frozen state only; raise search.max_states for the full search\n",
                 net.space.size, search.max_states);
+  else if (!feature && net.space.size > search.max_states)
+    std::printf("search: S = %zu > search.max_states = %zu, so the first start only\n", net.space.size, search.max_states);
   if (!sol.converged || (feature && !coding.converged))
     std::fprintf(stderr, "nirl optimise: warning: the solver did not converge (see solver.* options)\n");
   std::printf("wrote %s\n", out_path.c_str());
