@@ -393,6 +393,13 @@ bool key_applies(const po::variables_map& vm, const std::string& key) {
 }
 }  // namespace
 
+void refuse_given(const po::variables_map& vm, const po::options_description& keys, const std::string& why) {
+  for (const auto& option : keys.options()) {
+    const std::string& key = option->long_name();
+    if (vm.count(key) && !vm[key].defaulted()) fail(key, " was given, but ", why);
+  }
+}
+
 std::string render_ini(const po::variables_map& vm, const po::options_description& keys) {
   std::ostringstream top, sections;
   std::string current;

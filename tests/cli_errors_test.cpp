@@ -55,6 +55,14 @@ TEST_F(Cli, SearchAndPredictionKeysValidated) {
   EXPECT_TRUE(optimise_fails(optimise(cfg, {"--search.random_starts", "-1"}), "search.random_starts"));
   EXPECT_TRUE(optimise_fails(optimise(cfg, {"--search.max_states", "0"}), "search.max_states"));
   EXPECT_TRUE(optimise_fails(optimise(cfg, {"--prediction.target", "global"}), "prediction.target"));  // not optimise's
+  const fs::path coding = config(
+      "[network]\nn = 3\nlambda = 0.1\n\n[input]\ntype = pixels\npixels = 2\npixel_on = 0.5\npixel_redraw = 0.2\n\n"
+      "[reward]\ntype = feature\nthreshold = 1\n");
+  EXPECT_TRUE(optimise_fails(optimise(coding, {"--search.random_starts", "2"}),
+                             "search.random_starts was given, but reward.type = feature"));
+  const fs::path fig4 = config("[experiment]\nkind = fig4\n");
+  const RunResult r4 = run({"run", fig4.string(), "--prediction.target", "global", "--out", out().string()});
+  EXPECT_TRUE(FailsCleanly(r4, "run", "prediction.target was given, but experiment.kind = fig4", out(), dir_));
   const fs::path model = path("model.h5");
   write_model(model);
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{

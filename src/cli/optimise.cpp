@@ -37,6 +37,7 @@ int optimise_main(int argc, const char* const argv[]) {
   const SearchOptions search = search_from_options(vm);
   const std::uint64_t seed = get_uint(vm, "seed");
   const bool feature = get_string(vm, "reward.type") == "feature";
+  if (feature) refuse_given(vm, search_options(), "reward.type = feature runs the efficient-coding iteration, not the search");
 
   h5::OutputFile out(out_path);  // fails now, not after the solve, if --out is unwritable
   const auto start = std::chrono::steady_clock::now();

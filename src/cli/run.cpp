@@ -264,6 +264,10 @@ int run_main(int argc, const char* const argv[]) {
   const std::string kind = get_string(vm, "experiment.kind");
   if (kind != "fig2" && kind != "sweep" && kind != "fig4" && kind != "fig5" && kind != "pairwise_sweep")
     fail("experiment.kind: unknown kind '", kind, "' (expected fig2, sweep, fig4, fig5 or pairwise_sweep)");
+  if (kind != "fig2" && kind != "sweep") {
+    refuse_given(vm, search_options(), "experiment.kind = " + kind + " does not use the optimum search");
+    refuse_given(vm, prediction_options(), "experiment.kind = " + kind + " does not use the prediction rule");
+  }
   const Network net = network_from_options(vm);
   const std::string config_text = render_ini(vm, keys), command = command_line(argc, argv);
 
