@@ -332,7 +332,7 @@ SolverOptions solver_from_options(const po::variables_map& vm) {
 }
 
 namespace {
-int count_at_least(const po::variables_map& vm, const char* key, int low, int high) {
+int count_in_range(const po::variables_map& vm, const char* key, int low, int high) {
   const long long v = get_int(vm, key);
   if (v < low || v > high) fail(key, " must be in [", low, ", ", high, "] (got ", v, ")");
   return int(v);
@@ -341,10 +341,10 @@ int count_at_least(const po::variables_map& vm, const char* key, int low, int hi
 
 SearchOptions search_from_options(const po::variables_map& vm) {
   SearchOptions o;
-  o.random_starts = count_at_least(vm, "search.random_starts", 0, 1000);
-  o.frozen_starts = count_at_least(vm, "search.frozen_starts", 0, 1000);
-  o.lambda_steps = count_at_least(vm, "search.lambda_steps", 0, 60);
-  o.polish_rounds = count_at_least(vm, "search.polish_rounds", 0, 1000);
+  o.random_starts = count_in_range(vm, "search.random_starts", 0, 1000);
+  o.frozen_starts = count_in_range(vm, "search.frozen_starts", 0, 1000);
+  o.lambda_steps = count_in_range(vm, "search.lambda_steps", 0, 60);
+  o.polish_rounds = count_in_range(vm, "search.polish_rounds", 0, 1000);
   const long long max_states = get_int(vm, "search.max_states");
   if (max_states < 1) fail("search.max_states must be >= 1 (got ", max_states, ")");
   o.max_states = std::size_t(max_states);
@@ -366,8 +366,8 @@ PredictionOptions prediction_from_options(const po::variables_map& vm) {
     o.rates = Rates::held;
   else if (rates != "auto")
     fail("prediction.rates must be auto, adapt or held (got '", rates, "')");
-  o.follow.min_steps = count_at_least(vm, "prediction.steps", 1, 1000000);
-  o.follow.max_halvings = count_at_least(vm, "prediction.halvings", 0, 40);
+  o.follow.min_steps = count_in_range(vm, "prediction.steps", 1, 1000000);
+  o.follow.max_halvings = count_in_range(vm, "prediction.halvings", 0, 40);
   if (std::ldexp(double(o.follow.min_steps), o.follow.max_halvings) > std::ldexp(1.0, 30))
     fail("prediction.steps 2^prediction.halvings must be at most 2^30 (got ", o.follow.min_steps, " 2^",
          o.follow.max_halvings, ")");

@@ -81,17 +81,6 @@ Solution follow_optimum(const Network& base, const Network& changed, const Solut
       std::ldexp(double(follow.min_steps), follow.max_halvings) > kFinestPath)
     fail("continuation: min_steps >= 1, max_halvings >= 0, max_logit_change > 0 and min_steps 2^max_halvings <= 2^30 required");
   const std::vector<double> q0 = start.q.on_probabilities();
-  if (follow.hold_rates) {
-    // Every living q held: each context has one solution, so the path changes nothing.
-    std::vector<bool> held;
-    std::vector<double> held_q;
-    const Network net = context_between(base, changed, 1.0, q0, held, held_q);
-    SolverOptions o = options;
-    for (int i = 0; i < net.n(); ++i) o.held.push_back(!net.is_dead(i));
-    Solution sol = optimise_from(net, o, q0);
-    if (progress) progress({1.0, 1});
-    return sol;
-  }
   const double first = 1.0 / follow.min_steps, shortest = std::ldexp(first, -follow.max_halvings);
   Solution current = start;
   current.optima.clear();
@@ -124,23 +113,23 @@ Solution follow_optimum(const Network& base, const Network& changed, const Solut
 Solution adapted_optimum(const Network& base, const Solution& original, const Network& changed,
                          const SolverOptions& options, const PredictionOptions& prediction) {
   if (prediction.target == PredictionTarget::global) return search_optimum(changed, options, prediction.search);
-  FollowOptions follow = prediction.follow;
-  follow.hold_rates = false;
-  return follow_optimum(base, changed, original, options, follow);
+  return follow_optimum(base, changed, original, options, prediction.follow);
 }
 
 Solution predict_adapted(const Network& base, const std::vector<double>& operating_q, const Network& changed,
                          const SolverOptions& options, const PredictionOptions& prediction, bool from_data,
                          const std::function<void(const FollowProgress&)>& progress) {
   if (prediction.target == PredictionTarget::global) return search_optimum(changed, options, prediction.search);
-  FollowOptions follow = prediction.follow;
-  follow.hold_rates = prediction.rates == Rates::held || (prediction.rates == Rates::automatic && from_data);
-  SolverOptions original = options;
-  if (follow.hold_rates) {
-    original.held.assign(std::size_t(base.n()), false);
-    for (int i = 0; i < base.n(); ++i) original.held[std::size_t(i)] = !base.is_dead(i);
+  if (prediction.rates == Rates::held || (prediction.rates == Rates::automatic && from_data)) {
+    // Every living q held: each context has one solution, so no path is needed.
+    SolverOptions held = options;
+    held.held.assign(std::size_t(changed.n()), false);
+    for (int i = 0; i < changed.n(); ++i) held.held[std::size_t(i)] = !changed.is_dead(i);
+    Solution sol = optimise_from(changed, held, operating_q);
+    if (progress) progress({1.0, 1});
+    return sol;
   }
-  return follow_optimum(base, changed, optimise_from(base, original, operating_q), options, follow, progress);
+  return follow_optimum(base, changed, optimise_from(base, options, operating_q), options, prediction.follow, progress);
 }
 
 }  // namespace nirl

@@ -66,9 +66,7 @@ Solution optimise(const Network& net, const SolverOptions& options,
   resize_on_huge_pages(v, Eigen::Index(S));
   v.setZero();
   // Start uniform over the states the dynamics can reach: dead neurons silent.
-  std::uint64_t dead_mask = 0;
-  for (int i = 0; i < net.n(); ++i)
-    if (net.is_dead(i)) dead_mask |= std::uint64_t(1) << i;
+  const std::uint64_t dead_mask = net.dead_mask();
   resize_on_huge_pages(p, Eigen::Index(S));
   for (std::size_t s = 0; s < S; ++s) p[Eigen::Index(s)] = (net.space.sigma_of(s) & dead_mask) ? 0.0 : 1.0;
   p /= p.sum();

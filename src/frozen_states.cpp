@@ -9,13 +9,6 @@
 namespace nirl {
 namespace {
 
-std::uint64_t dead_mask(const Network& net) {
-  std::uint64_t mask = 0;
-  for (int i = 0; i < net.n(); ++i)
-    if (net.is_dead(i)) mask |= std::uint64_t(1) << i;
-  return mask;
-}
-
 bool better(const FrozenState& a, const FrozenState& b) { return a.L > b.L || (a.L == b.L && a.sigma < b.sigma); }
 
 }  // namespace
@@ -23,7 +16,7 @@ bool better(const FrozenState& a, const FrozenState& b) { return a.L > b.L || (a
 std::vector<FrozenState> best_frozen_states(const Network& net, std::size_t count) {
   const StateSpace& space = net.space;
   const Eigen::VectorXd px = input_stationary(net.input);
-  const std::uint64_t dead = dead_mask(net);
+  const std::uint64_t dead = net.dead_mask();
   const std::size_t n_sigma = space.size / std::size_t(space.nx);
   std::vector<FrozenState> best;  // kept sorted, at most `count`
   if (count == 0) return best;
@@ -51,12 +44,16 @@ OptimumReport describe_optimum(const Network& net, const Solution& sol) {
   return report;
 }
 
+std::vector<double> frozen_q(const Network& net, std::uint64_t sigma) {
+  std::vector<double> q(static_cast<std::size_t>(net.n()));
+  for (int i = 0; i < net.n(); ++i) q[std::size_t(i)] = double(sigma >> i & 1);
+  return q;
+}
+
 Solution frozen_solution(const Network& net, std::uint64_t sigma, SolverOptions options) {
-  if (sigma & dead_mask(net)) fail("a frozen state cannot have a dead neuron firing");
-  options.initial_q.assign(std::size_t(net.n()), 0.0);
+  if (sigma & net.dead_mask()) fail("a frozen state cannot have a dead neuron firing");
+  options.initial_q = frozen_q(net, sigma);
   options.held.assign(std::size_t(net.n()), true);
-  for (int i = 0; i < net.n(); ++i)
-    if (sigma >> i & 1) options.initial_q[std::size_t(i)] = 1.0;
   return optimise(net, options);
 }
 

@@ -57,8 +57,8 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
   for (std::size_t k = 0; k < frozen.size(); ++k) {
     Start exact{"frozen " + std::to_string(k), {}, frozen[k], Start::frozen_state};
     starts.push_back(exact);
-    std::vector<double> q(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) q[std::size_t(i)] = (frozen[k].sigma >> i & 1) ? 1.0 - kNearFrozen : kNearFrozen;
+    std::vector<double> q = frozen_q(net, frozen[k].sigma);
+    for (double& qi : q) qi = qi > 0.5 ? 1.0 - kNearFrozen : kNearFrozen;
     if (full) starts.push_back({"near frozen " + std::to_string(k), q});
   }
   if (full && search.lambda_steps > 0) starts.push_back({"continuation", {}, {}, Start::continuation});
@@ -95,20 +95,16 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
     Solution sol;
     if (start.kind == Start::frozen_state) {
       if (!beats_best(start.frozen.L)) {  // its L is known (O(S)): solve it only if it wins
-        std::vector<double> q(static_cast<std::size_t>(n));
-        for (int i = 0; i < n; ++i) q[std::size_t(i)] = double(start.frozen.sigma >> i & 1);
-        record(start.frozen.L, q, start.name);
+        record(start.frozen.L, frozen_q(net, start.frozen.sigma), start.name);
         if (progress) progress({done, std::max(done, planned), start.name, best.L});
         continue;
       }
       sol = frozen_solution(net, start.frozen.sigma, options);
     } else if (start.kind == Start::continuation) {
-      o.initial_q = options.initial_q;
       for (int step = search.lambda_steps; step >= 0; --step) {
         Network path = net;
         path.lambda = std::ldexp(net.lambda, step);
-        sol = optimise(path, o);
-        o.initial_q = inside(net, sol.q.on_probabilities(), 1e-12);
+        sol = step == search.lambda_steps ? optimise(path, options) : optimise_from(path, options, sol.q.on_probabilities());
       }
     } else {
       sol = optimise(net, o);

@@ -8,6 +8,37 @@
 #include "nirl/version.hpp"
 
 namespace nirl {
+namespace {
+
+void write_optimum_report(const h5::OutputFile& out, const Network& net, const Solution& sol,
+                          const std::string& solution) {
+  const hid_t f = out.id();
+  const hsize_t n = hsize_t(net.n());
+  const OptimumReport report = describe_optimum(net, sol);
+  const std::string group = solution + "/optimum";
+  h5::write_int32(f, group + "/frozen", report.frozen.data(), {n});
+  h5::set_attribute(f, group, "L", report.L);
+  h5::set_attribute(f, group, "best_frozen_state", static_cast<long long>(report.best_frozen.sigma));
+  h5::set_attribute(f, group, "best_frozen_L", report.best_frozen.L);
+  h5::set_attribute(f, group, "beats_frozen", static_cast<long long>(report.beats_frozen));
+  if (sol.optima.empty()) return;
+  const hsize_t m = sol.optima.size();
+  std::vector<double> L, q;
+  std::vector<std::int32_t> hits;
+  std::string starts;
+  for (const LocalOptimum& o : sol.optima) {
+    L.push_back(o.L);
+    q.insert(q.end(), o.q.begin(), o.q.end());
+    hits.push_back(o.hits);
+    starts += (starts.empty() ? "" : ";") + o.start;
+  }
+  h5::write_doubles(f, group + "/optima_L", L.data(), {m});
+  h5::write_doubles(f, group + "/optima_q", q.data(), {m, n});
+  h5::write_int32(f, group + "/optima_hits", hits.data(), {m});
+  h5::set_attribute(f, group, "optima_first_start", starts);
+}
+
+}  // namespace
 
 void write_provenance(const h5::OutputFile& out, const std::string& config_ini, std::uint64_t seed,
                       const std::string& command) {
@@ -55,33 +86,6 @@ void write_solution(const h5::OutputFile& out, const Network& net, const Solutio
   write_optimum_report(out, net, sol, solution);
 }
 
-void write_optimum_report(const h5::OutputFile& out, const Network& net, const Solution& sol,
-                          const std::string& solution) {
-  const hid_t f = out.id();
-  const hsize_t n = hsize_t(net.n());
-  const OptimumReport report = describe_optimum(net, sol);
-  const std::string group = solution + "/optimum";
-  h5::write_int32(f, group + "/frozen", report.frozen.data(), {n});
-  h5::set_attribute(f, group, "L", report.L);
-  h5::set_attribute(f, group, "best_frozen_state", static_cast<long long>(report.best_frozen.sigma));
-  h5::set_attribute(f, group, "best_frozen_L", report.best_frozen.L);
-  h5::set_attribute(f, group, "beats_frozen", static_cast<long long>(report.beats_frozen));
-  if (sol.optima.empty()) return;
-  const hsize_t m = sol.optima.size();
-  std::vector<double> L, q;
-  std::vector<std::int32_t> hits;
-  std::string starts;
-  for (const LocalOptimum& o : sol.optima) {
-    L.push_back(o.L);
-    q.insert(q.end(), o.q.begin(), o.q.end());
-    hits.push_back(o.hits);
-    starts += (starts.empty() ? "" : ";") + o.start;
-  }
-  h5::write_doubles(f, group + "/optima_L", L.data(), {m});
-  h5::write_doubles(f, group + "/optima_q", q.data(), {m, n});
-  h5::write_int32(f, group + "/optima_hits", hits.data(), {m});
-  h5::set_attribute(f, group, "optima_first_start", starts);
-}
 
 StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix) {
   const std::string model = prefix + "/model", solution = prefix + "/solution";

@@ -1,5 +1,5 @@
 // read_raster: round trips for every integer type a raster may arrive in, one error per bad
-// case (naming what is wrong), and the real recording /work/shared/data/spikes15.h5.
+// case (naming what is wrong), and the real recording ../shared/data/spikes15.h5 (beside the repository).
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -11,8 +11,7 @@
 // Steps start at 1/min_steps; a step whose solution moves some living neuron's
 // logit q (clamped to +-40) by more than max_logit_change (the branch bends fast or ends) is
 // retried at half the length, down to 2^-max_halvings of the first length (at least 2^-30),
-// where it is taken as it is. With hold_rates every context has one solution (q fixed), so
-// the changed context is solved directly.
+// where it is taken as it is.
 #pragma once
 #include <functional>
 
@@ -26,9 +25,6 @@ struct FollowOptions {
   int min_steps = 4;
   int max_halvings = 4;
   double max_logit_change = 1.0;
-  // Every living neuron keeps its q_i(+1) of the start (the policy adapts, the firing
-  // marginals the coding cost refers to do not); a dying neuron still fades out.
-  bool hold_rates = false;
 };
 
 struct FollowProgress {
@@ -52,7 +48,9 @@ Solution follow_optimum(const Network& base, const Network& changed, const Solut
 // network's optimum, or the global one (the best the search of optimum_search.hpp finds in
 // the changed context). And whether the firing marginals q adapt:
 //   adapt     q is re-optimised (the model's rule, MODEL.md 2);
-//   held      q stays at the operating point (FollowOptions::hold_rates);
+//   held      every living neuron keeps its q of the operating point (the policy adapts,
+//             the marginals the coding cost refers to do not), so each context has one
+//             solution and the changed one is solved directly;
 //   automatic held for a prediction from data, adapt for a model's own optimum. The inverse
 //             takes q from the data (MODEL.md 3b), so (reward, observed q) is what the data
 //             determine; the q the inferred reward's optimum implies is a nonlinear function
@@ -63,7 +61,7 @@ enum class Rates { automatic, adapt, held };
 struct PredictionOptions {
   PredictionTarget target = PredictionTarget::follow;
   Rates rates = Rates::automatic;
-  FollowOptions follow;  // hold_rates is set from `rates`
+  FollowOptions follow;
   SearchOptions search;
 };
 
@@ -73,8 +71,8 @@ Solution adapted_optimum(const Network& base, const Solution& original, const Ne
                          const SolverOptions& options, const PredictionOptions& prediction);
 
 // A prediction from a reward and an operating point (q_i(+1) observed, e.g. the firing
-// rates of a recording): `base` solved from that point (with q held when the rates are held:
-// the fitted policy itself), then followed into `changed`. from_data: the reward was
+// rates of a recording): `base` solved from that point, then followed into `changed`; with
+// held rates `changed` solved directly at that q. from_data: the reward was
 // inferred from data (Rates::automatic then holds the rates). A synthetic study's truth is
 // adapted_optimum with the true reward and the true optimum.
 Solution predict_adapted(const Network& base, const std::vector<double>& operating_q, const Network& changed,

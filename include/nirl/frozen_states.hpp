@@ -33,6 +33,9 @@ inline constexpr double kFrozenMargin = 1e-9;
 inline constexpr double kFrozenTie = 1e-9;
 OptimumReport describe_optimum(const Network& net, const Solution& sol);
 
+// q_i(+1) of the network frozen in sigma: 1 where sigma fires, else 0.
+std::vector<double> frozen_q(const Network& net, std::uint64_t sigma);
+
 // The frozen network itself as a solution: every q_i held at 0 or 1 (sigma's pattern),
 // solved by the alternation (whose q cannot move), so L = L_frozen(sigma) up to the
 // solver's tolerances.

@@ -2,6 +2,7 @@
 // cost lambda, and the neurons clamped silent (cell death).
 #pragma once
 #include <Eigen/Dense>
+#include <cstdint>
 #include <vector>
 
 #include "nirl/input_chain.hpp"
@@ -20,6 +21,12 @@ struct Network {
 
   int n() const { return space.n; }
   bool is_dead(int i) const { return !dead.empty() && dead[std::size_t(i)]; }
+  std::uint64_t dead_mask() const {  // bit i set <=> neuron i is dead
+    std::uint64_t mask = 0;
+    for (int i = 0; i < n(); ++i)
+      if (is_dead(i)) mask |= std::uint64_t(1) << i;
+    return mask;
+  }
 };
 
 // Builds a network and checks every field (lambda > 0, reward length and finiteness,

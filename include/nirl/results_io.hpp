@@ -22,15 +22,14 @@ namespace nirl {
 void write_provenance(const h5::OutputFile& out, const std::string& config_ini, std::uint64_t seed,
                       const std::string& command);
 
-// /model and /solution groups, under `prefix` ("" for the root), with the optimum report.
+// /model and /solution groups, under `prefix` ("" for the root), with the optimum report
+// /solution/optimum: which optimum sol is (frozen_states.hpp): dataset `frozen` [n] (+1
+// always fires, -1 silent, 0 moves), attributes L, best_frozen_state (sigma, bit i = neuron
+// i), best_frozen_L, beats_frozen; after a search also the distinct fixed points found, the
+// returned one first: optima_L [m], optima_q [m, n], optima_hits [m], attribute
+// optima_first_start.
 void write_solution(const h5::OutputFile& out, const Network& net, const Solution& sol,
                     const std::string& prefix = "");
-// SOLUTION/optimum: which optimum sol is (frozen_states.hpp): dataset `frozen` [n] (+1 always
-// fires, -1 silent, 0 moves), attributes L, best_frozen_state (sigma, bit i = neuron i),
-// best_frozen_L, beats_frozen; after a search also the distinct fixed points found, best
-// first: optima_L [m], optima_q [m, n], optima_hits [m], attribute optima_first_start.
-void write_optimum_report(const h5::OutputFile& out, const Network& net, const Solution& sol,
-                          const std::string& solution);
 
 // A network and its solution read back from a result written by write_solution.
 struct StoredSolution {
