@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
+#include <climits>
 #include <fstream>
 #include <map>
 #include <set>
@@ -13,6 +13,7 @@
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"
 #include "nirl/memory.hpp"
+#include "nirl/parse_number.hpp"
 #include "nirl/reward.hpp"
 
 namespace nirl {
@@ -131,7 +132,12 @@ void parse_with_config(int argc, const char* const argv[], const po::options_des
     po::command_line_parser parser(argc, argv);
     parser.options(all);
     if (positional) parser.positional(*positional);
-    po::store(parser.run(), vm);
+    const po::parsed_options parsed = parser.run();
+    if (!positional)
+      for (const po::option& o : parsed.options)
+        if (o.position_key >= 0 || o.string_key.empty())
+          fail("unexpected argument '", o.original_tokens.empty() ? "" : o.original_tokens.front(), "'");
+    po::store(parsed, vm);
     if (vm.count("config") && !vm["config"].as<std::string>().empty()) {
       const std::string path = vm["config"].as<std::string>();
       std::ifstream in(path);
@@ -165,33 +171,21 @@ std::string get_string(const po::variables_map& vm, const std::string& key) {
   return vm[key].as<std::string>();
 }
 
+namespace {
+// Config keys (section.key) by their name, command-line-only options as --option.
+std::string shown(const std::string& key) { return key.find('.') == std::string::npos ? "--" + key : key; }
+}  // namespace
+
 double get_double(const po::variables_map& vm, const std::string& key) {
-  const std::string s = get_string(vm, key);
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || errno == ERANGE || std::isnan(v))
-    fail(key, ": '", s, "' is not a number");
-  return v;
+  return parse_real(get_string(vm, key), shown(key));
 }
 
-long long get_int(const po::variables_map& vm, const std::string& key) {
-  const std::string s = get_string(vm, key);
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || errno == ERANGE) fail(key, ": '", s, "' is not an integer");
-  return v;
+long long get_int(const po::variables_map& vm, const std::string& key, long long low, long long high) {
+  return parse_integer(get_string(vm, key), shown(key), low, high);
 }
 
 std::uint64_t get_uint(const po::variables_map& vm, const std::string& key) {
-  const std::string s = get_string(vm, key);
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (s.empty() || s[0] == '-' || *end != '\0' || errno == ERANGE)
-    fail(key, ": '", s, "' is not a non-negative integer");
-  return v;
+  return parse_unsigned(get_string(vm, key), shown(key));
 }
 
 namespace {
@@ -209,23 +203,14 @@ std::vector<std::string> split_list(const std::string& s) {
 
 std::vector<int> get_int_list(const po::variables_map& vm, const std::string& key) {
   std::vector<int> out;
-  for (const std::string& item : split_list(get_string(vm, key))) {
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0') fail(key, ": '", item, "' is not an integer");
-    out.push_back(int(v));
-  }
+  for (const std::string& item : split_list(get_string(vm, key)))
+    out.push_back(int(parse_integer(item, shown(key), -kIntMax - 1, kIntMax)));
   return out;
 }
 
 std::vector<double> get_double_list(const po::variables_map& vm, const std::string& key) {
   std::vector<double> out;
-  for (const std::string& item : split_list(get_string(vm, key))) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0' || std::isnan(v)) fail(key, ": '", item, "' is not a number");
-    out.push_back(v);
-  }
+  for (const std::string& item : split_list(get_string(vm, key))) out.push_back(parse_real(item, shown(key)));
   return out;
 }
 
@@ -241,7 +226,7 @@ InputChain input_from_options(const po::variables_map& vm) {
     require(vm, "input.pixels", "for input.type = pixels");
     require(vm, "input.pixel_on", "for input.type = pixels");
     require(vm, "input.pixel_redraw", "for input.type = pixels");
-    input = pixel_input(int(get_int(vm, "input.pixels")), get_double(vm, "input.pixel_on"),
+    input = pixel_input(int(get_int(vm, "input.pixels", -kIntMax - 1, kIntMax)), get_double(vm, "input.pixel_on"),
                         get_double(vm, "input.pixel_redraw"));
   } else if (input_type == "matrix") {
     require(vm, "input.file", "for input.type = matrix");
@@ -256,8 +241,7 @@ InputChain input_from_options(const po::variables_map& vm) {
 Network network_from_options(const po::variables_map& vm) {
   require(vm, "network.n", "(number of neurons)");
   require(vm, "network.lambda", "(coding cost)");
-  const long long n = get_int(vm, "network.n");
-  if (n < 1 || n > kMaxNeurons) fail("network.n must be in [1, ", kMaxNeurons, "] (got ", n, ")");
+  const long long n = get_int(vm, "network.n", 1, kMaxNeurons);
   const double lambda = get_double(vm, "network.lambda");
   if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("network.lambda must be > 0 (got ", lambda, ")");
 
@@ -275,7 +259,7 @@ Network network_from_options(const po::variables_map& vm) {
     reward = spike_count_reward(space, get_int_list(vm, "reward.counts"));
   } else if (reward_type == "ring") {
     require(vm, "reward.ring_m", "for reward.type = ring");
-    reward = ring_reward(space, int(get_int(vm, "reward.ring_m")));
+    reward = ring_reward(space, int(get_int(vm, "reward.ring_m", -kIntMax - 1, kIntMax)));
   } else if (reward_type == "feature") {
     reward = symmetry_breaking_reward(space, input, feature_from_options(vm, input));
   } else {
@@ -299,7 +283,7 @@ std::vector<int> feature_from_options(const po::variables_map& vm, const InputCh
     return feature_from_table(h5::read_doubles(f, ds, 1), input.nx(), f.path() + ":" + ds);
   }
   if (!input.factored()) fail("reward.type = feature needs input.type = pixels (or a reward.feature_file)");
-  return threshold_feature(int(input.factors.size()), int(get_int(vm, "reward.threshold")));
+  return threshold_feature(int(input.factors.size()), int(get_int(vm, "reward.threshold", 0, kIntMax)));
 }
 
 EfficientCodingOptions efficient_coding_from_options(const po::variables_map& vm) {
@@ -307,8 +291,7 @@ EfficientCodingOptions efficient_coding_from_options(const po::variables_map& vm
   o.solver = solver_from_options(vm);
   o.tol = get_double(vm, "reward.coding_tol");
   if (!(o.tol > 0.0)) fail("reward.coding_tol must be > 0 (got ", o.tol, ")");
-  o.max_updates = int(get_int(vm, "reward.max_updates"));
-  if (o.max_updates < 0) fail("reward.max_updates must be >= 0 (got ", o.max_updates, ")");
+  o.max_updates = int(get_int(vm, "reward.max_updates", 0, kIntMax));
   o.jitter = get_double(vm, "reward.q_jitter");
   if (!(o.jitter >= 0.0 && o.jitter < 0.5)) fail("reward.q_jitter must be in [0, 0.5) (got ", o.jitter, ")");
   o.seed = get_uint(vm, "seed");
@@ -325,17 +308,15 @@ SolverOptions solver_from_options(const po::variables_map& vm) {
   o.value_tol = positive("solver.value_tol");
   o.stationary_tol = positive("solver.stationary_tol");
   o.q_tol = positive("solver.q_tol");
-  o.max_sweeps = long(positive("solver.max_sweeps"));
-  o.max_outer = int(positive("solver.max_outer"));
+  o.max_sweeps = long(get_int(vm, "solver.max_sweeps", 1, LLONG_MAX));
+  o.max_outer = int(get_int(vm, "solver.max_outer", 1, kIntMax));
   if (!get_string(vm, "solver.initial_q").empty()) o.initial_q = get_double_list(vm, "solver.initial_q");
   return o;
 }
 
 namespace {
 int count_in_range(const po::variables_map& vm, const char* key, int low, int high) {
-  const long long v = get_int(vm, key);
-  if (v < low || v > high) fail(key, " must be in [", low, ", ", high, "] (got ", v, ")");
-  return int(v);
+  return int(get_int(vm, key, low, high));
 }
 }  // namespace
 
@@ -345,9 +326,7 @@ SearchOptions search_from_options(const po::variables_map& vm) {
   o.frozen_starts = count_in_range(vm, "search.frozen_starts", 0, 1000);
   o.lambda_steps = count_in_range(vm, "search.lambda_steps", 0, 60);
   o.polish_rounds = count_in_range(vm, "search.polish_rounds", 0, 1000);
-  const long long max_states = get_int(vm, "search.max_states");
-  if (max_states < 1) fail("search.max_states must be >= 1 (got ", max_states, ")");
-  o.max_states = std::size_t(max_states);
+  o.max_states = std::size_t(get_int(vm, "search.max_states", 1, LLONG_MAX));
   if (vm.count("seed")) o.seed = get_uint(vm, "seed");
   return o;
 }

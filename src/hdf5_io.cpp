@@ -1,5 +1,6 @@
 #include "nirl/hdf5_io.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <fstream>
 
 #include "nirl/error.hpp"
+#include "nirl/output_files.hpp"
 
 namespace nirl::h5 {
 namespace {
@@ -124,28 +126,67 @@ void Handle::reset() {
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   silence_library_errors();
-  if (path_.empty()) fail("output path is empty");
-  tmp_path_ = path_ + ".tmp." + std::to_string(::getpid());
-  file_ = Handle(H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (file_.get() < 0) fail("cannot create output file ", path_, " (is its folder writable?)");
+  check_output_path(path_);
+  remove_stale_temp_files(path_);
+  tmp_path_ = temp_path_for(path_);
+  register_temp_file(tmp_path_);
+  fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    const std::string why = std::strerror(errno);
+    forget_temp_file(tmp_path_);
+    fail("cannot create output file ", path_, ": ", why);
+  }
+  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create property list");
+  check_status(H5Pset_fapl_core(fapl.get(), std::size_t(1) << 20, 0), "cannot select the in-memory driver");
+  file_ = Handle(H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
+  if (file_.get() < 0) {
+    discard();
+    fail("cannot create output file ", path_, " in memory");
+  }
 }
 
 OutputFile::~OutputFile() {
-  if (!committed_) {
-    file_.reset();
-    std::remove(tmp_path_.c_str());
-  }
+  if (fd_ >= 0) discard();
+}
+
+void OutputFile::discard() {
+  file_.reset();
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_path_.c_str());
+  forget_temp_file(tmp_path_);
 }
 
 void OutputFile::commit() {
   check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "cannot flush " + path_);
+  const ssize_t size = H5Fget_file_image(file_.get(), nullptr, 0);
+  if (size < 0) fail("HDF5: cannot take the image of ", path_);
+  std::vector<char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file_.get(), image.data(), image.size()) != size) fail("HDF5: cannot take the image of ", path_);
   file_.reset();
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+  auto disk_error = [&](const char* what) {
     const std::string why = std::strerror(errno);
-    std::remove(tmp_path_.c_str());
-    fail("cannot move the result into place at ", path_, ": ", why);
+    discard();
+    fail("cannot ", what, " ", path_, ": ", why);
+  };
+  const char* data = image.data();
+  std::size_t left = image.size();
+  while (left > 0) {
+    const ssize_t w = ::write(fd_, data, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      if (w == 0) errno = ENOSPC;
+      disk_error("write");
+    }
+    data += w;
+    left -= std::size_t(w);
   }
-  committed_ = true;
+  if (::fsync(fd_) != 0) disk_error("write");
+  const int fd = fd_;
+  fd_ = -1;  // closed below whatever happens
+  if (::close(fd) != 0) disk_error("write");
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) disk_error("move the result into place at");
+  forget_temp_file(tmp_path_);
 }
 
 InputFile::InputFile(std::string path) : path_(std::move(path)) {

@@ -28,8 +28,10 @@ InputChain telegraph_input(double switch_up, double switch_down) {
 
 InputChain pixel_input(int pixels, double pixel_on, double pixel_redraw) {
   if (pixels < 1 || pixels > 16) fail("input.pixels must be in [1, 16] (got ", pixels, ")");
-  check_probability(pixel_on, "input.pixel_on");
-  check_probability(pixel_redraw, "input.pixel_redraw");
+  // Pixels always off, always on or never redrawn make a chain that never visits most of
+  // its 2^k states (the pixel feature is then constant): refused.
+  if (!(pixel_on > 0.0 && pixel_on < 1.0)) fail("input.pixel_on must be in (0, 1) (got ", pixel_on, ")");
+  if (!(pixel_redraw > 0.0 && pixel_redraw <= 1.0)) fail("input.pixel_redraw must be in (0, 1] (got ", pixel_redraw, ")");
   const double up = pixel_redraw * pixel_on, down = pixel_redraw * (1.0 - pixel_on);
   const int nx = 1 << pixels;
   InputChain c;

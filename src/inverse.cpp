@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nirl/error.hpp"
+#include "nirl/memory.hpp"
 
 namespace nirl {
 namespace {
@@ -40,6 +41,12 @@ Inference infer_reward(const Raster& raster, const InputChain& input, double lam
   const int nx = input.nx();
   std::string method = options.method;
   if (method == "auto") method = nx == 1 ? "closed_form" : "max_likelihood";
+  if (method == "closed_form" || method == "max_likelihood") {
+    const StateSpace space(raster.n, nx);
+    check_memory(inference_bytes(space, method == "max_likelihood"),
+                 "the " + method + " inverse of " + std::to_string(raster.n) + " neurons x " + std::to_string(nx) +
+                     " input states (S = " + std::to_string(space.size) + " states)");
+  }
   Inference inf;
   if (method == "closed_form") {
     if (nx != 1) fail("--method closed_form needs a network without input (this model has nx = ", nx, ")");

@@ -18,6 +18,12 @@ std::size_t solver_bytes(const StateSpace& space) {
   return bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes);
 }
 
+std::size_t inference_bytes(const StateSpace& space, bool max_likelihood) {
+  const double arrays = max_likelihood ? 2.0 * space.n + 30.0 : 6.0;
+  const double bytes = arrays * 8.0 * double(space.size);
+  return bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes);
+}
+
 std::size_t available_bytes() {
   std::size_t avail = 0;
   std::ifstream meminfo("/proc/meminfo");

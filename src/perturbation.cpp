@@ -1,24 +1,14 @@
 #include "nirl/perturbation.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
+#include <limits>
 #include <sstream>
 
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"
+#include "nirl/parse_number.hpp"
 
 namespace nirl {
 namespace {
-
-double parse_number(const std::string& key, const std::string& text) {
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-    fail("--perturb ", key, ": '", text, "' is not a number");
-  return v;
-}
 
 Eigen::MatrixXd read_matrix(const std::string& where) {
   const auto colon = where.rfind(':');
@@ -42,19 +32,18 @@ Perturbation parse_perturbation(const std::string& spec) {
     if (eq == std::string::npos) fail("--perturb: '", item, "' is not key=value (keys: lambda, dead, switch_up, switch_down, input)");
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     if (key == "lambda") {
-      change.lambda = parse_number(key, value);
+      change.lambda = parse_real(value, "--perturb " + key);
     } else if (key == "dead") {
+      if (value.empty()) fail("--perturb dead: no neuron given (e.g. dead=3 or dead=3+5)");
       std::istringstream cells(value);
       std::string cell;
-      while (std::getline(cells, cell, '+')) {
-        const double k = parse_number(key, cell);
-        if (k != std::floor(k)) fail("--perturb dead: '", cell, "' is not a neuron index");
-        change.dead.push_back(int(k));
-      }
+      while (std::getline(cells, cell, '+'))
+        change.dead.push_back(int(parse_integer(cell, "--perturb dead", 0, std::numeric_limits<int>::max())));
+      if (value.back() == '+') fail("--perturb dead: '", value, "' ends with '+'");
     } else if (key == "switch_up") {
-      change.switch_up = parse_number(key, value);
+      change.switch_up = parse_real(value, "--perturb " + key);
     } else if (key == "switch_down") {
-      change.switch_down = parse_number(key, value);
+      change.switch_down = parse_real(value, "--perturb " + key);
     } else if (key == "input") {
       change.input = read_matrix(value);
     } else {

@@ -40,7 +40,8 @@ Raster read_raster(const h5::InputFile& file, const std::string& spikes_dataset,
     fail(input_where, " has length ", input_dims[0], " but ", spikes_dataset, " has ", steps, " time steps");
   for (std::size_t t = 0; t < input.size(); ++t)
     if (input[t] < 0 || input[t] >= nx)
-      fail(input_where, " holds ", input[t], " at step ", t, " (input indices must be in [0, ", nx, "))");
+      fail(input_where, " holds ", input[t], " at step ", t, " (the input model has nx = ", nx,
+           " states: input indices must be in [0, ", nx, "))");
   if (nx > 1) raster.input.assign(input.begin(), input.end());
   return raster;
 }

@@ -248,11 +248,13 @@ Recording read_nwb(const RecordingSource& src) {
     for (std::int64_t k = u ? index[u - 1] : 0; k < index[u]; ++k) {
       const double b = std::floor((times[std::size_t(k)] - start) / src.bin_width);
       if (b < 0 || b >= bins) continue;
+      // 0: no spike yet, 1: one, 2: more than one (the bin counted once in clipped).
       std::uint8_t& cell = r.spikes[std::size_t(b) * std::size_t(r.n) + j];
-      if (cell) ++rec.clipped;
-      cell = 1;
+      if (cell == 1) ++rec.clipped;
+      cell = cell == 0 ? 1 : 2;
     }
   }
+  for (std::uint8_t& cell : r.spikes) cell = cell > 0 ? 1 : 0;
   rec.dataset = times_name;
   rec.bin_width = src.bin_width;
   rec.t_start = start;
@@ -268,15 +270,22 @@ std::string recording_format(const RecordingSource& source) {
   return "h5";
 }
 
-Recording read_recording(const RecordingSource& source) {
+void check_recording_source(const RecordingSource& source) {
   const std::string format = recording_format(source);
   if (format != "h5" && format != "mat" && format != "nwb")
     fail("unknown recording format '", format, "' (expected auto, h5, mat or nwb)");
+  if (!source.orientation.empty() && source.orientation != "time_x_neurons" && source.orientation != "neurons_x_time")
+    fail("unknown orientation '", source.orientation, "' (expected time_x_neurons or neurons_x_time)");
   if (format != "nwb" && (source.bin_width != 0.0 || !std::isnan(source.t_start) || !std::isnan(source.t_stop) ||
                           !source.units.empty()))
     fail("bin width, time window and unit selection apply to NWB spike times only (format ", format, ")");
   if (format == "nwb" && !source.orientation.empty()) fail("the orientation does not apply to NWB spike times");
   if (format == "nwb" && !source.dataset.empty()) fail("NWB spike times are read from /units; no dataset is named");
+}
+
+Recording read_recording(const RecordingSource& source) {
+  check_recording_source(source);
+  const std::string format = recording_format(source);
   Recording rec = format == "h5" ? read_h5(source) : format == "mat" ? read_mat(source) : read_nwb(source);
   rec.format = format;
   return rec;

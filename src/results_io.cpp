@@ -119,6 +119,11 @@ StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix)
   StoredSolution out{make_network(int(n), input, std::move(reward), lambda, dead), {}};
   out.sol.value = read_vector(solution + "/value", space.size);
   out.sol.stationary = read_vector(solution + "/stationary", space.size);
+  // A distribution: entries >= 0 summing to 1 (to rounding: S terms of relative error eps).
+  if (out.sol.stationary.minCoeff() < 0.0)
+    fail(in.path(), ": ", solution, "/stationary has a negative entry (", out.sol.stationary.minCoeff(), ")");
+  if (!(std::abs(out.sol.stationary.sum() - 1.0) <= 1e-6))
+    fail(in.path(), ": ", solution, "/stationary sums to ", out.sol.stationary.sum(), ", not 1");
   const Eigen::VectorXd q = read_vector(solution + "/q", std::size_t(n));
   std::vector<double> on(q.data(), q.data() + q.size());
   for (double qi : on)

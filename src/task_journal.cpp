@@ -1,6 +1,7 @@
 #include "nirl/task_journal.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "nirl/error.hpp"
+#include "nirl/output_files.hpp"
 
 namespace nirl {
 namespace {
@@ -37,34 +39,87 @@ void write_all(int fd, const unsigned char* data, std::size_t bytes, const std::
     const ssize_t w = ::write(fd, data, bytes);
     if (w < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write checkpoint ", path, ": ", std::strerror(errno));
+      fail("cannot write ", path, ": ", std::strerror(errno));
     }
     data += w;
     bytes -= std::size_t(w);
   }
 }
 
+// The checkpoint folders this process holds the lock of (folder -> descriptor of dir/lock).
+std::map<std::string, int>& held_locks() {
+  static std::map<std::string, int> locks;
+  return locks;
+}
+
+std::string lock_key(const std::string& dir) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(dir, ec);
+  return ec ? dir : canonical.string();
+}
+
+// Takes an exclusive lock on dir/lock, held until remove_checkpoint or the end of the
+// process (the kernel releases it however the process ends), so two runs never share one
+// checkpoint folder.
+void lock_checkpoint(const std::string& dir) {
+  const std::string key = lock_key(dir);
+  if (held_locks().count(key)) return;
+  const std::string path = (fs::path(dir) / "lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create the lock of checkpoint ", dir, ": ", std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      fail("checkpoint ", dir, " is in use by another running nirl process (same --out or --checkpoint); wait for it "
+           "or give another --out");
+    fail("cannot lock checkpoint ", dir, ": ", std::strerror(err));
+  }
+  held_locks()[key] = fd;
+}
+
 }  // namespace
 
 void open_checkpoint(const std::string& dir, const std::string& config_text) {
-  const fs::path config = fs::path(dir) / "config.ini";
+  check_output_folder(dir);
   std::error_code ec;
+  const bool created = fs::create_directory(dir, ec);
+  if (ec) fail("cannot create checkpoint folder ", dir, ": ", ec.message());
+  try {
+    lock_checkpoint(dir);
+  } catch (const Error&) {
+    if (created) fs::remove_all(dir, ec);
+    throw;
+  }
+  const fs::path config = fs::path(dir) / "config.ini";
   if (fs::exists(config, ec)) {
     if (read_file(config) != config_text)
       fail("checkpoint ", dir, " was made by a different configuration; rerun with the same config and "
            "options, or remove the folder to start afresh");
     return;
   }
-  fs::create_directories(dir, ec);
-  if (ec) fail("cannot create checkpoint folder ", dir, ": ", ec.message());
-  const fs::path tmp = fs::path(dir) / ("config.ini.tmp." + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << config_text;
-    if (!out) fail("cannot write ", tmp.string());
+  remove_stale_temp_files(config.string());
+  const std::string tmp = temp_path_for(config.string());
+  register_temp_file(tmp);
+  try {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("cannot write ", config.string(), ": ", std::strerror(errno));
+    try {
+      write_all(fd, reinterpret_cast<const unsigned char*>(config_text.data()), config_text.size(), config.string());
+      if (::fsync(fd) != 0) fail("cannot write ", config.string(), ": ", std::strerror(errno));
+    } catch (const Error&) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0 || std::rename(tmp.c_str(), config.c_str()) != 0)
+      fail("cannot write ", config.string(), ": ", std::strerror(errno));
+  } catch (const Error&) {
+    ::unlink(tmp.c_str());
+    forget_temp_file(tmp);
+    if (created) remove_checkpoint(dir);  // nothing of this run is in it yet
+    throw;
   }
-  fs::rename(tmp, config, ec);
-  if (ec) fail("cannot write ", config.string(), ": ", ec.message());
+  forget_temp_file(tmp);
 }
 
 std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir) {
@@ -98,8 +153,14 @@ std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& 
 }
 
 void remove_checkpoint(const std::string& dir) {
+  const std::string key = lock_key(dir);
   std::error_code ec;
   fs::remove_all(dir, ec);
+  const auto held = held_locks().find(key);
+  if (held != held_locks().end()) {
+    ::close(held->second);
+    held_locks().erase(held);
+  }
 }
 
 TaskJournal::TaskJournal(const std::string& dir, int rank) {

@@ -12,9 +12,11 @@
 namespace nirl {
 namespace {
 
-// An error in the middle of the task loop cannot be agreed on: report it and stop all ranks.
-[[noreturn]] void abort_run(const MpiSession& mpi, const std::string& label, const std::string& what) {
-  std::fprintf(stderr, "nirl %s: error: rank %d: %s\n", label.c_str(), mpi.rank(), what.c_str());
+// An error in the middle of the task loop cannot be agreed on: a single process reports it
+// as any other error; with several ranks it is reported here and all ranks are stopped.
+void abort_run(const MpiSession& mpi, const std::string& label, const std::string& what) {
+  if (mpi.size() == 1) throw Error(what);
+  std::fprintf(stderr, "nirl %s: error: rank %d: %s\n", label.c_str(), mpi.rank(), one_line(what).c_str());
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, 1);
   std::abort();

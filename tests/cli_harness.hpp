@@ -49,13 +49,20 @@ void write_text(const fs::path& path, const std::string& text) {
   out << text;
 }
 
-// Runs the nirl binary with `args` (no shell), stdin from /dev/null, stdout and stderr
+// A nirl process started by start_nirl, its output going to files in `capture_dir`.
+struct StartedNirl {
+  pid_t pid = -1;
+  fs::path out_file, err_file;
+};
+
+// Starts the nirl binary with `args` (no shell), stdin from /dev/null, stdout and stderr
 // captured in files under `capture_dir` (names without ".tmp."). `env_overrides` holds
 // "NAME=value" entries that replace or extend this process's environment.
-RunResult run_nirl(const std::vector<std::string>& args, const fs::path& capture_dir,
-                   const std::vector<std::string>& env_overrides = {}) {
-  RunResult result;
-  const fs::path out_file = capture_dir / "captured_stdout", err_file = capture_dir / "captured_stderr";
+StartedNirl start_nirl(const std::vector<std::string>& args, const fs::path& capture_dir,
+                       const std::vector<std::string>& env_overrides = {}) {
+  StartedNirl started;
+  started.out_file = capture_dir / "captured_stdout";
+  started.err_file = capture_dir / "captured_stderr";
   std::vector<std::string> owned;
   owned.reserve(args.size() + 1);
   owned.push_back(NIRL_BINARY);
@@ -81,17 +88,24 @@ RunResult run_nirl(const std::vector<std::string>& args, const fs::path& capture
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, started.out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, started.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int rc = posix_spawn(&started.pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(rc);
-    return result;
+    started.pid = -1;
   }
+  return started;
+}
+
+// Waits for a started process: its exit status (128 + signal number if killed, -1 if it
+// could not be started) and its captured output.
+RunResult finish_nirl(const StartedNirl& started) {
+  RunResult result;
+  if (started.pid < 0) return result;
   int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0) {
+  while (waitpid(started.pid, &wstatus, 0) < 0) {
     if (errno != EINTR) {
       ADD_FAILURE() << "waitpid failed: " << std::strerror(errno);
       return result;
@@ -99,11 +113,17 @@ RunResult run_nirl(const std::vector<std::string>& args, const fs::path& capture
   }
   if (WIFEXITED(wstatus)) result.status = WEXITSTATUS(wstatus);
   else if (WIFSIGNALED(wstatus)) result.status = 128 + WTERMSIG(wstatus);
-  result.out = read_text(out_file);
-  result.err = read_text(err_file);
-  fs::remove(out_file);
-  fs::remove(err_file);
+  result.out = read_text(started.out_file);
+  result.err = read_text(started.err_file);
+  fs::remove(started.out_file);
+  fs::remove(started.err_file);
   return result;
+}
+
+// Runs the nirl binary to completion (start_nirl, then finish_nirl).
+RunResult run_nirl(const std::vector<std::string>& args, const fs::path& capture_dir,
+                   const std::vector<std::string>& env_overrides = {}) {
+  return finish_nirl(start_nirl(args, capture_dir, env_overrides));
 }
 
 std::vector<std::string> tmp_leftovers(const fs::path& dir) {

@@ -85,7 +85,7 @@ TEST_F(CliReport, Errors) {
     args.insert(args.end(), extra.begin(), extra.end());
     return FailsCleanly(run(args), "report", needle, out(), dir_);
   };
-  EXPECT_TRUE(fails({"--bootstraps", "1"}, "--bootstraps must be >= 2"));
+  EXPECT_TRUE(fails({"--bootstraps", "1"}, "--bootstraps must be in [2, "));
   EXPECT_TRUE(fails({"--folds", "1"}, "--folds must be 0 or >= 2"));
   EXPECT_TRUE(fails({"--format", "csv"}, "unknown recording format"));
   EXPECT_TRUE(fails({"--dataset", "/nope"}, "dataset /nope is missing"));

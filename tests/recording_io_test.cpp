@@ -222,7 +222,7 @@ TEST(RecordingIo, NwbBinningMatchesHandRaster) {
   EXPECT_EQ(rec.raster.n, 3);
   EXPECT_EQ(rec.raster.steps, 5u);
   EXPECT_EQ(rec.raster.spikes, (std::vector<std::uint8_t>{1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 0}));
-  EXPECT_EQ(rec.clipped, 1u + 2u);  // 0.35 joins 0.30; 0.55 and 0.60 join 0.50
+  EXPECT_EQ(rec.clipped, 2u);  // bins, not spikes: 0.35 joins 0.30; 0.55 and 0.60 join 0.50
   EXPECT_EQ(rec.unit_ids, (std::vector<long long>{7, 3, 9}));
   EXPECT_DOUBLE_EQ(rec.t_start, 0.0);
 

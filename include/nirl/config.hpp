@@ -31,12 +31,14 @@ void parse_with_config(int argc, const char* const argv[], const po::options_des
                        const po::positional_options_description* positional, po::variables_map& vm,
                        const std::vector<std::string>& ignored_sections = {});
 
-// Typed access with errors that name the key.
+// Typed access with errors that name the key (numbers: parse_number.hpp). get_int takes
+// the key's range: a value outside it is refused with the range.
 bool has(const po::variables_map& vm, const std::string& key);
 std::string get_string(const po::variables_map& vm, const std::string& key);
 double get_double(const po::variables_map& vm, const std::string& key);
-long long get_int(const po::variables_map& vm, const std::string& key);
+long long get_int(const po::variables_map& vm, const std::string& key, long long low, long long high);
 std::uint64_t get_uint(const po::variables_map& vm, const std::string& key);
+constexpr long long kIntMax = 2147483647;  // the largest value an int key holds
 std::vector<int> get_int_list(const po::variables_map& vm, const std::string& key);
 std::vector<double> get_double_list(const po::variables_map& vm, const std::string& key);
 

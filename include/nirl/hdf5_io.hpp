@@ -30,9 +30,13 @@ class Handle {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
-// A result file written under a temporary name and renamed into place by commit().
-// Destroyed without commit (an error happened), it removes the temporary file, so a
-// failed run never leaves a partial result behind.
+// A result file. It is built in memory (HDF5 core driver) and written to disk only by
+// commit(): under a temporary name (output_files.hpp), flushed, then renamed into place. Disk
+// errors (a full disk, a quota) therefore surface in commit() as one error naming the
+// cause, and the library never holds a half-written file. The constructor checks the
+// path (check_output_path, output_files.hpp), removes temporary files left by killed runs of the same path
+// and creates this process's (empty) temporary file, so an unwritable --out fails before
+// any computation. Destroyed without commit, the temporary file is removed.
 class OutputFile {
  public:
   explicit OutputFile(std::string path);
@@ -44,9 +48,10 @@ class OutputFile {
   void commit();
 
  private:
+  void discard();
   std::string path_, tmp_path_;
   Handle file_;
-  bool committed_ = false;
+  int fd_ = -1;
 };
 
 // A file opened read-only; the constructor reports missing, unreadable and non-HDF5 files.

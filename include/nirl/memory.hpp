@@ -13,6 +13,12 @@ namespace nirl {
 // w and p_new when nx > 1) plus the nx x nx input matrix.
 std::size_t solver_bytes(const StateSpace& space);
 
+// Bytes the inverse of MODEL.md section 3 needs over S = 2^n nx states. Closed form: the
+// histogram, visits, reward, value and temporaries (6 arrays). Maximum likelihood: the
+// flip counts and their gradient (n x S each) plus about 30 arrays of S (counts, v, w,
+// gradients, reward, value, and L-BFGS's 6 correction pairs and line-search copies).
+std::size_t inference_bytes(const StateSpace& space, bool max_likelihood);
+
 // Memory the system reports as available (MemAvailable), or 0 when unknown.
 std::size_t available_bytes();
 

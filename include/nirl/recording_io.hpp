@@ -47,6 +47,10 @@ struct Recording {
 // The format `auto` resolves to for a path.
 std::string recording_format(const RecordingSource& source);
 
+// Refuses an unknown format or orientation and options that do not apply to the format.
+void check_recording_source(const RecordingSource& source);
+
+// Checks the source (check_recording_source) and reads it.
 Recording read_recording(const RecordingSource& source);
 
 }  // namespace nirl

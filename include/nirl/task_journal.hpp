@@ -12,13 +12,16 @@
 
 namespace nirl {
 
-// Creates the folder and its config.ini, or checks that an existing one matches.
+// Creates the folder (its parent must exist: hdf5_io.hpp's folder rule) and its
+// config.ini, or checks that an existing one matches. Locks the folder for this process
+// until remove_checkpoint or the end of the process: a folder locked by another running
+// process is refused at once.
 void open_checkpoint(const std::string& dir, const std::string& config_text);
 
 // All valid task records in the folder (task id -> payload); the first of duplicates wins.
 std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir);
 
-// Removes the folder after the final result is in place.
+// Removes the folder after the final result is in place, and releases its lock.
 void remove_checkpoint(const std::string& dir);
 
 class TaskJournal {

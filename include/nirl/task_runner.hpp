@@ -29,7 +29,8 @@ struct TaskRun {
 
 // Every rank calls this with the same `order` (task ids). Returns all records on rank 0 (an
 // empty map elsewhere); the caller writes its result and then calls remove_checkpoint. An
-// error inside a task stops all ranks (MPI_Abort) after one line on stderr.
+// error inside a task is thrown in a single process; with several ranks it stops all of them
+// (MPI_Abort) after one line on stderr.
 std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
                                                         const std::function<std::vector<double>(std::uint64_t)>& task,
                                                         const TaskRun& run);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <optional>
 
 #include "commands.hpp"
 #include "nirl/config.hpp"
@@ -47,6 +48,9 @@ int compare_main(int argc, const char* const argv[]) {
   for (const char* key : {"truth", "inferred", "adapted", "predicted"})
     if (!out_path.empty() && vm.count(key)) check_output_differs(out_path, get_string(vm, key), key);
 
+  std::optional<h5::OutputFile> out;  // created now: an unwritable --out fails before any work
+  if (!out_path.empty()) out.emplace(out_path);
+
   const h5::InputFile truth_file(get_string(vm, "truth"));
   const StoredSolution truth = read_solution(truth_file);
   const StateSpace& space = truth.net.space;
@@ -72,16 +76,15 @@ int compare_main(int argc, const char* const argv[]) {
     measures.push_back({"kl_predicted", kl_divergence(adapted, predicted)});
     measures.push_back({"kl_baseline", kl_divergence(adapted, truth.sol.stationary)});
   }
-  for (const auto& [name, value] : measures) std::printf("%-13s %.10g\n", name.c_str(), value);
-  if (!out_path.empty()) {
-    h5::OutputFile out(out_path);
-    write_provenance(out, render_ini(vm, keys), 0, command_line(argc, argv));
-    h5::ensure_group(out.id(), "/compare");
-    for (const auto& [name, value] : measures) h5::set_attribute(out.id(), "/compare", name, value);
-    h5::set_attribute(out.id(), "/compare", "threshold", threshold);
-    if (aligned.size() > 0) h5::write_doubles(out.id(), "/compare/aligned_inferred_reward", aligned.data(), {space.size});
-    out.commit();
+  if (out) {
+    write_provenance(*out, render_ini(vm, keys), 0, command_line(argc, argv));
+    h5::ensure_group(out->id(), "/compare");
+    for (const auto& [name, value] : measures) h5::set_attribute(out->id(), "/compare", name, value);
+    h5::set_attribute(out->id(), "/compare", "threshold", threshold);
+    if (aligned.size() > 0) h5::write_doubles(out->id(), "/compare/aligned_inferred_reward", aligned.data(), {space.size});
+    out->commit();
   }
+  for (const auto& [name, value] : measures) std::printf("%-13s %.10g\n", name.c_str(), value);
   return 0;
 }
 

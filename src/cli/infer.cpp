@@ -1,5 +1,6 @@
 // nirl infer: a spike raster -> the reward the network optimises (MODEL.md section 3).
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -77,6 +78,7 @@ int infer_main(int argc, const char* const argv[]) {
     if (!vm.count(key)) fail("--", key, " is required");
   const std::string raster_path = get_string(vm, "raster"), out_path = get_string(vm, "out");
   check_output_differs(out_path, raster_path, "--raster");
+  if (vm.count("model")) check_output_differs(out_path, get_string(vm, "model"), "--model");
   const double lambda = get_double(vm, "lambda");
   if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("--lambda must be > 0 (got ", lambda, ")");
   InferOptions options;
@@ -86,9 +88,10 @@ int infer_main(int argc, const char* const argv[]) {
   options.likelihood.ridge = get_double(vm, "ridge");
   if (!(options.likelihood.ridge >= 0.0)) fail("--ridge must be >= 0 (got ", options.likelihood.ridge, ")");
   options.likelihood.pseudocount = options.pseudocount;
-  options.likelihood.max_iterations = int(get_int(vm, "max-iterations"));
-  if (options.likelihood.max_iterations < 1) fail("--max-iterations must be >= 1");
-  if (get_int(vm, "cold-start") != 0) options.likelihood.warm_start = MaxLikelihoodOptions::Start::zero;
+  options.likelihood.max_iterations = int(get_int(vm, "max-iterations", 1, kIntMax));
+  if (get_int(vm, "cold-start", 0, 1) != 0) options.likelihood.warm_start = MaxLikelihoodOptions::Start::zero;
+  const std::size_t top = std::size_t(get_int(vm, "top", 0, LLONG_MAX));
+  const double min_visits = double(get_int(vm, "min-visits", 0, LLONG_MAX));
 
   // Recordings without input (h5 at any dataset, .mat, NWB) go through read_recording;
   // rasters with an input sequence are nirl's own h5 layout.
@@ -121,7 +124,14 @@ int infer_main(int argc, const char* const argv[]) {
     fail("the input model has nx = ", input.nx(), " states but ", raster_path, " has no input dataset ", input_ds);
   h5::OutputFile out(out_path);
   Raster raster;
-  if (input.nx() > 1) {
+  if (has_input_sequence) {
+    // nirl's raster layout (time x neurons, input index per step), read whatever nx is,
+    // so input indices outside the input model's states are refused, never dropped.
+    check_recording_source(source);
+    for (const char* key : {"orientation", "bin-width", "t-start", "t-stop", "units"})
+      if (has(vm, key))
+        fail("--", key, " does not apply to ", raster_path, ": a raster with an input sequence (", input_ds,
+             ") is read as nirl writes it (time x neurons); give --input-dataset '' to read it as a plain recording");
     raster = read_raster(h5::InputFile(raster_path), source.dataset, input_ds, input.nx(), expected_n);
   } else {
     raster = read_recording(source).raster;
@@ -137,7 +147,7 @@ int infer_main(int argc, const char* const argv[]) {
               inf.space.n, inf.space.nx, lambda);
   std::printf("log-likelihood %.6f, converged: %s (%s, %d iterations)\n", inf.log_likelihood,
               inf.converged ? "yes" : "NO", inf.status.c_str(), inf.iterations);
-  print_top_states(inf, std::size_t(get_int(vm, "top")), double(get_int(vm, "min-visits")));
+  print_top_states(inf, top, min_visits);
   if (!inf.converged) std::fprintf(stderr, "nirl infer: warning: the optimiser did not converge (%s)\n", inf.status.c_str());
   std::printf("wrote %s\n", out_path.c_str());
   return 0;

@@ -9,16 +9,10 @@
 #include "nirl/error.hpp"
 #include "nirl/memory.hpp"
 #include "nirl/progress.hpp"
+#include "nirl/output_files.hpp"
 #include "nirl/version.hpp"
 
 namespace {
-
-// Errors are reported on one line, whatever the offending value contained.
-std::string one_line(std::string message) {
-  for (char& c : message)
-    if (c == '\n' || c == '\r') c = ' ';
-  return message;
-}
 
 struct Command {
   const char* name;
@@ -64,14 +58,15 @@ int main(int argc, char** argv) {
     if (name != c.name) continue;
     // Under MPI every rank meets the same error: rank 0 reports it.
     const bool report = nirl::launched_as_rank_zero();
+    nirl::install_interrupt_handlers(c.name, report);
     try {
       return c.run(argc - 1, argv + 1);
     } catch (const nirl::Error& e) {
-      if (report) std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
+      if (report) std::fprintf(stderr, "nirl %s: error: %s\n", c.name, nirl::one_line(e.what()).c_str());
     } catch (const std::bad_alloc&) {
       if (report) std::fprintf(stderr, "nirl %s: error: out of memory\n", c.name);
     } catch (const std::exception& e) {
-      if (report) std::fprintf(stderr, "nirl %s: error: %s\n", c.name, one_line(e.what()).c_str());
+      if (report) std::fprintf(stderr, "nirl %s: error: %s\n", c.name, nirl::one_line(e.what()).c_str());
     }
     return 1;
   }

@@ -1,4 +1,5 @@
 // nirl maze --config jobs/fig1.ini --out fig1.h5: Fig 1F, the maze agent (fig1.hpp).
+#include <climits>
 #include <cstdio>
 #include <iostream>
 
@@ -52,11 +53,8 @@ Fig1Options fig1_from_options(const po::variables_map& vm) {
     o.sample_sizes.push_back(std::size_t(size));
   }
   if (o.sample_sizes.empty()) fail("fig1.sample_sizes needs at least one size");
-  o.trials = int(get_int(vm, "fig1.trials"));
-  if (o.trials < 1) fail("fig1.trials must be >= 1 (got ", o.trials, ")");
-  const long long steps = get_int(vm, "fig1.trajectory_steps");
-  if (steps < 1) fail("fig1.trajectory_steps must be >= 1 (got ", steps, ")");
-  o.trajectory_steps = std::size_t(steps);
+  o.trials = int(get_int(vm, "fig1.trials", 1, kIntMax));
+  o.trajectory_steps = std::size_t(get_int(vm, "fig1.trajectory_steps", 1, LLONG_MAX));
   o.ridge = get_double(vm, "fig1.ridge");
   if (!(o.ridge >= 0.0)) fail("fig1.ridge must be >= 0 (got ", o.ridge, ")");
   o.threshold = get_double(vm, "fig1.threshold");
@@ -64,10 +62,9 @@ Fig1Options fig1_from_options(const po::variables_map& vm) {
   o.seed = get_uint(vm, "seed");
   o.solver.value_tol = get_double(vm, "solver.value_tol");
   o.solver.q_tol = get_double(vm, "solver.q_tol");
-  o.solver.max_sweeps = long(get_int(vm, "solver.max_sweeps"));
-  o.solver.max_outer = int(get_int(vm, "solver.max_outer"));
+  o.solver.max_sweeps = long(get_int(vm, "solver.max_sweeps", 1, LLONG_MAX));
+  o.solver.max_outer = int(get_int(vm, "solver.max_outer", 1, kIntMax));
   if (!(o.solver.value_tol > 0.0) || !(o.solver.q_tol > 0.0)) fail("solver tolerances must be > 0");
-  if (o.solver.max_sweeps < 1 || o.solver.max_outer < 1) fail("solver.max_sweeps and solver.max_outer must be >= 1");
   o.damping = get_double(vm, "solver.damping");
   if (!(o.damping > 0.0 && o.damping <= 1.0)) fail("solver.damping must be in (0, 1] (got ", o.damping, ")");
   return o;

@@ -5,6 +5,7 @@
 //   predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--lambda L]
 //           [--remove-beyond d] [--pin i,j --pin-field f]   (pairwise_predict.cpp)
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <iostream>
 #include <numeric>
@@ -85,8 +86,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command)
   std::vector<Assumption> assumptions;
   if (which == "all") assumptions.assign(std::begin(kAssumptions), std::end(kAssumptions));
   else assumptions.push_back(parse_assumption(which));
-  const long long top = get_int(vm, "top");
-  if (top < 0) fail("--top must be >= 0");
+  const long long top = get_int(vm, "top", 0, LLONG_MAX);
   const IsingParams params = read_pairwise_fit(in_path);
   const int n = params.n();
   ConstraintOptions co;
@@ -97,9 +97,10 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command)
   if (!(io.mu_relative > 0.0)) fail("--mu_relative must be > 0");
   const ConstraintSet c = build_constraints(params, lambda, co);
   h5::OutputFile out(out_path);
+  DeferredText text;
   write_provenance(out, "", co.seed, command);
-  std::printf("n = %d, lambda = %g, constraint states: %s (%zu; sparse candidates %zu)\n", n, lambda,
-              co.exact ? "all, exact" : "Gibbs samples", c.ensemble.size(), c.sparse.size());
+  text.add("n = %d, lambda = %g, constraint states: %s (%zu; sparse candidates %zu)\n", n, lambda,
+           co.exact ? "all, exact" : "Gibbs samples", c.ensemble.size(), c.sparse.size());
   const Eigen::VectorXd& w = c.ensemble.weights();
   for (Assumption a : assumptions) {
     const InferredReward r = infer_reward(c, a, io);
@@ -124,13 +125,13 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command)
                 order.end());
     std::stable_sort(order.begin(), order.end(),
                      [&](Eigen::Index x, Eigen::Index y) { return r.on_states[x] > r.on_states[y]; });
-    std::printf("%s: constraint residual %.2e%s", assumption_name(a), r.constraint_residual,
-                r.converged ? "" : " (NOT converged)");
-    if (a == Assumption::sparse) std::printf(", mu %.3g, %d rewarded states", r.mu, r.support);
-    std::printf("\n");
+    text.add("%s: constraint residual %.2e%s", assumption_name(a), r.constraint_residual,
+             r.converged ? "" : " (NOT converged)");
+    if (a == Assumption::sparse) text.add(", mu %.3g, %d rewarded states", r.mu, r.support);
+    text.add("\n");
     for (long long k = 0; k < top && k < (long long)order.size(); ++k)
-      std::printf("  %s  r = %.4g  p = %.4g\n", pattern(c.ensemble, order[std::size_t(k)]).c_str(),
-                  r.on_states[order[std::size_t(k)]], w[order[std::size_t(k)]]);
+      text.add("  %s  r = %.4g  p = %.4g\n", pattern(c.ensemble, order[std::size_t(k)]).c_str(),
+               r.on_states[order[std::size_t(k)]], w[order[std::size_t(k)]]);
   }
   h5::write_doubles(out.id(), "/pairwise_inferred/p_model", w.data(), {hsize_t(w.size())});
   if (!co.exact) {
@@ -139,6 +140,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command)
     h5::write_matrix(out.id(), "/pairwise_inferred/states", S);
   }
   out.commit();
+  text.print(stdout);
   std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }
@@ -172,10 +174,11 @@ int pairwise_main(int argc, const char* const argv[]) {
   positional.add("mode", 1).add("input", 1);
   po::variables_map vm;
   parse_with_config(argc, argv, cli, po::options_description(), &positional, vm);
-  if (vm.count("help") || !vm.count("mode")) {
+  if (vm.count("help")) {
     std::cout << cli << "\n";
-    return vm.count("help") ? 0 : 2;
+    return 0;
   }
+  if (!vm.count("mode")) fail("a mode is required: fit, infer or predict (see nirl pairwise --help)");
   const std::string mode = get_string(vm, "mode"), command = command_line(argc, argv);
   if (mode == "fit") return fit_main(vm, command);
   if (mode == "infer") return infer_main_pairwise(vm, command);

@@ -62,11 +62,11 @@ void write_point(const h5::OutputFile& out, const std::string& g, const IsingFor
   h5::write_doubles(out.id(), g + "/counts", counts.data(), {hsize_t(counts.size())});
 }
 
-void print_point(const char* what, const IsingForwardResult& r, double lambda) {
-  std::printf("%s (lambda %g): F %.5f (E[r] %.4f, cost %.4f), %d iterations%s; theta", what, lambda, r.F,
-              r.mean_reward, r.cost, r.iterations, r.converged ? "" : " (NOT converged)");
-  for (Eigen::Index k = 0; k < r.theta.size() && k < 12; ++k) std::printf(" %.3f", r.theta[k]);
-  std::printf(r.theta.size() > 12 ? " ...\n" : "\n");
+void print_point(DeferredText& text, const char* what, const IsingForwardResult& r, double lambda) {
+  text.add("%s (lambda %g): F %.5f (E[r] %.4f, cost %.4f), %d iterations%s; theta", what, lambda, r.F, r.mean_reward,
+           r.cost, r.iterations, r.converged ? "" : " (NOT converged)");
+  for (Eigen::Index k = 0; k < r.theta.size() && k < 12; ++k) text.add(" %.3f", r.theta[k]);
+  text.add(r.theta.size() > 12 ? " ...\n" : "\n");
 }
 
 }  // namespace
@@ -117,23 +117,23 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
   const double lambda1 = vm.count("lambda") ? get_double(vm, "lambda") : lambda0;
   if (!(lambda1 > 0.0)) fail("--lambda must be > 0 (got ", lambda1, ")");
   IsingFamily changed = family;
-  const long long beyond = get_int(vm, "remove-beyond");
+  const long long beyond = get_int(vm, "remove-beyond", 0, kIntMax);
   if (beyond != 0) {
     if (tying != "ring") fail("--remove-beyond uses ring distance: it needs --tying ring");
-    if (beyond < 1) fail("--remove-beyond must be >= 1 (got ", beyond, ")");
     changed = changed.without_couplings_beyond(int(beyond));
   }
   const std::vector<int> pinned = vm.count("pin") ? get_int_list(vm, "pin") : std::vector<int>{};
+  if (has(vm, "pin-field") && pinned.empty()) fail("--pin-field was given without --pin (the neurons it drives)");
   if (!pinned.empty()) {
     Eigen::VectorXd field = Eigen::VectorXd::Zero(n);
+    const double pin_field = get_double(vm, "pin-field");
     for (int i : pinned) {
       if (i < 0 || i >= n) fail("--pin: neuron ", i, " is outside [0, ", n, ")");
-      field[i] = get_double(vm, "pin-field");
+      field[i] = pin_field;
     }
     changed = changed.with_extra_field(field);
   }
-  const long long randoms = get_int(vm, "random-starts");
-  if (randoms < 0) fail("--random-starts must be >= 0 (got ", randoms, ")");
+  const long long randoms = get_int(vm, "random-starts", 0, kIntMax);
   const std::uint64_t seed = get_uint(vm, "seed");
 
   IsingForwardOptions f;
@@ -157,17 +157,17 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
       optimise_ising_multistart(changed, reward, starts_for(changed, original.theta), f, report(total / 2));
 
   h5::OutputFile out(out_path);
+  DeferredText text, warning;
   write_provenance(out, "", seed, command);
   write_point(out, "/pairwise_predicted/original", original, lambda0);
   write_point(out, "/pairwise_predicted/predicted", predicted, lambda1);
   h5::set_attribute(out.id(), "/pairwise_predicted/predicted/theta", "assumption", std::string(assumption_name(assumption)));
   h5::set_attribute(out.id(), "/pairwise_predicted/predicted/theta", "tying", tying);
   h5::set_attribute(out.id(), "/pairwise_predicted/predicted/theta", "remove_beyond", beyond);
-  std::printf("n = %d, %s reward (inferred at lambda %g), %s tying (%d parameters), %s\n", n,
-              assumption_name(assumption), lambda0, tying.c_str(), family.parameters(),
-              exact ? "exact enumeration" : "Gibbs chains");
-  print_point("original ", original, lambda0);
-  print_point("predicted", predicted, lambda1);
+  text.add("n = %d, %s reward (inferred at lambda %g), %s tying (%d parameters), %s\n", n, assumption_name(assumption),
+           lambda0, tying.c_str(), family.parameters(), exact ? "exact enumeration" : "Gibbs chains");
+  print_point(text, "original ", original, lambda0);
+  print_point(text, "predicted", predicted, lambda1);
   if (exact) {
     // How far the tied family's account of the data is from the fitted model, and how
     // far the prediction moves from it (the no-adaptation baseline of a comparison).
@@ -177,14 +177,16 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
     const double kl_change = kl_divergence(predicted.distribution, original.distribution);
     h5::set_attribute(out.id(), "/pairwise_predicted/original/theta", "kl_fit_to_original", kl_fit);
     h5::set_attribute(out.id(), "/pairwise_predicted/predicted/theta", "kl_predicted_to_original", kl_change);
-    std::printf("KL(fitted model || original) %.4g nats; KL(predicted || original) %.4g nats\n", kl_fit, kl_change);
+    text.add("KL(fitted model || original) %.4g nats; KL(predicted || original) %.4g nats\n", kl_fit, kl_change);
     if (kl_fit > kPoorAccount)
-      std::fprintf(stderr,
-                   "nirl pairwise: warning: the %s family's optimum under this reward is %.3g nats from the fitted "
-                   "model; its predictions do not describe these data (try another tying or assumption)\n",
-                   tying.c_str(), kl_fit);
+      warning.add(
+          "nirl pairwise: warning: the %s family's optimum under this reward is %.3g nats from the fitted model; its "
+          "predictions do not describe these data (try another tying or assumption)\n",
+          tying.c_str(), kl_fit);
   }
   out.commit();
+  text.print(stdout);
+  warning.print(stderr);
   std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }

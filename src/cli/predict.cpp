@@ -62,6 +62,13 @@ int predict_main(int argc, const char* const argv[]) {
   // context reached from the firing marginals of the reward file (or solver.initial_q).
   const std::vector<double> start_q =
       options.initial_q.empty() ? read_operating_point(in, source, base) : options.initial_q;
+  if (!options.initial_q.empty()) {
+    if (start_q.size() != std::size_t(base.n()))
+      fail("solver.initial_q has ", start_q.size(), " entries, but the network has n = ", base.n(), " neurons");
+    for (int i = 0; i < base.n(); ++i)
+      if (!base.is_dead(i) && !(start_q[std::size_t(i)] > 0.0 && start_q[std::size_t(i)] < 1.0))
+        fail("solver.initial_q entries must be in (0, 1) (got ", start_q[std::size_t(i)], " for neuron ", i, ")");
+  }
   check_memory(solver_bytes(net.space), "the prediction");
   h5::OutputFile out(out_path);
   const auto start = std::chrono::steady_clock::now();

@@ -4,6 +4,7 @@
 // (model_choice.hpp), in one HDF5 file; tools/plot_report.py draws the summary.
 #include <algorithm>
 #include <cmath>
+#include <climits>
 #include <cstdio>
 #include <iostream>
 
@@ -12,6 +13,7 @@
 #include "nirl/error.hpp"
 #include "nirl/model_choice.hpp"
 #include "nirl/mpi_tasks.hpp"
+#include "nirl/output_files.hpp"
 #include "nirl/results_io.hpp"
 #include "nirl/reward_bootstrap.hpp"
 #include "nirl/task_journal.hpp"
@@ -73,15 +75,15 @@ int report_main(int argc, const char* const argv[]) {
     if (!vm.count(key)) fail("--", key, " is required");
   const std::string raster_path = get_string(vm, "raster"), out_path = get_string(vm, "out");
   check_output_differs(out_path, raster_path, "--raster");
+  check_output_path(out_path);
+  if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
   RewardBootstrapOptions boot;
   boot.lambda = get_double(vm, "lambda");
   if (!(boot.lambda > 0.0) || !std::isfinite(boot.lambda)) fail("--lambda must be > 0 (got ", boot.lambda, ")");
   boot.pseudocount = get_double(vm, "pseudocount");
   if (!(boot.pseudocount > 0.0)) fail("--pseudocount must be > 0 (got ", boot.pseudocount, ")");
-  const long long resamples = get_int(vm, "bootstraps"), block = get_int(vm, "block-length"),
-                  folds = get_int(vm, "folds");
-  if (resamples < 2) fail("--bootstraps must be >= 2 (got ", resamples, ")");
-  if (block < 0) fail("--block-length must be >= 0 (got ", block, ")");
+  const long long resamples = get_int(vm, "bootstraps", 2, kIntMax), block = get_int(vm, "block-length", 0, LLONG_MAX),
+                  folds = get_int(vm, "folds", 0, kIntMax);
   if (folds != 0 && folds < 2) fail("--folds must be 0 or >= 2 (got ", folds, ")");
   boot.resamples = int(resamples);
   boot.block_length = std::size_t(block);
@@ -90,6 +92,7 @@ int report_main(int argc, const char* const argv[]) {
   boot.level = get_double(vm, "level");
   if (!(boot.level > 0.0 && boot.level < 1.0)) fail("--level must be in (0, 1)");
   boot.seed = get_uint(vm, "seed");
+  const std::size_t top_count = std::size_t(get_int(vm, "top", 0, LLONG_MAX));
 
   const Recording rec = read_recording(recording_source(vm, raster_path, "dataset"));
   const Raster& raster = rec.raster;
@@ -187,7 +190,7 @@ int report_main(int argc, const char* const argv[]) {
     std::vector<std::size_t> top(m);
     for (std::size_t j = 0; j < m; ++j) top[j] = j;
     std::sort(top.begin(), top.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
-    top.resize(std::min<std::size_t>(m, std::size_t(get_int(vm, "top"))));
+    top.resize(std::min<std::size_t>(m, top_count));
     std::printf("most rewarded states (reward - mean over reference states, lambda = %g, %g%% percentile bootstrap):\n",
                 boot.lambda, 100 * boot.level);
     for (std::size_t j : top)

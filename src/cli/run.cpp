@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <climits>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -18,6 +19,7 @@
 #include "nirl/fig2.hpp"
 #include "nirl/fig4.hpp"
 #include "nirl/mpi_tasks.hpp"
+#include "nirl/output_files.hpp"
 #include "nirl/pairwise_study.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
@@ -73,20 +75,24 @@ std::vector<std::string> split_specs(const std::string& text) {
   return out;
 }
 
-SweepConfig sweep_from_options(const po::variables_map& vm) {
-  SweepConfig c;
-  if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for a sweep");
+// experiment.sample_sizes: at least one entry, each >= 2 steps.
+std::vector<std::size_t> sample_sizes_from(const po::variables_map& vm, const char* kind) {
+  if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for ", kind);
+  std::vector<std::size_t> sizes;
   for (int size : get_int_list(vm, "experiment.sample_sizes")) {
     if (size < 2) fail("experiment.sample_sizes entries must be >= 2 (got ", size, ")");
-    c.sample_sizes.push_back(std::size_t(size));
+    sizes.push_back(std::size_t(size));
   }
-  c.trials = int(get_int(vm, "experiment.trials"));
-  if (c.trials < 1) fail("experiment.trials must be >= 1 (got ", c.trials, ")");
-  c.bootstraps = int(get_int(vm, "experiment.bootstraps"));
-  if (c.bootstraps < 0) fail("experiment.bootstraps must be >= 0 (got ", c.bootstraps, ")");
-  const long long block = get_int(vm, "experiment.block_length");
-  if (block < 1) fail("experiment.block_length must be >= 1 (got ", block, ")");
-  c.block_length = std::size_t(block);
+  if (sizes.empty()) fail("experiment.sample_sizes is empty (give at least one size, e.g. 1000,10000)");
+  return sizes;
+}
+
+SweepConfig sweep_from_options(const po::variables_map& vm) {
+  SweepConfig c;
+  c.sample_sizes = sample_sizes_from(vm, "a sweep");
+  c.trials = int(get_int(vm, "experiment.trials", 1, kIntMax));
+  c.bootstraps = int(get_int(vm, "experiment.bootstraps", 0, kIntMax));
+  c.block_length = std::size_t(get_int(vm, "experiment.block_length", 1, LLONG_MAX));
   c.perturbations = split_specs(get_string(vm, "experiment.perturbations"));
   c.threshold = get_double(vm, "experiment.threshold");
   if (!(c.threshold >= 0.0)) fail("experiment.threshold must be >= 0");
@@ -100,9 +106,8 @@ SweepConfig sweep_from_options(const po::variables_map& vm) {
 
 Fig2Options fig2_from_options(const po::variables_map& vm) {
   Fig2Options options;
-  const long long samples = get_int(vm, "experiment.samples"), raster_steps = get_int(vm, "experiment.raster_steps");
-  if (samples < 2) fail("experiment.samples must be >= 2 (got ", samples, ")");
-  if (raster_steps < 1) fail("experiment.raster_steps must be >= 1 (got ", raster_steps, ")");
+  const long long samples = get_int(vm, "experiment.samples", 2, LLONG_MAX),
+                  raster_steps = get_int(vm, "experiment.raster_steps", 1, LLONG_MAX);
   options.samples = std::size_t(samples);
   options.raster_steps = std::size_t(raster_steps);
   options.compare_lambda = get_double(vm, "experiment.compare_lambda");
@@ -139,9 +144,7 @@ Fig4Options fig4_from_options(const po::variables_map& vm) {
   if (o.lambdas.empty()) fail("experiment.lambdas must list at least one coding cost");
   for (double l : o.lambdas)
     if (!(l > 0.0) || !std::isfinite(l)) fail("experiment.lambdas entries must be > 0 (got ", l, ")");
-  const long long samples = get_int(vm, "experiment.samples");
-  if (samples < 2) fail("experiment.samples must be >= 2 (got ", samples, ")");
-  o.samples = std::size_t(samples);
+  o.samples = std::size_t(get_int(vm, "experiment.samples", 2, LLONG_MAX));
   o.h_pixel_on = get_double(vm, "experiment.h_pixel_on");
   if (!(o.h_pixel_on > 0.0 && o.h_pixel_on < 1.0)) fail("experiment.h_pixel_on must be in (0, 1) (got ", o.h_pixel_on, ")");
   o.h_lambda = get_double(vm, "experiment.h_lambda");
@@ -200,19 +203,15 @@ RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Netw
     fail("experiment.kind fig5 / pairwise_sweep needs reward.type = ring and no input");
   RingStudyOptions o;
   o.n = net.n();
-  o.m = int(get_int(vm, "reward.ring_m"));
+  o.m = int(get_int(vm, "reward.ring_m", -kIntMax - 1, kIntMax));
   o.lambda = net.lambda;
   o.lambda_high = get_double(vm, "experiment.lambda_high");
   if (!(o.lambda_high > 0.0)) fail("experiment.lambda_high must be > 0 (got ", o.lambda_high, ")");
-  o.max_distance = int(get_int(vm, "experiment.max_distance"));
-  if (o.max_distance < 1) fail("experiment.max_distance must be >= 1 (got ", o.max_distance, ")");
+  o.max_distance = int(get_int(vm, "experiment.max_distance", 1, kIntMax));
   o.pinned = get_int_list(vm, "experiment.pinned");
   o.pin_field = get_double(vm, "experiment.pin_field");
-  o.random_starts = int(get_int(vm, "experiment.random_starts"));
-  const long long interval = get_int(vm, "experiment.sample_interval");
-  if (interval < 1) fail("experiment.sample_interval must be >= 1 (got ", interval, ")");
-  o.sample_interval = std::size_t(interval);
-  if (o.random_starts < 0) fail("experiment.random_starts must be >= 0 (got ", o.random_starts, ")");
+  o.random_starts = int(get_int(vm, "experiment.random_starts", 0, kIntMax));
+  o.sample_interval = std::size_t(get_int(vm, "experiment.sample_interval", 1, LLONG_MAX));
   o.fit.ridge = get_double(vm, "experiment.pl_ridge");
   if (!(o.fit.ridge >= 0.0)) fail("experiment.pl_ridge must be >= 0");
   o.infer.mu_relative = get_double(vm, "experiment.mu_relative");
@@ -225,9 +224,8 @@ RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Netw
 void run_fig5_job(const po::variables_map& vm, const Network& net, const std::string& config_text,
                   const std::string& out_path, const std::string& command) {
   const RingStudyOptions o = ring_study_from_options(vm, net);
-  const long long samples = get_int(vm, "experiment.samples"), raster_steps = get_int(vm, "experiment.raster_steps");
-  if (samples < 2) fail("experiment.samples must be >= 2 (got ", samples, ")");
-  if (raster_steps < 1) fail("experiment.raster_steps must be >= 1 (got ", raster_steps, ")");
+  const long long samples = get_int(vm, "experiment.samples", 2, LLONG_MAX),
+                  raster_steps = get_int(vm, "experiment.raster_steps", 1, LLONG_MAX);
   h5::OutputFile out(out_path);
   write_provenance(out, config_text, o.seed, command);
   const Fig5Summary s = run_fig5(o, std::size_t(raster_steps), std::size_t(samples), out);
@@ -260,6 +258,8 @@ int run_main(int argc, const char* const argv[]) {
   if (!vm.count("out")) fail("--out is required");
   const std::string out_path = get_string(vm, "out");
   check_output_differs(out_path, get_string(vm, "config"), "config");
+  check_output_path(out_path);
+  if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
   if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2, sweep or fig4)");
   const std::string kind = get_string(vm, "experiment.kind");
   if (kind != "fig2" && kind != "sweep" && kind != "fig4" && kind != "fig5" && kind != "pairwise_sweep")
@@ -287,13 +287,8 @@ int run_main(int argc, const char* const argv[]) {
   } else if (kind == "pairwise_sweep") {
     Fig6Config c;
     c.study = ring_study_from_options(vm, net);
-    if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for a pairwise_sweep");
-    for (int size : get_int_list(vm, "experiment.sample_sizes")) {
-      if (size < 2) fail("experiment.sample_sizes entries must be >= 2 (got ", size, ")");
-      c.sample_sizes.push_back(std::size_t(size));
-    }
-    c.trials = int(get_int(vm, "experiment.trials"));
-    if (c.trials < 1) fail("experiment.trials must be >= 1 (got ", c.trials, ")");
+    c.sample_sizes = sample_sizes_from(vm, "a pairwise_sweep");
+    c.trials = int(get_int(vm, "experiment.trials", 1, kIntMax));
     // Largest sample sizes first.
     std::vector<std::uint64_t> order;
     for (std::size_t k = c.sample_sizes.size(); k-- > 0;)

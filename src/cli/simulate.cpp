@@ -1,4 +1,5 @@
 // nirl simulate: an optimised network -> a spike raster (MODEL.md section 2 dynamics).
+#include <climits>
 #include <cstdio>
 #include <iostream>
 
@@ -32,15 +33,16 @@ int simulate_main(int argc, const char* const argv[]) {
     if (!vm.count(key)) fail("--", key, " is required");
   const std::string model_path = get_string(vm, "model"), out_path = get_string(vm, "out");
   check_output_differs(out_path, model_path, "--model");
-  const long long steps = get_int(vm, "steps");
-  if (steps < 1) fail("--steps must be >= 1 (got ", steps, ")");
+  const long long steps = get_int(vm, "steps", 1, LLONG_MAX);
   const std::uint64_t seed = get_uint(vm, "seed"), stream = get_uint(vm, "stream");
 
   const h5::InputFile model_file(model_path);
   const StoredSolution stored = read_solution(model_file);
   const Network& net = stored.net;
-  // The raster (n bytes and an input index per step), w and the sampler's 16-bit copy of it.
-  check_memory(std::size_t(steps) * std::size_t(net.n() + 4) + net.space.size * (sizeof(double) + sizeof(std::int16_t)),
+  // The raster (n bytes and an input index per step) three times over (the raster, the
+  // in-memory result file and its image written at commit, uncompressed at worst), w and the
+  // sampler's 16-bit copy of it.
+  check_memory(3 * std::size_t(steps) * std::size_t(net.n() + 4) + net.space.size * (sizeof(double) + sizeof(std::int16_t)),
                "a raster of " + std::to_string(steps) + " steps");
 
   h5::OutputFile out(out_path);  // fails now, not after the run, if --out is unwritable

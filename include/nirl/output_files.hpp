@@ -1,0 +1,38 @@
+// Where outputs go and how they are cleaned up.
+//
+// The folder rule, for every output (result files and checkpoint folders): nirl never
+// creates the folder an output goes into; it must exist.
+//
+// Temporary files: a result is written under
+// "<path>.tmp.<host>.<pid>" and renamed into place (hdf5_io.hpp), so a reader never sees
+// a partial file. What removes the temporary file when the process does not finish:
+//  - an error: the owner's destructor;
+//  - SIGTERM, SIGINT, SIGHUP: the handler installed by install_interrupt_handlers removes
+//    every registered file, prints one line and ends the process with status 128 + signal;
+//  - SIGKILL (nothing can run): the next process writing the same path removes the files
+//    of processes on this host that no longer exist (remove_stale_temp_files).
+#pragma once
+#include <string>
+
+namespace nirl {
+
+// Refuses an empty path, a path that is a folder, and a missing or non-folder parent.
+void check_output_path(const std::string& path);
+// The same rule for an output folder (a checkpoint): it may exist, its parent must.
+void check_output_folder(const std::string& path);
+
+// `command` names the line printed on an interrupt ("nirl <command>: error: ...");
+// `report` = false keeps the handler silent (MPI ranks other than rank 0).
+void install_interrupt_handlers(const std::string& command, bool report);
+
+// The temporary name of `path` for this process.
+std::string temp_path_for(const std::string& path);
+
+// Registers a temporary file for removal on an interrupt (at most 32 at a time), and forgets it.
+void register_temp_file(const std::string& path);
+void forget_temp_file(const std::string& path);
+
+// Removes "<path>.tmp.<host>.<pid>" files of this host whose process has ended.
+void remove_stale_temp_files(const std::string& path);
+
+}  // namespace nirl

@@ -1,0 +1,57 @@
+#include "nirl/parse_number.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "nirl/error.hpp"
+
+namespace nirl {
+namespace {
+
+// The text without spaces and tabs at either end; refuses empty text.
+std::string trimmed(const std::string& text, const std::string& what, const char* kind) {
+  const auto b = text.find_first_not_of(" \t"), e = text.find_last_not_of(" \t");
+  if (b == std::string::npos) fail(what, ": '", text, "' is not ", kind);
+  return text.substr(b, e - b + 1);
+}
+
+// True when strto* consumed all of `s` (an embedded NUL ends strto* early: not all).
+bool consumed_all(const std::string& s, const char* end) { return end == s.c_str() + s.size(); }
+
+}  // namespace
+
+double parse_real(const std::string& text, const std::string& what) {
+  const std::string s = trimmed(text, what, "a number");
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (!consumed_all(s, end) || std::isnan(v)) fail(what, ": '", text, "' is not a number");
+  if (!std::isfinite(v)) fail(what, ": '", text, "' is not a finite number");
+  return v;
+}
+
+long long parse_integer(const std::string& text, const std::string& what, long long low, long long high) {
+  const std::string s = trimmed(text, what, "an integer");
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (!consumed_all(s, end)) fail(what, ": '", text, "' is not an integer");
+  if (errno == ERANGE || v < low || v > high) {
+    if (high == std::numeric_limits<long long>::max()) fail(what, " must be >= ", low, " (got ", s, ")");
+    fail(what, " must be in [", low, ", ", high, "] (got ", s, ")");
+  }
+  return v;
+}
+
+std::uint64_t parse_unsigned(const std::string& text, const std::string& what) {
+  const std::string s = trimmed(text, what, "a non-negative integer");
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (s[0] == '-' || s[0] == '+' || !consumed_all(s, end)) fail(what, ": '", text, "' is not a non-negative integer");
+  if (errno == ERANGE) fail(what, " must be at most 18446744073709551615 (got ", s, ")");
+  return v;
+}
+
+}  // namespace nirl
