@@ -1,9 +1,9 @@
 #include "nirl/config.hpp"
 
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstring>
-#include <climits>
 #include <fstream>
 #include <map>
 #include <set>
@@ -314,18 +314,12 @@ SolverOptions solver_from_options(const po::variables_map& vm) {
   return o;
 }
 
-namespace {
-int count_in_range(const po::variables_map& vm, const char* key, int low, int high) {
-  return int(get_int(vm, key, low, high));
-}
-}  // namespace
-
 SearchOptions search_from_options(const po::variables_map& vm) {
   SearchOptions o;
-  o.random_starts = count_in_range(vm, "search.random_starts", 0, 1000);
-  o.frozen_starts = count_in_range(vm, "search.frozen_starts", 0, 1000);
-  o.lambda_steps = count_in_range(vm, "search.lambda_steps", 0, 60);
-  o.polish_rounds = count_in_range(vm, "search.polish_rounds", 0, 1000);
+  o.random_starts = int(get_int(vm, "search.random_starts", 0, 1000));
+  o.frozen_starts = int(get_int(vm, "search.frozen_starts", 0, 1000));
+  o.lambda_steps = int(get_int(vm, "search.lambda_steps", 0, 60));
+  o.polish_rounds = int(get_int(vm, "search.polish_rounds", 0, 1000));
   o.max_states = std::size_t(get_int(vm, "search.max_states", 1, LLONG_MAX));
   if (vm.count("seed")) o.seed = get_uint(vm, "seed");
   return o;
@@ -345,8 +339,8 @@ PredictionOptions prediction_from_options(const po::variables_map& vm) {
     o.rates = Rates::held;
   else if (rates != "auto")
     fail("prediction.rates must be auto, adapt or held (got '", rates, "')");
-  o.follow.min_steps = count_in_range(vm, "prediction.steps", 1, 1000000);
-  o.follow.max_halvings = count_in_range(vm, "prediction.halvings", 0, 40);
+  o.follow.min_steps = int(get_int(vm, "prediction.steps", 1, 1000000));
+  o.follow.max_halvings = int(get_int(vm, "prediction.halvings", 0, 40));
   if (std::ldexp(double(o.follow.min_steps), o.follow.max_halvings) > std::ldexp(1.0, 30))
     fail("prediction.steps 2^prediction.halvings must be at most 2^30 (got ", o.follow.min_steps, " 2^",
          o.follow.max_halvings, ")");

@@ -260,7 +260,7 @@ int run_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, get_string(vm, "config"), "config");
   check_output_path(out_path);
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
-  if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2, sweep or fig4)");
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2, sweep, fig4, fig5 or pairwise_sweep)");
   const std::string kind = get_string(vm, "experiment.kind");
   if (kind != "fig2" && kind != "sweep" && kind != "fig4" && kind != "fig5" && kind != "pairwise_sweep")
     fail("experiment.kind: unknown kind '", kind, "' (expected fig2, sweep, fig4, fig5 or pairwise_sweep)");
