@@ -128,16 +128,18 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   silence_library_errors();
   check_output_path(path_);
   remove_stale_temp_files(path_);
+  // The in-memory file grows in steps of 64 MiB (untouched pages cost no memory), so a
+  // large result is not copied over and over as it grows.
+  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create property list");
+  check_status(H5Pset_fapl_core(fapl.get(), std::size_t(64) << 20, 0), "cannot select the in-memory driver");
   tmp_path_ = temp_path_for(path_);
   register_temp_file(tmp_path_);
-  fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // 0666 & ~umask, as any file
   if (fd_ < 0) {
     const std::string why = std::strerror(errno);
     forget_temp_file(tmp_path_);
     fail("cannot create output file ", path_, ": ", why);
   }
-  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create property list");
-  check_status(H5Pset_fapl_core(fapl.get(), std::size_t(1) << 20, 0), "cannot select the in-memory driver");
   file_ = Handle(H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
   if (file_.get() < 0) {
     discard();
@@ -185,8 +187,13 @@ void OutputFile::commit() {
   const int fd = fd_;
   fd_ = -1;  // closed below whatever happens
   if (::close(fd) != 0) disk_error("write");
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) disk_error("move the result into place at");
-  forget_temp_file(tmp_path_);
+  {
+    const InterruptsHeld held;  // the rename and the record of it happen together
+    if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) disk_error("move the result into place at");
+    forget_temp_file(tmp_path_);
+    note_result_written();
+  }
+  sync_folder_of(path_);
 }
 
 InputFile::InputFile(std::string path) : path_(std::move(path)) {

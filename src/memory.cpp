@@ -13,7 +13,7 @@
 namespace nirl {
 
 std::size_t solver_bytes(const StateSpace& space) {
-  const std::size_t arrays = (space.nx > 1 ? 6 : 4) + 6;
+  const std::size_t arrays = (space.nx > 1 ? 6 : 4) + 7;
   const double bytes = double(arrays) * 8.0 * double(space.size) + 8.0 * double(space.nx) * double(space.nx);
   return bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes);
 }

@@ -1,5 +1,7 @@
 #include "nirl/output_files.hpp"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -28,6 +30,8 @@ struct Slot {
 Slot slots[kSlots];
 char interrupt_prefix[256] = "nirl: error: ";
 bool interrupt_report = true;
+bool interrupt_on_terminal = false;  // stderr is a terminal: clear a live progress line first
+volatile sig_atomic_t results_written = 0;
 
 void write_stderr(const char* text) {
   std::size_t left = std::strlen(text);
@@ -43,9 +47,10 @@ extern "C" void on_interrupt(int sig) {
   for (Slot& s : slots)
     if (s.used.load()) ::unlink(s.path);
   if (interrupt_report) {
+    if (interrupt_on_terminal) write_stderr("\r\033[K");
     write_stderr(interrupt_prefix);
     write_stderr(sig == SIGINT ? "interrupted (SIGINT)" : sig == SIGHUP ? "hung up (SIGHUP)" : "terminated (SIGTERM)");
-    write_stderr("; no result written\n");
+    write_stderr(results_written ? " after its result was written\n" : "; no result written\n");
   }
   ::_exit(128 + sig);
 }
@@ -89,6 +94,7 @@ void install_interrupt_handlers(const std::string& command, bool report) {
   const std::string prefix = "nirl " + command + ": error: ";
   std::strncpy(interrupt_prefix, prefix.c_str(), sizeof interrupt_prefix - 1);
   interrupt_report = report;
+  interrupt_on_terminal = ::isatty(STDERR_FILENO) != 0;
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
@@ -114,6 +120,25 @@ void register_temp_file(const std::string& path) {
 void forget_temp_file(const std::string& path) {
   for (Slot& s : slots)
     if (s.used.load() && path == s.path) s.used.store(0);
+}
+
+void note_result_written() { results_written = 1; }
+
+InterruptsHeld::InterruptsHeld() {
+  sigset_t block;
+  sigemptyset(&block);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&block, sig);
+  ::pthread_sigmask(SIG_BLOCK, &block, &previous_);
+}
+
+InterruptsHeld::~InterruptsHeld() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+void sync_folder_of(const std::string& path) {
+  const fs::path folder = fs::path(path).parent_path();
+  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
 }
 
 void remove_stale_temp_files(const std::string& path) {

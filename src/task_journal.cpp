@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -73,7 +74,11 @@ void lock_checkpoint(const std::string& dir) {
     if (err == EWOULDBLOCK)
       fail("checkpoint ", dir, " is in use by another running nirl process (same --out or --checkpoint); wait for it "
            "or give another --out");
-    fail("cannot lock checkpoint ", dir, ": ", std::strerror(err));
+    if (err != ENOLCK && err != EOPNOTSUPP && err != ENOSYS) fail("cannot lock checkpoint ", dir, ": ", std::strerror(err));
+    // A filesystem without locks (some cluster mounts): the run goes on unguarded.
+    std::fprintf(stderr, "nirl: warning: cannot lock checkpoint %s (%s); do not start a second run on it\n",
+                 dir.c_str(), std::strerror(err));
+    return;
   }
   held_locks()[key] = fd;
 }
@@ -82,16 +87,15 @@ void lock_checkpoint(const std::string& dir) {
 
 void open_checkpoint(const std::string& dir, const std::string& config_text) {
   check_output_folder(dir);
+  const fs::path config = fs::path(dir) / "config.ini";
   std::error_code ec;
+  // An existing folder is a checkpoint only if it holds nirl's files (it is removed at the end).
+  if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec) && !fs::exists(config, ec) &&
+      !fs::exists(fs::path(dir) / "lock", ec))
+    fail("checkpoint folder ", dir, " exists and is not a nirl checkpoint (no config.ini); give another --checkpoint");
   const bool created = fs::create_directory(dir, ec);
   if (ec) fail("cannot create checkpoint folder ", dir, ": ", ec.message());
-  try {
-    lock_checkpoint(dir);
-  } catch (const Error&) {
-    if (created) fs::remove_all(dir, ec);
-    throw;
-  }
-  const fs::path config = fs::path(dir) / "config.ini";
+  lock_checkpoint(dir);  // on failure the folder is another run's (or empty): left as it is
   if (fs::exists(config, ec)) {
     if (read_file(config) != config_text)
       fail("checkpoint ", dir, " was made by a different configuration; rerun with the same config and "

@@ -12,10 +12,9 @@
 namespace nirl {
 namespace {
 
-// An error in the middle of the task loop cannot be agreed on: a single process reports it
-// as any other error; with several ranks it is reported here and all ranks are stopped.
-void abort_run(const MpiSession& mpi, const std::string& label, const std::string& what) {
-  if (mpi.size() == 1) throw Error(what);
+// An error in the middle of the task loop cannot be agreed on between several ranks: it is
+// reported here and all ranks are stopped.
+[[noreturn]] void abort_run(const MpiSession& mpi, const std::string& label, const std::string& what) {
   std::fprintf(stderr, "nirl %s: error: rank %d: %s\n", label.c_str(), mpi.rank(), one_line(what).c_str());
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, 1);
@@ -60,8 +59,8 @@ std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, co
   for (std::uint64_t id : order)
     if (!finished_before.count(id)) remaining.push_back(id);
   if (mpi.rank() == 0 && !finished_before.empty())
-    std::printf("resuming from %s: %zu of %zu tasks already done\n", run.checkpoint_dir.c_str(),
-                finished_before.size(), order.size());
+    std::fprintf(stderr, "nirl %s: resuming from %s: %zu of %zu tasks already done\n", run.label.c_str(),
+                 run.checkpoint_dir.c_str(), finished_before.size(), order.size());
 
   {
     TaskCounter counter(MPI_COMM_WORLD);
@@ -81,6 +80,7 @@ std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, co
         }
       }
     } catch (const std::exception& e) {
+      if (mpi.size() == 1) throw;  // reported as any other error of a single process
       abort_run(mpi, run.label, e.what());
     }
     MPI_Barrier(MPI_COMM_WORLD);

@@ -129,6 +129,8 @@ class BadInputCorpus : public ::testing::Test {
       if (name[0] == 'n') p[0] = -0.2;
       replace_dataset(f / name, "/solution/stationary", p, {S});
     }
+    fs::create_directory(f / "data");
+    write_text(f / "data" / "notes.txt", "a user's file\n");
     write_random_raster(f / "plain.h5", "/spikes", 2000, 5, 7);
     write_random_raster(f / "wide.h5", "/raster/spikes", 100, 34, 8);
     must_succeed({"pairwise", "fit", at("plain.h5"), "--out", at("fit.h5")}, root_);
@@ -164,7 +166,7 @@ TEST_F(BadInputCorpus, EveryCaseFailsWithOneLineAndNoFile) {
     ++per_category[c.category];
     const fs::path dir = root_ / ("case" + std::to_string(c.line));
     fs::create_directory(dir);
-    for (const auto& entry : fs::directory_iterator(fixtures_)) fs::copy_file(entry.path(), dir / entry.path().filename());
+    fs::copy(fixtures_, dir, fs::copy_options::recursive);
     const fs::path capture = root_ / "capture";
     fs::create_directories(capture);
     const auto before = folder_contents(dir);

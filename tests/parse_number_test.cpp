@@ -46,7 +46,9 @@ TEST(ParseNumber, RefusesNonFiniteReals) {
 
 TEST(ParseNumber, RefusesIntegersOutsideTheRangeInsteadOfWrapping) {
   EXPECT_TRUE(mentions(error_of([] { parse_integer("99999999999999999999", "solver.max_sweeps", 1, LLONG_MAX); }),
-                       "solver.max_sweeps must be >= 1 (got 99999999999999999999)"));
+                       "solver.max_sweeps: 99999999999999999999 is too large (at most 9223372036854775807)"));
+  EXPECT_TRUE(mentions(error_of([] { parse_integer("-99999999999999999999", "k", 1, LLONG_MAX); }),
+                       "k must be >= 1 (got -99999999999999999999)"));
   EXPECT_TRUE(mentions(error_of([] { parse_integer("3000000000", "solver.max_outer", 1, INT_MAX); }),
                        "solver.max_outer must be in [1, 2147483647] (got 3000000000)"));
   EXPECT_TRUE(mentions(error_of([] { parse_integer("0", "network.n", 1, 40); }), "network.n must be in [1, 40] (got 0)"));

@@ -5,6 +5,7 @@
 #pragma once
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,7 @@ std::string get_string(const po::variables_map& vm, const std::string& key);
 double get_double(const po::variables_map& vm, const std::string& key);
 long long get_int(const po::variables_map& vm, const std::string& key, long long low, long long high);
 std::uint64_t get_uint(const po::variables_map& vm, const std::string& key);
-constexpr long long kIntMax = 2147483647;  // the largest value an int key holds
+constexpr long long kIntMax = std::numeric_limits<int>::max();  // the largest value an int key holds
 std::vector<int> get_int_list(const po::variables_map& vm, const std::string& key);
 std::vector<double> get_double_list(const po::variables_map& vm, const std::string& key);
 

@@ -11,8 +11,9 @@ namespace nirl {
 
 // Bytes the forward solver and its result file need: the solver's O(S) double arrays
 // (reward, v, scratch, p, and w and p_new when nx > 1), the nx x nx input matrix, and
-// the result file in memory with its image (value, stationary, reward: 2 x 3 arrays).
-// Measured peak of an n = 12 -> 18 optimise (nx = 1): 10.5 arrays per S.
+// the result file in memory with its image (value, stationary, reward: 2 x 3 arrays),
+// and one more for the search's copies. Measured peak of an n = 12 -> 18 optimise
+// (nx = 1): 10.5 arrays per S; counted: 11.
 std::size_t solver_bytes(const StateSpace& space);
 
 // Bytes the inverse of MODEL.md section 3 and its result file need over S = 2^n nx

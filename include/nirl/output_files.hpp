@@ -8,10 +8,13 @@
 // a partial file. What removes the temporary file when the process does not finish:
 //  - an error: the owner's destructor;
 //  - SIGTERM, SIGINT, SIGHUP: the handler installed by install_interrupt_handlers removes
-//    every registered file, prints one line and ends the process with status 128 + signal;
+//    every registered file, prints one line (saying whether a result was already written)
+//    and ends the process with status 128 + signal;
 //  - SIGKILL (nothing can run): the next process writing the same path removes the files
 //    of processes on this host that no longer exist (remove_stale_temp_files).
 #pragma once
+#include <signal.h>
+
 #include <string>
 
 namespace nirl {
@@ -34,5 +37,24 @@ void forget_temp_file(const std::string& path);
 
 // Removes "<path>.tmp.<host>.<pid>" files of this host whose process has ended.
 void remove_stale_temp_files(const std::string& path);
+
+// Records that a result is in place: an interrupt after it says so instead of "no result
+// written".
+void note_result_written();
+
+// Blocks the interrupt signals for its lifetime (a rename and its record happen together).
+class InterruptsHeld {
+ public:
+  InterruptsHeld();
+  ~InterruptsHeld();
+  InterruptsHeld(const InterruptsHeld&) = delete;
+  InterruptsHeld& operator=(const InterruptsHeld&) = delete;
+
+ private:
+  sigset_t previous_;
+};
+
+// Flushes the folder entry of a renamed file to disk (best effort).
+void sync_folder_of(const std::string& path);
 
 }  // namespace nirl

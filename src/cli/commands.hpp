@@ -1,7 +1,6 @@
 // The nirl subcommands. Each takes the arguments after its name (argv[0] is the
 // subcommand) and returns the process exit status; errors propagate as exceptions.
 #pragma once
-#include <cstdio>
 #include <string>
 
 #include "nirl/forward_solver.hpp"
@@ -18,17 +17,6 @@ int run_main(int argc, const char* const argv[]);
 int report_main(int argc, const char* const argv[]);
 int maze_main(int argc, const char* const argv[]);
 int pairwise_main(int argc, const char* const argv[]);
-
-// What a command prints about its result, held until the result file is in place: a
-// command that fails (a full disk at commit) prints its one error line and nothing else.
-class DeferredText {
- public:
-  void add(const char* format, ...) __attribute__((format(printf, 2, 3)));
-  void print(std::FILE* stream) const;
-
- private:
-  std::string text_;
-};
 
 // "nirl optimise --config ..." as one string, recorded in result files.
 std::string command_line(int argc, const char* const argv[]);

@@ -45,6 +45,7 @@ int compare_main(int argc, const char* const argv[]) {
   const double threshold = get_double(vm, "threshold");
   if (!(threshold >= 0.0)) fail("--threshold must be >= 0");
   const std::string out_path = vm.count("out") ? get_string(vm, "out") : "";
+  if (vm.count("out") && out_path.empty()) fail("--out is empty (leave it out to write no file)");
   for (const char* key : {"truth", "inferred", "adapted", "predicted"})
     if (!out_path.empty() && vm.count(key)) check_output_differs(out_path, get_string(vm, key), key);
 

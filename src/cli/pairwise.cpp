@@ -8,9 +8,12 @@
 #include <climits>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <numeric>
+#include <set>
 
 #include "commands.hpp"
+#include "deferred_text.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"
@@ -180,6 +183,19 @@ int pairwise_main(int argc, const char* const argv[]) {
   }
   if (!vm.count("mode")) fail("a mode is required: fit, infer or predict (see nirl pairwise --help)");
   const std::string mode = get_string(vm, "mode"), command = command_line(argc, argv);
+  // The options each mode reads; one given for another mode is refused.
+  const std::map<std::string, std::set<std::string>> mode_options = {
+      {"fit", {"dataset", "ridge"}},
+      {"infer", {"lambda", "assumption", "mu_relative", "top", "seed"}},
+      {"predict", {"lambda", "assumption", "seed", "reward", "tying", "remove-beyond", "pin", "pin-field", "random-starts"}},
+  };
+  const auto own = mode_options.find(mode);
+  if (own != mode_options.end())
+    for (const auto& option : cli.options()) {
+      const std::string& key = option->long_name();
+      if (key != "help" && key != "mode" && key != "input" && key != "out" && has(vm, key) && !own->second.count(key))
+        fail("--", key, " does not apply to nirl pairwise ", mode);
+    }
   if (mode == "fit") return fit_main(vm, command);
   if (mode == "infer") return infer_main_pairwise(vm, command);
   if (mode == "predict") return predict_main_pairwise(vm, command);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "deferred_text.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/hdf5_io.hpp"

@@ -3,12 +3,13 @@
 // the held-out choice between the tabular, pairwise and global reward descriptions
 // (model_choice.hpp), in one HDF5 file; tools/plot_report.py draws the summary.
 #include <algorithm>
-#include <cmath>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include "commands.hpp"
+#include "deferred_text.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/model_choice.hpp"
@@ -75,7 +76,7 @@ int report_main(int argc, const char* const argv[]) {
     if (!vm.count(key)) fail("--", key, " is required");
   const std::string raster_path = get_string(vm, "raster"), out_path = get_string(vm, "out");
   check_output_differs(out_path, raster_path, "--raster");
-  check_output_path(out_path);
+  { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the bootstrap
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
   RewardBootstrapOptions boot;
   boot.lambda = get_double(vm, "lambda");
@@ -182,27 +183,28 @@ int report_main(int argc, const char* const argv[]) {
     h5::set_attribute(out.id(), g, "interval", std::string("percentile bootstrap (basic also stored)"));
     h5::set_attribute(out.id(), g, "gauge", std::string("mean over the reference states (state_visits >= min_visits) = 0"));
 
-    std::printf("%s recording %s: %zu bins of %d neurons (%zu counts > 1 set to 1)\n", rec.format.c_str(),
-                raster_path.c_str(), raster.steps, n, rec.clipped);
-    std::printf("bootstrap: %d resamples (and %llu model-choice fits) on %d rank(s), blocks of %zu bins (autocorrelation time %.2f bins), "
-                "%zu reference states (>= %g visits)\n",
-                boot.resamples, (unsigned long long)(families.size() * K), mpi.size(), plan.block_length, plan.autocorrelation_time, m, boot.min_visits);
+    DeferredText text;
+    text.add("%s recording %s: %zu bins of %d neurons (%zu counts > 1 set to 1)\n", rec.format.c_str(),
+             raster_path.c_str(), raster.steps, n, rec.clipped);
+    text.add("bootstrap: %d resamples (and %llu model-choice fits) on %d rank(s), blocks of %zu bins (autocorrelation time %.2f bins), "
+             "%zu reference states (>= %g visits)\n",
+             boot.resamples, (unsigned long long)(families.size() * K), mpi.size(), plan.block_length, plan.autocorrelation_time, m, boot.min_visits);
     std::vector<std::size_t> top(m);
     for (std::size_t j = 0; j < m; ++j) top[j] = j;
     std::sort(top.begin(), top.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
     top.resize(std::min<std::size_t>(m, top_count));
-    std::printf("most rewarded states (reward - mean over reference states, lambda = %g, %g%% percentile bootstrap):\n",
-                boot.lambda, 100 * boot.level);
+    text.add("most rewarded states (reward - mean over reference states, lambda = %g, %g%% percentile bootstrap):\n",
+             boot.lambda, 100 * boot.level);
     for (std::size_t j : top)
-      std::printf("  state %-6llu active %-22s visits %-6.0f reward %7.3f  [%7.3f, %7.3f]\n",
-                  (unsigned long long)plan.states[j], active_list(plan.states[j], n).c_str(), plan.visits[j],
-                  estimate[j], ci.percentile_lower[j], ci.percentile_upper[j]);
-    std::printf("reward vs spike count (mean over the reference states with k active):\n");
+      text.add("  state %-6llu active %-22s visits %-6.0f reward %7.3f  [%7.3f, %7.3f]\n",
+               (unsigned long long)plan.states[j], active_list(plan.states[j], n).c_str(), plan.visits[j],
+               estimate[j], ci.percentile_lower[j], ci.percentile_upper[j]);
+    text.add("reward vs spike count (mean over the reference states with k active):\n");
     for (int k = 0; k <= n; ++k)
       if (count_states[std::size_t(k)] > 0)
-        std::printf("  %2d active  states %-4.0f bins %-6.0f reward %7.3f  [%7.3f, %7.3f]\n", k,
-                    count_states[std::size_t(k)], count_bins[std::size_t(k)], estimate[m + std::size_t(k)],
-                    ci.percentile_lower[m + std::size_t(k)], ci.percentile_upper[m + std::size_t(k)]);
+        text.add("  %2d active  states %-4.0f bins %-6.0f reward %7.3f  [%7.3f, %7.3f]\n", k,
+                 count_states[std::size_t(k)], count_bins[std::size_t(k)], estimate[m + std::size_t(k)],
+                 ci.percentile_lower[m + std::size_t(k)], ci.percentile_upper[m + std::size_t(k)]);
 
     if (folds > 0) {
       std::vector<std::vector<FoldScore>> scores(families.size());
@@ -234,15 +236,16 @@ int report_main(int argc, const char* const argv[]) {
       h5::set_attribute(out.id(), mg, "margin_se", choice.margin_se);
       h5::set_attribute(out.id(), mg, "folds", (long long)folds);
       h5::set_attribute(out.id(), mg, "score", std::string("mean held-out log p(sigma_t) per time bin, nats"));
-      std::printf("model choice (%lld contiguous folds, held-out log-likelihood per bin, nats):\n", folds);
+      text.add("model choice (%lld contiguous folds, held-out log-likelihood per bin, nats):\n", folds);
       for (const FamilyScore& s : choice.scores)
-        std::printf("  %-9s %9.4f%s\n", family_name(s.family).c_str(), s.log_likelihood,
-                    s.converged ? "" : "  (a forward solve did not converge)");
-      std::printf("  best: %s by %.4f +- %.4f nats per bin over the runner-up\n",
-                  family_name(choice.scores[choice.best].family).c_str(), choice.margin, choice.margin_se);
+        text.add("  %-9s %9.4f%s\n", family_name(s.family).c_str(), s.log_likelihood,
+                 s.converged ? "" : "  (a forward solve did not converge)");
+      text.add("  best: %s by %.4f +- %.4f nats per bin over the runner-up\n",
+               family_name(choice.scores[choice.best].family).c_str(), choice.margin, choice.margin_se);
     }
     out.commit();
     remove_checkpoint(checkpoint);
+    text.print(stdout);
     std::printf("wrote %s\n", out_path.c_str());
   });
   return 0;

@@ -6,11 +6,12 @@
 //   pairwise_sweep - Fig 6, the three reward assumptions over MPI ranks (pairwise_study.hpp).
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "commands.hpp"
@@ -62,6 +63,29 @@ po::options_description experiment_options() {
       ("experiment.pl_ridge", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: pseudo-likelihood ridge")
       ("experiment.mu_relative", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: sparse mu / mu_max");
   return d;
+}
+
+// The [experiment] keys each kind reads; a key given for another kind is refused.
+const std::map<std::string, std::set<std::string>> kKindKeys = {
+    {"fig2", {"samples", "raster_steps", "compare_lambda", "input_change", "cell_death", "ridge"}},
+    {"sweep", {"sample_sizes", "trials", "bootstraps", "block_length", "perturbations", "threshold", "ridge"}},
+    {"fig4", {"lambdas", "samples", "h_pixel_on", "h_lambda", "h_jitter", "group_tolerance", "ridge"}},
+    {"fig5", {"samples", "raster_steps", "lambda_high", "max_distance", "pinned", "random_starts", "sample_interval",
+              "pin_field", "pl_ridge", "mu_relative"}},
+    {"pairwise_sweep", {"sample_sizes", "trials", "lambda_high", "max_distance", "pinned", "random_starts",
+                        "sample_interval", "pin_field", "pl_ridge", "mu_relative"}},
+};
+
+// Fails on an [experiment] key that `kind` does not read (kind is known).
+void refuse_other_kinds_keys(const po::variables_map& vm, const std::string& kind) {
+  const std::set<std::string>& own = kKindKeys.at(kind);
+  const po::options_description keys = experiment_options();
+  for (const auto& option : keys.options()) {
+    const std::string& key = option->long_name();
+    const std::string name = key.substr(key.find('.') + 1);
+    if (name != "kind" && has(vm, key) && !own.count(name))
+      fail(key, " was given, but experiment.kind = ", kind, " does not use it");
+  }
 }
 
 std::vector<std::string> split_specs(const std::string& text) {
@@ -258,12 +282,15 @@ int run_main(int argc, const char* const argv[]) {
   if (!vm.count("out")) fail("--out is required");
   const std::string out_path = get_string(vm, "out");
   check_output_differs(out_path, get_string(vm, "config"), "config");
-  check_output_path(out_path);
+  { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
   if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2, sweep, fig4, fig5 or pairwise_sweep)");
   const std::string kind = get_string(vm, "experiment.kind");
   if (kind != "fig2" && kind != "sweep" && kind != "fig4" && kind != "fig5" && kind != "pairwise_sweep")
     fail("experiment.kind: unknown kind '", kind, "' (expected fig2, sweep, fig4, fig5 or pairwise_sweep)");
+  refuse_other_kinds_keys(vm, kind);
+  if (vm.count("checkpoint") && (kind == "fig2" || kind == "fig5"))
+    fail("--checkpoint was given, but experiment.kind = ", kind, " runs in one process without a checkpoint");
   if (kind != "fig2" && kind != "sweep") {
     refuse_given(vm, search_options(), "experiment.kind = " + kind + " does not use the optimum search");
     refuse_given(vm, prediction_options(), "experiment.kind = " + kind + " does not use the prediction rule");

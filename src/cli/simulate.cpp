@@ -42,7 +42,8 @@ int simulate_main(int argc, const char* const argv[]) {
   // The raster (n bytes and an input index per step) three times over (the raster, the
   // in-memory result file and its image written at commit, uncompressed at worst), w and the
   // sampler's 16-bit copy of it.
-  check_memory(3 * std::size_t(steps) * std::size_t(net.n() + 4) + net.space.size * (sizeof(double) + sizeof(std::int16_t)),
+  const double bytes = 3.0 * double(steps) * double(net.n() + 4) + double(net.space.size) * (sizeof(double) + sizeof(std::int16_t));
+  check_memory(bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes),
                "a raster of " + std::to_string(steps) + " steps");
 
   h5::OutputFile out(out_path);  // fails now, not after the run, if --out is unwritable
