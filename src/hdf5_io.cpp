@@ -14,22 +14,49 @@
 namespace nirl::h5 {
 namespace {
 
-// HDF5 prints its own error stack by default; nirl reports one line instead.
-void silence_library_errors() {
+// HDF5 prints its own error stack by default; nirl reports one line instead. The library's
+// clean-up at process exit is switched off: after a close that failed (a full disk) it
+// would close the file again and crash. nirl closes every file it keeps explicitly.
+void set_up_library() {
   static const bool done = [] {
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
   (void)done;
 }
 
+// The system's reason for the last failure, as HDF5 records it on its error stack for a
+// failed read or write ("..., error message = 'No space left on device', ..."), or "".
+std::string system_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* entry, void* data) -> herr_t {
+        const std::string description = entry->desc ? entry->desc : "";
+        const std::string key = "error message = '";
+        const std::size_t begin = description.find(key);
+        if (begin == std::string::npos) return 0;
+        const std::size_t end = description.find('\'', begin + key.size());
+        *static_cast<std::string*>(data) = description.substr(begin + key.size(), end - begin - key.size());
+        return 1;
+      },
+      &reason);
+  return reason;
+}
+
+[[noreturn]] void fail_with_reason(const std::string& what) {
+  const std::string reason = system_reason();
+  fail("HDF5: ", what, reason.empty() ? "" : ": " + reason);
+}
+
 Handle check(hid_t id, herr_t (*close)(hid_t), const std::string& what) {
-  if (id < 0) fail("HDF5: ", what);
+  if (id < 0) fail_with_reason(what);
   return Handle(id, close);
 }
 
 void check_status(herr_t status, const std::string& what) {
-  if (status < 0) fail("HDF5: ", what);
+  if (status < 0) fail_with_reason(what);
 }
 
 Handle link_creation_plist() {
@@ -125,79 +152,60 @@ void Handle::reset() {
 }
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
-  silence_library_errors();
+  set_up_library();
   check_output_path(path_);
   remove_stale_temp_files(path_);
-  // The in-memory file grows in steps of 64 MiB (untouched pages cost no memory), so a
-  // large result is not copied over and over as it grows.
-  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create property list");
-  check_status(H5Pset_fapl_core(fapl.get(), std::size_t(64) << 20, 0), "cannot select the in-memory driver");
   tmp_path_ = temp_path_for(path_);
   register_temp_file(tmp_path_);
-  fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // 0666 & ~umask, as any file
-  if (fd_ < 0) {
-    const std::string why = std::strerror(errno);
+  const hid_t id = H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) {
+    const std::string reason = system_reason();
+    ::unlink(tmp_path_.c_str());
     forget_temp_file(tmp_path_);
-    fail("cannot create output file ", path_, ": ", why);
+    fail("cannot create output file ", path_, reason.empty() ? "" : ": " + reason);
   }
-  file_ = Handle(H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
-  if (file_.get() < 0) {
-    discard();
-    fail("cannot create output file ", path_, " in memory");
-  }
+  file_ = Handle(id, H5Fclose);
 }
 
 OutputFile::~OutputFile() {
-  if (fd_ >= 0) discard();
+  if (!committed_) discard();
 }
 
 void OutputFile::discard() {
-  file_.reset();
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  file_.reset();  // may fail after a disk error: the file is removed either way
   ::unlink(tmp_path_.c_str());
   forget_temp_file(tmp_path_);
 }
 
 void OutputFile::commit() {
-  check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "cannot flush " + path_);
-  const ssize_t size = H5Fget_file_image(file_.get(), nullptr, 0);
-  if (size < 0) fail("HDF5: cannot take the image of ", path_);
-  std::vector<char> image(static_cast<std::size_t>(size));
-  if (H5Fget_file_image(file_.get(), image.data(), image.size()) != size) fail("HDF5: cannot take the image of ", path_);
-  file_.reset();
-  auto disk_error = [&](const char* what) {
-    const std::string why = std::strerror(errno);
+  auto disk_error = [&](const std::string& reason) {
     discard();
-    fail("cannot ", what, " ", path_, ": ", why);
+    fail("cannot write ", path_, ": ", reason);
   };
-  const char* data = image.data();
-  std::size_t left = image.size();
-  while (left > 0) {
-    const ssize_t w = ::write(fd_, data, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      if (w == 0) errno = ENOSPC;
-      disk_error("write");
-    }
-    data += w;
-    left -= std::size_t(w);
+  // Closing writes what HDF5 still holds; a failure there (a full disk) is final.
+  if (H5Fclose(file_.release()) < 0) {
+    const std::string reason = system_reason();
+    disk_error(reason.empty() ? "HDF5 could not close the file" : reason);
   }
-  if (::fsync(fd_) != 0) disk_error("write");
-  const int fd = fd_;
-  fd_ = -1;  // closed below whatever happens
-  if (::close(fd) != 0) disk_error("write");
+  const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    disk_error(reason);
+  }
+  ::close(fd);
   {
     const InterruptsHeld held;  // the rename and the record of it happen together
-    if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) disk_error("move the result into place at");
+    if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) disk_error(std::strerror(errno));
     forget_temp_file(tmp_path_);
     note_result_written();
   }
+  committed_ = true;
   sync_folder_of(path_);
 }
 
 InputFile::InputFile(std::string path) : path_(std::move(path)) {
-  silence_library_errors();
+  set_up_library();
   std::ifstream probe(path_, std::ios::binary);
   if (!probe) fail("cannot read file ", path_, ": ", std::strerror(errno));
   if (H5Fis_hdf5(path_.c_str()) <= 0) fail(path_, " is not an HDF5 file");

@@ -13,13 +13,13 @@
 namespace nirl {
 
 std::size_t solver_bytes(const StateSpace& space) {
-  const std::size_t arrays = (space.nx > 1 ? 6 : 4) + 7;
+  const std::size_t arrays = (space.nx > 1 ? 6 : 4) + 2;
   const double bytes = double(arrays) * 8.0 * double(space.size) + 8.0 * double(space.nx) * double(space.nx);
   return bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes);
 }
 
 std::size_t inference_bytes(const StateSpace& space, bool max_likelihood) {
-  const double arrays = (max_likelihood ? 2.0 * space.n + 30.0 : 6.0) + 6.0;
+  const double arrays = max_likelihood ? 2.0 * space.n + 30.0 : 6.0;
   const double bytes = arrays * 8.0 * double(space.size);
   return bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes);
 }

@@ -24,19 +24,25 @@ class Handle {
   ~Handle() { reset(); }
   hid_t get() const { return id_; }
   void reset();
+  // Gives up ownership: the caller closes the id.
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
 
  private:
   hid_t id_ = -1;
   herr_t (*close_)(hid_t) = nullptr;
 };
 
-// A result file. It is built in memory (HDF5 core driver) and written to disk only by
-// commit(): under a temporary name (output_files.hpp), flushed, then renamed into place. Disk
-// errors (a full disk, a quota) therefore surface in commit() as one error naming the
-// cause, and the library never holds a half-written file. The constructor checks the
-// path (check_output_path, output_files.hpp), removes temporary files left by killed runs of the same path
-// and creates this process's (empty) temporary file, so an unwritable --out fails before
-// any computation. Destroyed without commit, the temporary file is removed.
+// A result file, written under a temporary name (output_files.hpp) and renamed into place
+// by commit() after it is closed and flushed to disk, so a reader never sees a partial
+// file. A disk error (a full disk, a quota) is reported with the system's reason, from the
+// write that failed or from commit(). The constructor checks the path (check_output_path,
+// output_files.hpp), removes temporary files left by killed runs of the same path and
+// creates this process's temporary file, so an unwritable --out fails before any
+// computation. Destroyed without commit, the temporary file is removed.
 class OutputFile {
  public:
   explicit OutputFile(std::string path);
@@ -51,7 +57,7 @@ class OutputFile {
   void discard();
   std::string path_, tmp_path_;
   Handle file_;
-  int fd_ = -1;
+  bool committed_ = false;
 };
 
 // A file opened read-only; the constructor reports missing, unreadable and non-HDF5 files.

@@ -9,19 +9,16 @@
 
 namespace nirl {
 
-// Bytes the forward solver and its result file need: the solver's O(S) double arrays
-// (reward, v, scratch, p, and w and p_new when nx > 1), the nx x nx input matrix, and
-// the result file in memory with its image (value, stationary, reward: 2 x 3 arrays),
-// and one more for the search's copies. Measured peak of an n = 12 -> 18 optimise
-// (nx = 1): 10.5 arrays per S; counted: 11.
+// Bytes the forward solver needs: its O(S) double arrays (reward, v, scratch, p, and
+// w and p_new when nx > 1), two more for the solutions the optimum search keeps, and the
+// nx x nx input matrix. Measured peak of an optimise at n = 20 (nx = 1): 5.8 arrays of S.
 std::size_t solver_bytes(const StateSpace& space);
 
-// Bytes the inverse of MODEL.md section 3 and its result file need over S = 2^n nx
-// states. Closed form: the histogram, visits, reward, value and temporaries (6 arrays of
-// S). Maximum likelihood: the flip counts and their gradient (n x S each) plus about 30
-// arrays of S (counts, v, w, gradients, reward, value, L-BFGS's 6 correction pairs and
-// line-search copies). Both: the result file in memory and its image (2 x 3 arrays).
-// Measured peak at n = 22 closed form: 10 arrays; ML from n = 12 to 16: 39 arrays per S.
+// Bytes the inverse of MODEL.md section 3 needs over S = 2^n nx states. Closed form: the
+// histogram, visits, reward, value and temporaries (6 arrays of S). Maximum likelihood: the
+// flip counts and their gradient (n x S each) plus about 30 arrays of S (counts, v, w,
+// gradients, reward, value, L-BFGS's 6 correction pairs and line-search copies). Measured
+// peaks: closed form at n = 22, 4 arrays; maximum likelihood from n = 12 to 16, 39 per S.
 std::size_t inference_bytes(const StateSpace& space, bool max_likelihood);
 
 // Memory the system reports as available (MemAvailable), or 0 when unknown.

@@ -39,10 +39,8 @@ int simulate_main(int argc, const char* const argv[]) {
   const h5::InputFile model_file(model_path);
   const StoredSolution stored = read_solution(model_file);
   const Network& net = stored.net;
-  // The raster (n bytes and an input index per step) three times over (the raster, the
-  // in-memory result file and its image written at commit, uncompressed at worst), w and the
-  // sampler's 16-bit copy of it.
-  const double bytes = 3.0 * double(steps) * double(net.n() + 4) + double(net.space.size) * (sizeof(double) + sizeof(std::int16_t));
+  // The raster (n bytes and an input index per step), w and the sampler's 16-bit copy of it.
+  const double bytes = double(steps) * double(net.n() + 4) + double(net.space.size) * (sizeof(double) + sizeof(std::int16_t));
   check_memory(bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes),
                "a raster of " + std::to_string(steps) + " steps");
 
