@@ -37,15 +37,13 @@ long long parse_integer(const std::string& text, const std::string& what, long l
   errno = 0;
   const long long v = std::strtoll(s.c_str(), &end, 10);
   if (!consumed_all(s, end)) fail(what, ": '", text, "' is not an integer");
-  const bool too_large = (errno == ERANGE && v > 0) || (errno != ERANGE && v > high);
-  const bool too_small = (errno == ERANGE && v < 0) || (errno != ERANGE && v < low);
-  if (too_large && high == std::numeric_limits<long long>::max())
-    fail(what, ": ", s, " is too large (at most ", high, ")");
-  if (too_small && low == std::numeric_limits<long long>::min())
-    fail(what, ": ", s, " is too small (at least ", low, ")");
-  if ((too_large || too_small) && high == std::numeric_limits<long long>::max())
-    fail(what, " must be >= ", low, " (got ", s, ")");
-  if (too_large || too_small) fail(what, " must be in [", low, ", ", high, "] (got ", s, ")");
+  if (errno == ERANGE || v < low || v > high) {
+    const bool above = errno == ERANGE ? s[0] != '-' : v > high;
+    if (above && high == std::numeric_limits<long long>::max()) fail(what, ": ", s, " is too large (at most ", high, ")");
+    if (!above && low == std::numeric_limits<long long>::min()) fail(what, ": ", s, " is too small (at least ", low, ")");
+    if (high == std::numeric_limits<long long>::max()) fail(what, " must be >= ", low, " (got ", s, ")");
+    fail(what, " must be in [", low, ", ", high, "] (got ", s, ")");
+  }
   return v;
 }
 
