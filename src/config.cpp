@@ -379,10 +379,12 @@ std::string render_ini(const po::variables_map& vm, const po::options_descriptio
   for (const auto& opt : keys.options()) {
     const std::string& key = opt->long_name();
     if (!vm.count(key) || !key_applies(vm, key)) continue;
-    const std::string value = vm[key].as<std::string>();
+    // Repeatable keys (study.vary) hold a list: one line per entry.
+    const auto* list = boost::any_cast<std::vector<std::string>>(&vm[key].value());
+    const std::vector<std::string> values = list ? *list : std::vector<std::string>{vm[key].as<std::string>()};
     const auto dot = key.find('.');
     if (dot == std::string::npos) {
-      top << key << " = " << value << "\n";
+      for (const std::string& value : values) top << key << " = " << value << "\n";
       continue;
     }
     const std::string section = key.substr(0, dot);
@@ -390,7 +392,7 @@ std::string render_ini(const po::variables_map& vm, const po::options_descriptio
       sections << "\n[" << section << "]\n";
       current = section;
     }
-    sections << key.substr(dot + 1) << " = " << value << "\n";
+    for (const std::string& value : values) sections << key.substr(dot + 1) << " = " << value << "\n";
   }
   return top.str() + sections.str();
 }

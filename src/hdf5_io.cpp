@@ -50,6 +50,8 @@ std::string system_reason() {
   fail("HDF5: ", what, reason.empty() ? "" : ": " + reason);
 }
 
+}  // namespace
+
 Handle check(hid_t id, herr_t (*close)(hid_t), const std::string& what) {
   if (id < 0) fail_with_reason(what);
   return Handle(id, close);
@@ -64,6 +66,8 @@ Handle link_creation_plist() {
   check_status(H5Pset_create_intermediate_group(plist.get(), 1), "cannot set intermediate groups");
   return plist;
 }
+
+namespace {
 
 void write_dataset(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
                    const void* data, const std::vector<hsize_t>& dims, bool chunked) {
@@ -223,6 +227,19 @@ void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, 
 
 void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims) {
   write_dataset(file, name, H5T_STD_I32LE, H5T_NATIVE_INT32, data, dims, true);
+}
+
+void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims) {
+  write_dataset(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, data, dims, false);
+}
+
+void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create string type");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create string type");
+  std::vector<const char*> pointers;
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  write_dataset(file, name, type.get(), type.get(), pointers.data(), {hsize_t(values.size())}, false);
 }
 
 void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m) {

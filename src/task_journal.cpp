@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -59,16 +60,17 @@ std::string lock_key(const std::string& dir) {
   return ec ? dir : canonical.string();
 }
 
-// Takes an exclusive lock on dir/lock, held until remove_checkpoint or the end of the
-// process (the kernel releases it however the process ends), so two runs never share one
-// checkpoint folder.
-void lock_checkpoint(const std::string& dir) {
+// Takes a lock on dir/lock, held until remove_checkpoint or the end of the process (the
+// kernel releases it however the process ends): exclusive for a whole run, so two runs
+// never share one checkpoint folder; shared for the parts of a job array, which may run
+// side by side but never beside a whole run.
+void lock_checkpoint(const std::string& dir, bool shared) {
   const std::string key = lock_key(dir);
   if (held_locks().count(key)) return;
   const std::string path = (fs::path(dir) / "lock").string();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create the lock of checkpoint ", dir, ": ", std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);
     if (err == EWOULDBLOCK)
@@ -85,7 +87,7 @@ void lock_checkpoint(const std::string& dir) {
 
 }  // namespace
 
-void open_checkpoint(const std::string& dir, const std::string& config_text) {
+void open_checkpoint(const std::string& dir, const std::string& config_text, bool shared) {
   check_output_folder(dir);
   const fs::path config = fs::path(dir) / "config.ini";
   std::error_code ec;
@@ -95,7 +97,7 @@ void open_checkpoint(const std::string& dir, const std::string& config_text) {
     fail("checkpoint folder ", dir, " exists and is not a nirl checkpoint (no config.ini); give another --checkpoint");
   const bool created = fs::create_directory(dir, ec);
   if (ec) fail("cannot create checkpoint folder ", dir, ": ", ec.message());
-  lock_checkpoint(dir);  // on failure the folder is another run's (or empty): left as it is
+  lock_checkpoint(dir, shared);  // on failure the folder is another run's (or empty): left as it is
   if (fs::exists(config, ec)) {
     if (read_file(config) != config_text)
       fail("checkpoint ", dir, " was made by a different configuration; rerun with the same config and "
@@ -126,33 +128,49 @@ void open_checkpoint(const std::string& dir, const std::string& config_text) {
   forget_temp_file(tmp);
 }
 
-std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir) {
-  std::map<std::uint64_t, std::vector<double>> records;
+void for_each_checkpoint_record(const std::string& dir,
+                                const std::function<void(std::uint64_t, const std::vector<double>&)>& visit) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return records;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("journal.", 0) != 0) continue;
-    const std::string bytes = read_file(entry.path());
-    std::size_t pos = 0;
-    const std::size_t header = 3 * sizeof(std::uint64_t);
-    while (pos + header + sizeof(std::uint64_t) <= bytes.size()) {
+  if (!fs::exists(dir, ec)) return;
+  std::vector<fs::path> journals;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().filename().string().rfind("journal.", 0) == 0) journals.push_back(entry.path());
+  std::sort(journals.begin(), journals.end());
+  constexpr std::size_t header = 3 * sizeof(std::uint64_t);
+  std::vector<unsigned char> bytes;
+  std::vector<double> payload;
+  for (const fs::path& path : journals) {
+    std::ifstream in(path, std::ios::binary);
+    std::uintmax_t left = fs::file_size(path, ec);
+    if (ec) continue;
+    while (left >= header + sizeof(std::uint64_t)) {
+      bytes.resize(header);
+      if (!in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(header))) break;
       std::uint64_t magic, task, count;
-      std::memcpy(&magic, bytes.data() + pos, 8);
-      std::memcpy(&task, bytes.data() + pos + 8, 8);
-      std::memcpy(&count, bytes.data() + pos + 16, 8);
-      if (magic != kMagic || count > (bytes.size() - pos) / sizeof(double)) break;
+      std::memcpy(&magic, bytes.data(), 8);
+      std::memcpy(&task, bytes.data() + 8, 8);
+      std::memcpy(&count, bytes.data() + 16, 8);
+      if (magic != kMagic || count > (left - header - sizeof(std::uint64_t)) / sizeof(double)) break;  // torn
       const std::size_t body = header + count * sizeof(double);
-      if (pos + body + sizeof(std::uint64_t) > bytes.size()) break;  // torn record
+      bytes.resize(body + sizeof(std::uint64_t));
+      if (!in.read(reinterpret_cast<char*>(bytes.data() + header), std::streamsize(body - header + sizeof(std::uint64_t))))
+        break;
       std::uint64_t stored;
-      std::memcpy(&stored, bytes.data() + pos + body, 8);
-      if (stored != checksum(reinterpret_cast<const unsigned char*>(bytes.data() + pos), body)) break;
-      std::vector<double> payload(count);
-      std::memcpy(payload.data(), bytes.data() + pos + header, count * sizeof(double));
-      records.emplace(task, std::move(payload));
-      pos += body + sizeof(std::uint64_t);
+      std::memcpy(&stored, bytes.data() + body, 8);
+      if (stored != checksum(bytes.data(), body)) break;
+      payload.resize(count);
+      std::memcpy(payload.data(), bytes.data() + header, count * sizeof(double));
+      visit(task, payload);
+      left -= body + sizeof(std::uint64_t);
     }
   }
+}
+
+std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir) {
+  std::map<std::uint64_t, std::vector<double>> records;
+  for_each_checkpoint_record(dir, [&](std::uint64_t task, const std::vector<double>& payload) {
+    records.emplace(task, payload);
+  });
   return records;
 }
 

@@ -1,5 +1,6 @@
 #include "nirl/task_runner.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -40,27 +41,36 @@ void on_rank_zero(const MpiSession& mpi, const std::function<void()>& step) {
   if (length > 0) throw Error(message);
 }
 
-std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
-                                                        const std::function<std::vector<double>(std::uint64_t)>& task,
-                                                        const TaskRun& run) {
-  const std::set<std::uint64_t> wanted(order.begin(), order.end());
+void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
+                             const std::function<std::vector<double>(std::uint64_t)>& task, const TaskRun& run) {
+  // Sorted id lists (8 bytes a task), not sets: a study may have millions of tasks.
+  std::vector<std::uint64_t> wanted = order;
+  std::sort(wanted.begin(), wanted.end());
+  const auto is_wanted = [&](std::uint64_t id) { return std::binary_search(wanted.begin(), wanted.end(), id); };
   std::vector<std::uint64_t> done;
   on_rank_zero(mpi, [&] {
-    open_checkpoint(run.checkpoint_dir, run.config_text);
-    for (const auto& [id, record] : read_checkpoint(run.checkpoint_dir))
-      if (wanted.count(id)) done.push_back(id);
+    open_checkpoint(run.checkpoint_dir, run.config_text, run.parts > 1);
+    for_each_checkpoint_record(run.checkpoint_dir, [&](std::uint64_t id, const std::vector<double>&) {
+      if (is_wanted(id)) done.push_back(id);
+    });
+    std::sort(done.begin(), done.end());
+    done.erase(std::unique(done.begin(), done.end()), done.end());
   });
   long long done_count = (long long)done.size();
   MPI_Bcast(&done_count, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
   done.resize(std::size_t(done_count));
   MPI_Bcast(done.data(), int(done_count), MPI_UINT64_T, 0, MPI_COMM_WORLD);
-  const std::set<std::uint64_t> finished_before(done.begin(), done.end());
   std::vector<std::uint64_t> remaining;
-  for (std::uint64_t id : order)
-    if (!finished_before.count(id)) remaining.push_back(id);
-  if (mpi.rank() == 0 && !finished_before.empty())
+  std::size_t own = 0;  // tasks of this part
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (k % std::size_t(run.parts) != std::size_t(run.part)) continue;
+    ++own;
+    if (!std::binary_search(done.begin(), done.end(), order[k])) remaining.push_back(order[k]);
+  }
+  const std::size_t own_done = own - remaining.size();
+  if (mpi.rank() == 0 && own_done > 0)
     std::fprintf(stderr, "nirl %s: resuming from %s: %zu of %zu tasks already done\n", run.label.c_str(),
-                 run.checkpoint_dir.c_str(), finished_before.size(), order.size());
+                 run.checkpoint_dir.c_str(), own_done, own);
 
   {
     TaskCounter counter(MPI_COMM_WORLD);
@@ -75,7 +85,7 @@ std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, co
         const std::int64_t finished = counter.mark_finished();
         if (mpi.rank() == 0) {  // tasks done by all ranks; Progress adds the ETA
           char detail[96];
-          std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)(finished + done_count), order.size());
+          std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)finished + (long long)own_done, own);
           progress.update(double(finished) / double(remaining.size()), detail);
         }
       }
@@ -85,6 +95,13 @@ std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, co
     }
     MPI_Barrier(MPI_COMM_WORLD);
   }
+}
+
+std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
+                                                        const std::function<std::vector<double>(std::uint64_t)>& task,
+                                                        const TaskRun& run) {
+  run_tasks_to_checkpoint(mpi, order, task, run);
+  const std::set<std::uint64_t> wanted(order.begin(), order.end());
   std::map<std::uint64_t, std::vector<double>> records;
   on_rank_zero(mpi, [&] {
     for (auto& [id, record] : read_checkpoint(run.checkpoint_dir))

@@ -111,7 +111,7 @@ class BadInputCorpus : public ::testing::Test {
     write_text(f / "pixels.ini",
                "[network]\nn = 3\nlambda = 0.1\n\n[input]\ntype = pixels\npixels = 2\npixel_on = 0.5\npixel_redraw = 0.2\n\n"
                "[reward]\ntype = feature\nthreshold = 1\n");
-    write_text(f / "sweep.ini", small_config() + "\n[experiment]\nkind = sweep\nsample_sizes = 100\ntrials = 1\n");
+    write_text(f / "study.ini", small_config() + "\n[experiment]\nkind = study\n\n[study]\nsamples = 100\ntrials = 1\n");
     std::string garbage;
     for (int k = 0; k < 256; ++k) garbage += char((k * 37 + 11) % 256);
     write_text(f / "garbage.ini", garbage);

@@ -74,19 +74,19 @@ TEST_F(Interrupts, SigkillLeavesATemporaryFileTheNextRunRemoves) {
 }
 
 TEST_F(Interrupts, SecondRunOnALockedCheckpointIsRefusedAtOnce) {
-  const fs::path sweep = config(small_config() + "\n[experiment]\nkind = sweep\nsample_sizes = 100\ntrials = 1\nthreshold = 0\n", "sweep.ini");
+  const fs::path study = config(small_config() + "\n[experiment]\nkind = study\n\n[study]\nsamples = 100\ntrials = 1\nthreshold = 0\n", "study.ini");
   const fs::path checkpoint = path("out.h5.checkpoint");
   fs::create_directory(checkpoint);
   // This process stands in for a first run that holds the folder.
   const int fd = ::open((checkpoint / "lock").c_str(), O_RDWR | O_CREAT, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
-  const RunResult refused = run({"run", sweep.string(), "--out", out().string()});
+  const RunResult refused = run({"run", study.string(), "--out", out().string()});
   EXPECT_TRUE(FailsCleanly(refused, "run", "is in use by another running nirl process", out(), dir_));
   for (const auto& entry : fs::directory_iterator(checkpoint))
     EXPECT_EQ(entry.path().filename().string().rfind("journal.", 0), std::string::npos) << "a task ran: " << entry.path();
   ::close(fd);  // the first run ends
-  const RunResult r = run({"run", sweep.string(), "--out", out().string()});
+  const RunResult r = run({"run", study.string(), "--out", out().string()});
   EXPECT_EQ(r.status, 0) << describe(r);
   EXPECT_FALSE(fs::exists(checkpoint));
 }
@@ -149,7 +149,7 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
   const std::string plain = path("plain.h5").string();
   ASSERT_EQ(run({"pairwise", "fit", plain, "--out", fit.string()}).status, 0);
   ASSERT_EQ(run({"pairwise", "infer", fit.string(), "--lambda", "0.5", "--assumption", "sparse", "--out", preward.string()}).status, 0);
-  const fs::path sweep = config(small_config() + "\n[experiment]\nkind = sweep\nsample_sizes = 200\ntrials = 2\nthreshold = 0\n", "sweep.ini");
+  const fs::path study = config(small_config() + "\n[experiment]\nkind = study\n\n[study]\nsamples = 200\ntrials = 2\nthreshold = 0\n", "study.ini");
   const fs::path maze = config(
       "seed = 1\n\n[maze]\nmap = S... .... ...G\nmoved_map = S... .XX. ...G\nlambda = 0.05\n\n"
       "[fig1]\nlarger_lambda = 0.1\nsample_sizes = 100\ntrials = 1\n",
@@ -162,7 +162,7 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
       {"predict", {"predict", "--reward", model.string(), "--perturb", "lambda=0.6", "--out", o}},
       {"compare", {"compare", "--truth", model.string(), "--adapted", model.string(), "--predicted", model.string(), "--out", o}},
       {"report", {"report", "--raster", plain, "--dataset", "/spikes", "--bootstraps", "20", "--folds", "0", "--out", o}},
-      {"run", {"run", sweep.string(), "--out", o}},
+      {"run", {"run", study.string(), "--out", o}},
       {"maze", {"maze", "--config", maze.string(), "--out", o}},
       {"pairwise", {"pairwise", "fit", plain, "--out", o}},
       {"pairwise", {"pairwise", "infer", fit.string(), "--lambda", "0.5", "--out", o}},

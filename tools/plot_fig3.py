@@ -51,9 +51,9 @@ BIG = 1e300          # stand-in for +inf inside np.quantile
 BIG_CUT = 1e200      # quantiles above this are +inf
 
 REQUIRED = [
-    "/sweep/sample_sizes", "/sweep/r2", "/sweep/r2_weighted",
-    "/sweep/aligned_reward", "/sweep/kl_predicted", "/sweep/kl_baseline",
-    "/solution/reward", "/solution/stationary",
+    "/study/axes/study.samples", "/study/r2", "/study/r2_weighted",
+    "/study/aligned_reward", "/study/kl_predicted", "/study/kl_baseline",
+    "/study/true_reward", "/study/true_stationary",
 ]
 
 
@@ -79,6 +79,19 @@ def attr(obj, key, default=None):
     return default
 
 
+def config_values(text):
+    """section.key -> value of the INI text a result file carries as its config."""
+    values, section = {}, ""
+    for line in str(text).splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1] + "."
+        elif "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            values[section + key.strip()] = value.strip()
+    return values
+
+
 def load(path):
     if not os.path.isfile(path):
         raise InputError("no such file: %s" % path)
@@ -92,25 +105,27 @@ def load(path):
                 if name not in f or not isinstance(f[name], h5py.Dataset):
                     raise InputError("%s lacks dataset %s (was it written by "
                                      "`nirl run jobs/fig3.ini`?)" % (path, name))
-            sw = f["/sweep"]
-            d = {k: np.asarray(sw[k][()], dtype=float) for k in
-                 ("sample_sizes", "r2", "r2_weighted", "aligned_reward",
-                  "kl_predicted", "kl_baseline")}
-            d["converged"] = (np.asarray(sw["converged"][()], dtype=float)
-                              if "converged" in sw else None)
-            d["reward"] = np.asarray(f["/solution/reward"][()], dtype=float)
-            d["stationary"] = np.asarray(f["/solution/stationary"][()], dtype=float)
-            thr = attr(sw, "threshold", P_THRESHOLD)
-            try:
-                d["threshold"] = float(thr)
-            except (TypeError, ValueError):
-                d["threshold"] = P_THRESHOLD
-            pert = attr(sw, "perturbations", "")
+            st = f["/study"]
+            if st["r2"].dims[0].label != "study.samples":
+                raise InputError("the first axis of /study/r2 is %r, expected study.samples"
+                                 % st["r2"].dims[0].label)
+            d = {k: np.asarray(st[k][()], dtype=float) for k in
+                 ("r2", "r2_weighted", "aligned_reward")}
+            d["sample_sizes"] = np.asarray(st["axes/study.samples"][()], dtype=float)
+            # [K, T, B, P] -> [P, K, T, B]; the truth is the same at every size.
+            d["kl_predicted"] = np.moveaxis(np.asarray(st["kl_predicted"][()], dtype=float), -1, 0)
+            d["kl_baseline"] = np.asarray(st["kl_baseline"][()], dtype=float)[0]
+            d["converged"] = (np.asarray(st["converged"][()], dtype=float)
+                              if "converged" in st else None)
+            d["reward"] = np.asarray(st["true_reward"][0], dtype=float)
+            d["stationary"] = np.asarray(st["true_stationary"][0], dtype=float)
+            config = config_values(attr(f, "config", ""))
+            d["threshold"] = float(config.get("study.threshold", P_THRESHOLD))
+            pert = attr(st, "perturbations", "")
             pert = "" if pert is None else str(pert)
             d["perturbations"] = [s.strip() for s in pert.split(";") if s.strip()]
-            sol = f["/solution"]
-            d["lambda"] = attr(sol, "lambda")
-            d["n"] = attr(sol, "n")
+            d["lambda"] = float(config["network.lambda"]) if "network.lambda" in config else None
+            d["n"] = int(config["network.n"]) if "network.n" in config else None
     except InputError:
         raise
     except (OSError, IOError, KeyError, ValueError, TypeError) as e:
@@ -118,30 +133,30 @@ def load(path):
 
     K = d["sample_sizes"].size
     if K == 0:
-        raise InputError("/sweep/sample_sizes is empty")
+        raise InputError("/study/sample_sizes is empty")
     r2 = d["r2"]
     if r2.ndim != 3 or r2.shape[0] != K or r2.shape[2] < 1:
-        raise InputError("/sweep/r2 has shape %s, expected [%d, T, B]" % (r2.shape, K))
+        raise InputError("/study/r2 has shape %s, expected [%d, T, B]" % (r2.shape, K))
     _, T, B = r2.shape
     if d["r2_weighted"].shape != r2.shape:
-        raise InputError("/sweep/r2_weighted has shape %s, expected %s"
+        raise InputError("/study/r2_weighted has shape %s, expected %s"
                          % (d["r2_weighted"].shape, r2.shape))
     if d["converged"] is not None and d["converged"].shape != r2.shape:
         d["converged"] = None
     S = d["reward"].size
     if d["stationary"].shape != (S,) or d["reward"].ndim != 1:
-        raise InputError("/solution/reward and /solution/stationary differ in shape "
+        raise InputError("/study/true_reward and /study/true_stationary differ in shape "
                          "(%s vs %s)" % (d["reward"].shape, d["stationary"].shape))
     if d["aligned_reward"].shape != (K, T, B, S):
-        raise InputError("/sweep/aligned_reward has shape %s, expected %s"
+        raise InputError("/study/aligned_reward has shape %s, expected %s"
                          % (d["aligned_reward"].shape, (K, T, B, S)))
     kl = d["kl_predicted"]
     if kl.ndim != 4 or kl.shape[1:] != (K, T, B):
-        raise InputError("/sweep/kl_predicted has shape %s, expected [P, %d, %d, %d]"
+        raise InputError("/study/kl_predicted has shape %s, expected [%d, %d, %d, P]"
                          % (kl.shape, K, T, B))
     P = kl.shape[0]
     if d["kl_baseline"].shape != (P,):
-        raise InputError("/sweep/kl_baseline has shape %s, expected (%d,)"
+        raise InputError("/study/kl_baseline[0] has shape %s, expected (%d,)"
                          % (d["kl_baseline"].shape, P))
     while len(d["perturbations"]) < P:
         d["perturbations"].append("perturbation %d" % len(d["perturbations"]))

@@ -16,7 +16,7 @@
 #   OptimumSearch/UntunedRewards.*  the search against 24 random rewards: ~10 min alone
 #     under ASan; the same search code runs in the other OptimumSearch, Continuation and
 #     CLI optimise tests.
-#   MpiSweep  ~4 min under ASan (ten runs of nirl on 1-3 ranks, kill and resume), and
+#   MpiStudy  ~4 min under ASan (ten runs of nirl on 1-3 ranks, kill and resume), and
 #   MpiPairwise  ~2 min (Fig 6 on 1-2 ranks and threads): MPI and the task journal still
 #     run in MpiReport and MpiFig4, the pairwise study in the CliPairwise and unit tests.
 # Usage: tools/sanitize.sh [extra ctest arguments]
@@ -38,7 +38,7 @@ export LSAN_OPTIONS="suppressions=$root/tools/lsan_suppressions.txt:print_suppre
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:exitcode=87"
 
 exclude=()
-[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|MpiSweep$|MpiPairwise$)')
+[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|MpiStudy$|MpiPairwise$)')
 status=0
 (cd build-asan && ctest --output-on-failure -j"${NIRL_TEST_JOBS:-$(nproc)}" "${exclude[@]}" "$@") || status=$?
 if compgen -G "$logs/*" > /dev/null; then

@@ -89,7 +89,7 @@ done
 sinfo -h -o %T | grep -Eq '^(idle|mixed)' || { cat "$SCRATCH"/log/*.log >&2; echo "slurm_test: node never became idle" >&2; exit 1; }
 
 # A small Fig 3: the real config with fewer sizes and trials.
-sed -e 's/^sample_sizes = .*/sample_sizes = 300,3000/' -e 's/^trials = .*/trials = 2/' jobs/fig3.ini > "$SCRATCH/fig3_small.ini"
+sed -e 's/^vary = study.samples:.*/vary = study.samples: 300, 3000/' -e 's/^trials = .*/trials = 2/' jobs/fig3.ini > "$SCRATCH/fig3_small.ini"
 OUT="$SCRATCH/fig3_small.h5"
 JOB_OUT="$SCRATCH/job.out"
 sbatch --wait --ntasks=2 --cpus-per-task=1 --chdir="$REPO" --output="$JOB_OUT" \
@@ -97,17 +97,17 @@ sbatch --wait --ntasks=2 --cpus-per-task=1 --chdir="$REPO" --output="$JOB_OUT" \
   jobs/fig3.sbatch > "$SCRATCH/sbatch.txt" \
   || { cat "$JOB_OUT" >&2 || true; echo "slurm_test: the job failed" >&2; exit 1; }
 
-# The result: the sweep datasets with (2 sizes, 2 trials, 1) shape, finite r2, 2 ranks used.
+# The result: the study's arrays with (2 sizes, 2 trials, 1) shape, finite r2, 2 ranks used.
 grep -q "on 2 rank(s)" "$JOB_OUT" || { cat "$JOB_OUT" >&2; echo "slurm_test: the job did not run 2 ranks" >&2; exit 1; }
 /usr/bin/python3 - "$OUT" <<'PY'
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as f:
-    r2 = f["sweep/r2"][()]
+    r2 = f["study/r2"][()]
     assert r2.shape == (2, 2, 1), r2.shape
     assert np.all(np.isfinite(r2)) and np.all(r2 <= 1.0), r2
-    assert f["sweep/kl_predicted"].shape == (2, 2, 2, 1)
-    assert f["sweep/sample_sizes"][()].tolist() == [300.0, 3000.0]
+    assert f["study/kl_predicted"].shape == (2, 2, 1, 2)
+    assert f["study/axes/study.samples"][()].tolist() == [300.0, 3000.0]
 print("slurm_test: job result ok, mean r2 by size", r2.mean(axis=(1, 2)).round(3).tolist())
 PY
-echo "slurm_test: $(cat "$SCRATCH/sbatch.txt"), $(grep 'sweep:' "$JOB_OUT")"
+echo "slurm_test: $(cat "$SCRATCH/sbatch.txt"), $(grep 'study:' "$JOB_OUT")"
 echo "1 passed, 0 failed"

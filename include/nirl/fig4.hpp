@@ -2,7 +2,7 @@
 //  C  tuning curves p(sigma_i = 1 | m pixels on, c others active) of the optimal network;
 //  D  readout p(y = +1 | sigma) against spike count, and p(count | m pixels on);
 //  E  I(y; sigma) against lambda, optimised network vs independent neurons with matched
-//     p(sigma_i | x): one task per lambda, spread over MPI ranks (sweep_runner.hpp);
+//     p(sigma_i | x): one task per lambda, spread over MPI ranks (task_runner.hpp);
 //  F  the ML inverse (MODEL.md 3b) on exact expected counts: inferred r(sigma, x) vs spike
 //     count by number of pixels on, the recovered feature and threshold, aligned r2
 //     against log p(y | sigma);

@@ -73,10 +73,19 @@ class InputFile {
 };
 
 // --- writing (intermediate groups are created as needed) ---
+// For the writers of the io layer: an id owned by a Handle, or nirl::Error with HDF5's reason
+// ("HDF5: what: No space left on device"); a status checked the same way; link creation
+// properties that create intermediate groups.
+Handle check(hid_t id, herr_t (*close)(hid_t), const std::string& what);
+void check_status(herr_t status, const std::string& what);
+Handle link_creation_plist();
+
 void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims);
 void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims);
 void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims);
 // A matrix as a row-major 2-D float64 dataset.
+void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims);
+void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);  // UTF-8, 1-D
 void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m);
 void ensure_group(hid_t file, const std::string& name);
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, double value);

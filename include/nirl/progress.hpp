@@ -1,5 +1,7 @@
-// Progress lines for long runs: written to stderr by MPI rank 0 only, and only when
-// stderr is a terminal (batch logs stay clean). At most a few updates per second.
+// Progress lines for long runs, written to stderr by MPI rank 0 only. On a terminal a live
+// line (rewritten at most four times a second); in a batch log (stderr not a terminal) a
+// plain line every NIRL_PROGRESS_SECONDS seconds (default 60; 0 turns them off), the first
+// one only after that long, so short runs leave the log untouched.
 #pragma once
 #include <chrono>
 #include <string>
@@ -19,7 +21,8 @@ class Progress {
 
  private:
   std::string label_;
-  bool enabled_;
+  bool enabled_, terminal_;
+  std::chrono::steady_clock::duration interval_;
   bool printed_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };

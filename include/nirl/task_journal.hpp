@@ -6,6 +6,7 @@
 // it: a resume with a different configuration is refused.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,8 +16,14 @@ namespace nirl {
 // Creates the folder (its parent must exist: hdf5_io.hpp's folder rule) and its
 // config.ini, or checks that an existing one matches. Locks the folder for this process
 // until remove_checkpoint or the end of the process: a folder locked by another running
-// process is refused at once.
-void open_checkpoint(const std::string& dir, const std::string& config_text);
+// process is refused at once. `shared`: the lock of one part of a job array, which other
+// parts may hold at the same time (a whole run's lock excludes every other).
+void open_checkpoint(const std::string& dir, const std::string& config_text, bool shared = false);
+
+// Visits every valid task record in the folder, one at a time (journals in name order,
+// records in the order written; a task may appear more than once).
+void for_each_checkpoint_record(const std::string& dir,
+                                const std::function<void(std::uint64_t, const std::vector<double>&)>& visit);
 
 // All valid task records in the folder (task id -> payload); the first of duplicates wins.
 std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir);

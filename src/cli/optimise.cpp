@@ -21,7 +21,7 @@ int optimise_main(int argc, const char* const argv[]) {
   po::options_description keys;
   keys.add(model_options()).add(solver_options()).add(search_options());
   po::variables_map vm;
-  parse_with_config(argc, argv, cli, keys, nullptr, vm, {"experiment", "prediction"});
+  parse_with_config(argc, argv, cli, keys, nullptr, vm, {"experiment", "study", "prediction"});
   if (vm.count("help")) {
     std::cout << cli << "\n" << keys << "\n";
     return 0;

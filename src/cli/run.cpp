@@ -1,6 +1,7 @@
 // nirl run CONFIG: a whole experiment described by one config file ([experiment] kind):
+//   study - a grid of synthetic inference tasks over MPI ranks with checkpoint/resume, its
+//           [study] section read by study_options.hpp (study_runner.hpp);
 //   fig2  - Fig 2 end to end in one process (fig2.hpp);
-//   sweep - a data-limited study over MPI ranks with checkpoint/resume (sweep_runner.hpp);
 //   fig4  - Fig 4: the lambda sweep of panel E over MPI ranks, then the other panels (fig4.hpp).
 //   fig5  - the ring network in the pairwise family (pairwise_study.hpp);
 //   pairwise_sweep - Fig 6, the three reward assumptions over MPI ranks (pairwise_study.hpp).
@@ -13,18 +14,20 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "commands.hpp"
+#include "study_options.hpp"
 #include "nirl/config.hpp"
 #include "nirl/error.hpp"
 #include "nirl/fig2.hpp"
 #include "nirl/fig4.hpp"
 #include "nirl/mpi_tasks.hpp"
 #include "nirl/output_files.hpp"
+#include "nirl/parse_number.hpp"
 #include "nirl/pairwise_study.hpp"
 #include "nirl/progress.hpp"
 #include "nirl/results_io.hpp"
-#include "nirl/sweep_runner.hpp"
 #include "nirl/task_journal.hpp"
 #include "nirl/task_runner.hpp"
 
@@ -34,19 +37,14 @@ namespace {
 po::options_description experiment_options() {
   po::options_description d("Experiment ([experiment] section)");
   d.add_options()
-      ("experiment.kind", po::value<std::string>(), "fig2 | sweep | fig4 | fig5 | pairwise_sweep")
+      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig4 | fig5 | pairwise_sweep")
       ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig4, fig5: observed steps for inference")
       ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
       ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
       ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
       ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
-      ("experiment.sample_sizes", po::value<std::string>(), "sweep: observed steps, e.g. 100,1000,10000")
-      ("experiment.trials", po::value<std::string>()->default_value("20"), "sweep: simulations per sample size")
-      ("experiment.bootstraps", po::value<std::string>()->default_value("0"), "sweep: block-bootstrap resamples per simulation")
-      ("experiment.block_length", po::value<std::string>()->default_value("100"), "sweep: bootstrap block length (steps)")
-      ("experiment.perturbations", po::value<std::string>()->default_value(""),
-       "sweep: predict specs separated by ';', e.g. switch_up=0.035;dead=3")
-      ("experiment.threshold", po::value<std::string>()->default_value("1e-6"), "sweep: r2 over states with true p above this")
+      ("experiment.sample_sizes", po::value<std::string>(), "pairwise_sweep: observed steps, e.g. 100,1000,10000")
+      ("experiment.trials", po::value<std::string>()->default_value("20"), "pairwise_sweep: simulations per sample size")
       ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
       ("experiment.lambdas", po::value<std::string>()->default_value("0.02,0.05,0.1,0.2"), "fig4: panel E coding costs")
       ("experiment.h_pixel_on", po::value<std::string>()->default_value("0.4"), "fig4: panel H pixel probability")
@@ -68,7 +66,7 @@ po::options_description experiment_options() {
 // The [experiment] keys each kind reads; a key given for another kind is refused.
 const std::map<std::string, std::set<std::string>> kKindKeys = {
     {"fig2", {"samples", "raster_steps", "compare_lambda", "input_change", "cell_death", "ridge"}},
-    {"sweep", {"sample_sizes", "trials", "bootstraps", "block_length", "perturbations", "threshold", "ridge"}},
+    {"study", {}},
     {"fig4", {"lambdas", "samples", "h_pixel_on", "h_lambda", "h_jitter", "group_tolerance", "ridge"}},
     {"fig5", {"samples", "raster_steps", "lambda_high", "max_distance", "pinned", "random_starts", "sample_interval",
               "pin_field", "pl_ridge", "mu_relative"}},
@@ -88,17 +86,6 @@ void refuse_other_kinds_keys(const po::variables_map& vm, const std::string& kin
   }
 }
 
-std::vector<std::string> split_specs(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ';')) {
-    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
-}
-
 // experiment.sample_sizes: at least one entry, each >= 2 steps.
 std::vector<std::size_t> sample_sizes_from(const po::variables_map& vm, const char* kind) {
   if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for ", kind);
@@ -109,23 +96,6 @@ std::vector<std::size_t> sample_sizes_from(const po::variables_map& vm, const ch
   }
   if (sizes.empty()) fail("experiment.sample_sizes is empty (give at least one size, e.g. 1000,10000)");
   return sizes;
-}
-
-SweepConfig sweep_from_options(const po::variables_map& vm) {
-  SweepConfig c;
-  c.sample_sizes = sample_sizes_from(vm, "a sweep");
-  c.trials = int(get_int(vm, "experiment.trials", 1, kIntMax));
-  c.bootstraps = int(get_int(vm, "experiment.bootstraps", 0, kIntMax));
-  c.block_length = std::size_t(get_int(vm, "experiment.block_length", 1, LLONG_MAX));
-  c.perturbations = split_specs(get_string(vm, "experiment.perturbations"));
-  c.threshold = get_double(vm, "experiment.threshold");
-  if (!(c.threshold >= 0.0)) fail("experiment.threshold must be >= 0");
-  c.likelihood.ridge = get_double(vm, "experiment.ridge");
-  if (!(c.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
-  c.seed = get_uint(vm, "seed");
-  c.solver = solver_from_options(vm);
-  c.prediction = prediction_from_options(vm);
-  return c;
 }
 
 Fig2Options fig2_from_options(const po::variables_map& vm) {
@@ -186,7 +156,7 @@ Fig4Options fig4_from_options(const po::variables_map& vm) {
 
 // Panel E's lambdas are tasks (id = lambda index) on the MPI runner; rank 0 then adds the
 // other panels to the result file.
-void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Network& net, const SweepRun& run) {
+void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Network& net, const StudyRun& run) {
   if (get_string(vm, "reward.type") != "feature") fail("experiment.kind = fig4 needs reward.type = feature");
   const std::vector<int> y = feature_from_options(vm, net.input);
   const Fig4Options options = fig4_from_options(vm);
@@ -261,15 +231,28 @@ void run_fig5_job(const po::variables_map& vm, const Network& net, const std::st
     std::printf("%s: KL(true || predicted) %.4g vs no-adaptation %.4g\n", names[k], s.kl[k], s.kl_baseline[k]);
 }
 
+// --part K/N: part K of N (0 <= K < N).
+std::pair<int, int> part_from_text(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos) fail("--part '", text, "': expected K/N, e.g. 0/4");
+  const int parts = int(parse_integer(text.substr(slash + 1), "--part N", 1, kIntMax));
+  const int part = int(parse_integer(text.substr(0, slash), "--part K", 0, parts - 1));
+  return {part, parts};
+}
+
 }  // namespace
 
 int run_main(int argc, const char* const argv[]) {
   po::options_description cli("nirl run CONFIG.ini --out RESULT.h5 [--checkpoint DIR] [--section.key value ...]");
   cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "experiment config (INI)")(
       "out", po::value<std::string>(), "result file (HDF5)")(
-      "checkpoint", po::value<std::string>(), "sweep: checkpoint folder (default RESULT.h5.checkpoint)");
+      "checkpoint", po::value<std::string>(), "study, fig4, pairwise_sweep: checkpoint folder (default RESULT.h5.checkpoint)")(
+      "part", po::value<std::string>(),
+      "study: K/N runs part K (0 .. N-1) of a job array into the checkpoint only; the same command without --part "
+      "then writes RESULT.h5");
   po::options_description keys;
-  keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options());
+  keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options())
+      .add(study_options());
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;
@@ -284,14 +267,16 @@ int run_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, get_string(vm, "config"), "config");
   { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
-  if (!vm.count("experiment.kind")) fail("experiment.kind is required (fig2, sweep, fig4, fig5 or pairwise_sweep)");
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2, fig4, fig5 or pairwise_sweep)");
   const std::string kind = get_string(vm, "experiment.kind");
-  if (kind != "fig2" && kind != "sweep" && kind != "fig4" && kind != "fig5" && kind != "pairwise_sweep")
-    fail("experiment.kind: unknown kind '", kind, "' (expected fig2, sweep, fig4, fig5 or pairwise_sweep)");
+  if (!kKindKeys.count(kind))
+    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2, fig4, fig5 or pairwise_sweep)");
   refuse_other_kinds_keys(vm, kind);
+  if (kind != "study") refuse_given(vm, study_options(), "experiment.kind = " + kind + " has no [study] section");
+  if (vm.count("part") && kind != "study") fail("--part was given, but experiment.kind = ", kind, " has no job-array parts");
   if (vm.count("checkpoint") && (kind == "fig2" || kind == "fig5"))
     fail("--checkpoint was given, but experiment.kind = ", kind, " runs in one process without a checkpoint");
-  if (kind != "fig2" && kind != "sweep") {
+  if (kind != "fig2" && kind != "study") {
     refuse_given(vm, search_options(), "experiment.kind = " + kind + " does not use the optimum search");
     refuse_given(vm, prediction_options(), "experiment.kind = " + kind + " does not use the prediction rule");
   }
@@ -335,12 +320,23 @@ int run_main(int argc, const char* const argv[]) {
       std::printf("pairwise_sweep: %zu tasks on %d rank(s), %.1f s\n", order.size(), mpi.size(),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   } else {
-    const SweepConfig config = sweep_from_options(vm);
-    SweepRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint",
-                 config_text, command};
-    run_sweep(mpi, net, config, run);
+    const Study study = study_from_options(vm, keys);
+    StudyRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint",
+                 config_text, command, get_uint(vm, "seed")};
+    if (vm.count("part")) std::tie(run.part, run.parts) = part_from_text(get_string(vm, "part"));
+    run_study(mpi, study, run);
+    if (run.parts > 1) {
+      if (mpi.rank() == 0)
+        std::printf("study: part %d of %d done in %.1f s on %d rank(s), journaled in %s; the same command without "
+                    "--part writes %s once every part is done\n",
+                    run.part, run.parts, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    mpi.size(), run.checkpoint_dir.c_str(), out_path.c_str());
+      return 0;
+    }
     if (mpi.rank() == 0)
-      std::printf("sweep: %zu tasks on %d rank(s), %.1f s\n", sweep_tasks(config).size(), mpi.size(),
+      std::printf("study: %llu tasks (%zu grid points x %d trials x %d) on %d rank(s), %.1f s\n",
+                  (unsigned long long)study.grid.tasks(), study.grid.points(), study.grid.trials(),
+                  study.grid.bootstraps() + 1, mpi.size(),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   if (mpi.rank() == 0) std::printf("wrote %s\n", out_path.c_str());

@@ -1,0 +1,42 @@
+// Arrays with labelled axes in HDF5: each axis is a 1-D dataset made a dimension scale
+// (H5DS: its name and values are in the file), attached to every array that uses it, and
+// each array dimension carries the axis name as its label, so h5py's `f[path].dims[k]`
+// says what axis k is and MATLAB's h5info lists the scales. Every array and axis carries
+// `units` and `description` attributes. Arrays are created whole and filled block by
+// block (write_row), so a writer never holds more than one block.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nirl/hdf5_io.hpp"
+
+namespace nirl::h5 {
+
+// Axis datasets: numbers, integers (int64) or labels (variable-length UTF-8 strings).
+void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<double>& values,
+                const std::string& units, const std::string& description);
+void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::int64_t>& values,
+                const std::string& units, const std::string& description);
+void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::string>& labels,
+                const std::string& description);
+
+class LabelledArray {
+ public:
+  // A float64 array whose dimension k is the axis dataset axis_paths[k] (its length is the
+  // dimension's size); no axes makes a scalar. Unwritten entries read as NaN.
+  LabelledArray(hid_t file, const std::string& path, const std::vector<std::string>& axis_paths,
+                const std::string& units, const std::string& description);
+  // Writes `count` values from row-major position `offset`; the block must lie within one
+  // row of the last dimension (count 1, or the whole last dimension).
+  void write_row(std::uint64_t offset, const double* values, std::size_t count);
+  std::uint64_t size() const { return size_; }
+
+ private:
+  Handle dataset_;
+  std::vector<hsize_t> dims_;
+  std::uint64_t size_ = 1;
+  std::string path_;
+};
+
+}  // namespace nirl::h5

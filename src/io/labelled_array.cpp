@@ -1,0 +1,101 @@
+#include "nirl/io/labelled_array.hpp"
+
+#include <hdf5_hl.h>
+
+#include <cmath>
+
+#include "nirl/error.hpp"
+
+namespace nirl::h5 {
+namespace {
+
+void describe(hid_t file, const std::string& path, const std::string& units, const std::string& description) {
+  if (!units.empty()) set_attribute(file, path, "units", units);
+  set_attribute(file, path, "description", description);
+}
+
+void make_scale(hid_t file, const std::string& path, const std::string& name) {
+  Handle ds = check(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + path);
+  check_status(H5DSset_scale(ds.get(), name.c_str()), "cannot make " + path + " a dimension scale");
+}
+
+}  // namespace
+
+void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<double>& values,
+                const std::string& units, const std::string& description) {
+  write_doubles(file, path, values.data(), {hsize_t(values.size())});
+  describe(file, path, units, description);
+  make_scale(file, path, name);
+}
+
+void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::int64_t>& values,
+                const std::string& units, const std::string& description) {
+  write_int64(file, path, values.data(), {hsize_t(values.size())});
+  describe(file, path, units, description);
+  make_scale(file, path, name);
+}
+
+void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::string>& labels,
+                const std::string& description) {
+  write_strings(file, path, labels);
+  describe(file, path, "", description);
+  make_scale(file, path, name);
+}
+
+LabelledArray::LabelledArray(hid_t file, const std::string& path, const std::vector<std::string>& axis_paths,
+                             const std::string& units, const std::string& description)
+    : path_(path) {
+  std::vector<Handle> axes;
+  for (const std::string& a : axis_paths) {
+    axes.push_back(check(H5Dopen2(file, a.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + a));
+    Handle space = check(H5Dget_space(axes.back().get()), H5Sclose, "cannot read the shape of " + a);
+    hsize_t n = 0;
+    if (H5Sget_simple_extent_ndims(space.get()) != 1) fail("HDF5: axis ", a, " is not one-dimensional");
+    H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+    dims_.push_back(n);
+    size_ *= n;
+  }
+  Handle space = dims_.empty() ? check(H5Screate(H5S_SCALAR), H5Sclose, "cannot create dataspace for " + path)
+                               : check(H5Screate_simple(int(dims_.size()), dims_.data(), nullptr), H5Sclose,
+                                       "cannot create dataspace for " + path);
+  Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot create property list");
+  const double nan = std::nan("");
+  check_status(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), "cannot set the fill value of " + path);
+  Handle lcpl = link_creation_plist();
+  dataset_ = check(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                   H5Dclose, "cannot create dataset " + path);
+  describe(file, path, units, description);
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    check_status(H5DSattach_scale(dataset_.get(), axes[k].get(), unsigned(k)), "cannot attach axis to " + path);
+    char label[256] = "";
+    H5DSget_scale_name(axes[k].get(), label, sizeof label);
+    check_status(H5DSset_label(dataset_.get(), unsigned(k), label), "cannot label an axis of " + path);
+  }
+}
+
+void LabelledArray::write_row(std::uint64_t offset, const double* values, std::size_t count) {
+  if (dims_.empty()) {
+    if (offset != 0 || count != 1) fail("HDF5: ", path_, " is a scalar");
+    check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values),
+                 "cannot write " + path_);
+    return;
+  }
+  const hsize_t last = dims_.back();
+  if (count == 0 || offset + count > size_ || (count != 1 && (count != last || offset % last != 0)))
+    fail("HDF5: block of ", count, " values at ", offset, " does not fit a row of ", path_);
+  std::vector<hsize_t> start(dims_.size()), counts(dims_.size(), 1);
+  counts.back() = count;
+  for (std::size_t k = dims_.size(); k-- > 0;) {
+    start[k] = offset % dims_[k];
+    offset /= dims_[k];
+  }
+  Handle file_space = check(H5Dget_space(dataset_.get()), H5Sclose, "cannot read the shape of " + path_);
+  check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, counts.data(), nullptr),
+               "cannot select a block of " + path_);
+  const hsize_t n = count;
+  Handle memory = check(H5Screate_simple(1, &n, nullptr), H5Sclose, "cannot create dataspace");
+  check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, memory.get(), file_space.get(), H5P_DEFAULT, values),
+               "cannot write " + path_);
+}
+
+}  // namespace nirl::h5
