@@ -73,20 +73,25 @@ void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint6
                  run.checkpoint_dir.c_str(), own_done, own);
 
   {
-    TaskCounter counter(MPI_COMM_WORLD);
+    TaskCounter counter(MPI_COMM_WORLD, std::int64_t(remaining.size()));
     Progress progress(run.label);
     try {
       TaskJournal journal(run.checkpoint_dir, mpi.rank());
+      std::int64_t unreported = 0;  // finished here since the last claim
       for (;;) {
-        const std::int64_t k = counter.next();
-        if (k >= std::int64_t(remaining.size())) break;
-        const std::uint64_t id = remaining[std::size_t(k)];
-        journal.append(id, task(id));
-        const std::int64_t finished = counter.mark_finished();
-        if (mpi.rank() == 0) {  // tasks done by all ranks; Progress adds the ETA
-          char detail[96];
-          std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)finished + (long long)own_done, own);
-          progress.update(double(finished) / double(remaining.size()), detail);
+        const auto [begin, end] = counter.claim(unreported);
+        unreported = 0;
+        if (begin >= end) break;
+        for (std::int64_t k = begin; k < end; ++k) {
+          const std::uint64_t id = remaining[std::size_t(k)];
+          journal.append(id, task(id));
+          ++unreported;
+          if (mpi.rank() == 0) {  // tasks done by all ranks, as reported so far; Progress adds the ETA
+            const std::int64_t finished = counter.finished() + unreported;
+            char detail[96];
+            std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)finished + (long long)own_done, own);
+            progress.update(double(finished) / double(remaining.size()), detail);
+          }
         }
       }
     } catch (const std::exception& e) {

@@ -1,9 +1,10 @@
-// The MPI experiment runner, independent of what a task computes (used by the sweep of
-// the study of study_runner.hpp, Fig 4, Fig 6 and the bootstrap of `nirl report`):
+// The MPI experiment runner, independent of what a task computes (used by the study of
+// study_runner.hpp, Fig 4, Fig 6 and the bootstrap of `nirl report`):
 //  1. rank 0 opens the checkpoint folder (refusing one made by another configuration)
 //     and reads the tasks already finished there;
-//  2. the remaining tasks, in the given order, are claimed one at a time from a shared
-//     counter (mpi_tasks.hpp), so the load balances itself;
+//  2. the remaining tasks, in the given order, are claimed from a shared counter
+//     (mpi_tasks.hpp: one at a time on one node, in shrinking chunks across nodes), so the
+//     load balances itself;
 //  3. each finished task's record is journaled to disk at once (task_journal.hpp);
 //  4. rank 0 gets every record by task id, so what it writes does not depend on the
 //     number of ranks, as long as each task draws its randomness from its own stream.
