@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings up a real single-node Slurm (munged, slurmctld, slurmd from Debian's packages)
 # in a scratch folder, submits a small Fig 3 job with `sbatch --wait` (jobs/fig3.sbatch
-# with a reduced config), checks its HDF5 result, and shuts everything down again.
+# with a reduced config, from a folder outside the repository), checks its HDF5 result,
+# stops a longer study job as its time limit would (USR1) and checks that it requeues itself
+# and resumes, and shuts everything down again.
 # Needs root (as CI has). Usage: tools/slurm_test.sh [build/nirl]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,13 +90,15 @@ for _ in $(seq 1 60); do
 done
 sinfo -h -o %T | grep -Eq '^(idle|mixed)' || { cat "$SCRATCH"/log/*.log >&2; echo "slurm_test: node never became idle" >&2; exit 1; }
 
-# A small Fig 3: the real config with fewer sizes and trials.
+# A small Fig 3: the real config with fewer sizes and trials, submitted from a folder that is
+# not the repository (the job finds its repository from its own path).
 sed -e 's/^vary = study.samples:.*/vary = study.samples: 300, 3000/' -e 's/^trials = .*/trials = 2/' jobs/fig3.ini > "$SCRATCH/fig3_small.ini"
 OUT="$SCRATCH/fig3_small.h5"
 JOB_OUT="$SCRATCH/job.out"
-sbatch --wait --ntasks=2 --cpus-per-task=1 --chdir="$REPO" --output="$JOB_OUT" \
+mkdir -p "$SCRATCH/submit"
+(cd "$SCRATCH/submit" && sbatch --wait --ntasks=2 --cpus-per-task=1 --output="$JOB_OUT" \
   --export=ALL,NIRL="$NIRL",CONFIG="$SCRATCH/fig3_small.ini",OUT="$OUT",OMPI_ALLOW_RUN_AS_ROOT=1,OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-  jobs/fig3.sbatch > "$SCRATCH/sbatch.txt" \
+  "$REPO/jobs/fig3.sbatch" > "$SCRATCH/sbatch.txt") \
   || { cat "$JOB_OUT" >&2 || true; echo "slurm_test: the job failed" >&2; exit 1; }
 
 # The result: the study's arrays with (2 sizes, 2 trials, 1) shape, finite r2, 2 ranks used.
@@ -110,4 +114,36 @@ with h5py.File(sys.argv[1], "r") as f:
 print("slurm_test: job result ok, mean r2 by size", r2.mean(axis=(1, 2)).round(3).tolist())
 PY
 echo "slurm_test: $(cat "$SCRATCH/sbatch.txt"), $(grep 'study:' "$JOB_OUT")"
+
+# The time limit, simulated: USR1 to the batch shell (what --signal=B:USR1@300 sends) stops
+# the run, the job requeues itself and its next start resumes from the checkpoint.
+sed -e 's/^vary = study.samples:.*/vary = study.samples: 3000000/' -e 's/^trials = .*/trials = 16/' jobs/fig3.ini \
+  > "$SCRATCH/fig3_long.ini"
+LONG_OUT="$SCRATCH/fig3_long.h5"
+REQ_OUT="$SCRATCH/requeue.out"
+jid=$(cd "$SCRATCH/submit" && sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$REQ_OUT" \
+  --export=ALL,NIRL="$NIRL",CONFIG="$SCRATCH/fig3_long.ini",OUT="$LONG_OUT",OMPI_ALLOW_RUN_AS_ROOT=1,OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+  "$REPO/jobs/study_template.sbatch")
+for _ in $(seq 1 1200); do
+  compgen -G "$LONG_OUT.checkpoint/journal.*" > /dev/null && [ "$(cat "$LONG_OUT".checkpoint/journal.* | wc -c)" -gt 0 ] && break
+  sleep 0.1
+done
+[ ! -f "$LONG_OUT" ] || { echo "slurm_test: the long job finished before the signal (make it longer)" >&2; exit 1; }
+scancel --batch --signal=USR1 "$jid"
+# Slurm delays a requeued job's next start (BeginTime); release it at once.
+for _ in $(seq 1 300); do
+  grep -q "requeueing job" "$REQ_OUT" 2>/dev/null && scontrol show job "$jid" | grep -q "JobState=PENDING" && break
+  sleep 0.2
+done
+scontrol update JobId="$jid" StartTime=now 2>/dev/null || true
+for _ in $(seq 1 600); do
+  state=$(scontrol show job "$jid" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
+  [ "$state" = COMPLETED ] || [ "$state" = FAILED ] || [ "$state" = CANCELLED ] && break
+  sleep 1
+done
+[ "${state:-}" = COMPLETED ] || { cat "$REQ_OUT" >&2; echo "slurm_test: the requeued job ended $state" >&2; exit 1; }
+grep -q "requeueing job $jid" "$REQ_OUT" || { cat "$REQ_OUT" >&2; echo "slurm_test: the job did not requeue itself" >&2; exit 1; }
+grep -q "resuming from" "$REQ_OUT" || { cat "$REQ_OUT" >&2; echo "slurm_test: the requeued job did not resume" >&2; exit 1; }
+[ -f "$LONG_OUT" ] || { cat "$REQ_OUT" >&2; echo "slurm_test: no result after the requeue" >&2; exit 1; }
+echo "slurm_test: USR1 before the time limit: $(grep -c 'requeueing' "$REQ_OUT") requeue, $(grep 'resuming from' "$REQ_OUT")"
 echo "1 passed, 0 failed"
