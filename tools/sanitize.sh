@@ -3,7 +3,7 @@
 # (-O1 with line tables, as the sanitizers advise: 5 min to build on 2 cores against 9 at
 # -O2 -g; -DNIRL_SANITIZE=ON: -fsanitize=address,undefined, -fno-sanitize-recover=undefined)
 # and runs ctest there: the unit, CLI and bad-input tests in nirl_tests and the MPI shell
-# tests (tests/mpi_*_test.sh; OpenMPI runs clean under ASan). Leak checking is on; tools/lsan_suppressions.txt silences only what OpenMPI
+# tests (tests/mpi/mpi_*_test.sh; OpenMPI runs clean under ASan). Leak checking is on; tools/lsan_suppressions.txt silences only what OpenMPI
 # and its libraries keep from MPI_Init to exit. Those leaks are allocated in dlopen'ed
 # components, so the nirl binary (the only one that calls MPI_Init) unwinds malloc stacks
 # fully to name the libraries (tools/asan_nirl.options, read through %b); the test binary

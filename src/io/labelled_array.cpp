@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "nirl/error.hpp"
+#include "nirl/core/error.hpp"
 
 namespace nirl::h5 {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "nirl/error.hpp"
+#include "nirl/core/error.hpp"
 
 namespace nirl {
 namespace {

@@ -1,6 +1,6 @@
 #include "nirl/study/study_measures.hpp"
 
-#include "nirl/error.hpp"
+#include "nirl/core/error.hpp"
 
 namespace nirl {
 

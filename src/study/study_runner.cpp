@@ -6,13 +6,13 @@
 #include <map>
 #include <memory>
 
-#include "nirl/error.hpp"
+#include "nirl/core/error.hpp"
 #include "nirl/io/labelled_array.hpp"
-#include "nirl/perturbation.hpp"
-#include "nirl/results_io.hpp"
+#include "nirl/io/perturbation_spec.hpp"
+#include "nirl/io/results_io.hpp"
 #include "nirl/study/study_measures.hpp"
-#include "nirl/task_journal.hpp"
-#include "nirl/task_runner.hpp"
+#include "nirl/study/task_journal.hpp"
+#include "nirl/study/task_runner.hpp"
 
 namespace nirl {
 namespace {

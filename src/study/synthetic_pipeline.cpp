@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include "nirl/bootstrap.hpp"
-#include "nirl/error.hpp"
-#include "nirl/optimum_search.hpp"
-#include "nirl/perturbation.hpp"
-#include "nirl/random_stream.hpp"
-#include "nirl/sampler.hpp"
+#include "nirl/sample/bootstrap.hpp"
+#include "nirl/core/error.hpp"
+#include "nirl/core/optimum_search.hpp"
+#include "nirl/io/perturbation_spec.hpp"
+#include "nirl/core/random_stream.hpp"
+#include "nirl/sample/sampler.hpp"
 
 namespace nirl {
 namespace {

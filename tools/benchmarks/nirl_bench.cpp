@@ -22,14 +22,14 @@
 #include <memory>
 #include <random>
 
-#include "nirl/max_likelihood.hpp"
-#include "nirl/memory.hpp"
-#include "nirl/numerics.hpp"
-#include "nirl/random_stream.hpp"
-#include "nirl/reward.hpp"
-#include "nirl/sampler.hpp"
-#include "nirl/soft_bellman.hpp"
-#include "nirl/stationary.hpp"
+#include "nirl/inverse/max_likelihood.hpp"
+#include "nirl/core/memory.hpp"
+#include "nirl/detail/numerics.hpp"
+#include "nirl/core/random_stream.hpp"
+#include "nirl/core/reward.hpp"
+#include "nirl/sample/sampler.hpp"
+#include "nirl/core/soft_bellman.hpp"
+#include "nirl/core/stationary.hpp"
 #include "roofline.hpp"
 
 namespace nirl::bench {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "nirl/numerics.hpp"  // NIRL_VECTOR_CLONES
+#include "nirl/detail/numerics.hpp"  // NIRL_VECTOR_CLONES
 #include "roofline.hpp"
 
 namespace nirl::bench {

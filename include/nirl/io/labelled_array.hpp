@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "nirl/hdf5_io.hpp"
+#include "nirl/io/hdf5_io.hpp"
 
 namespace nirl::h5 {
 

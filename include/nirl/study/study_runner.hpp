@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "nirl/mpi_tasks.hpp"
+#include "nirl/study/mpi_tasks.hpp"
 #include "nirl/study/study_grid.hpp"
 #include "nirl/study/synthetic_pipeline.hpp"
 

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "nirl/continuation.hpp"
-#include "nirl/forward_solver.hpp"
-#include "nirl/max_likelihood.hpp"
-#include "nirl/measures.hpp"
-#include "nirl/network.hpp"
+#include "nirl/core/continuation.hpp"
+#include "nirl/core/forward_solver.hpp"
+#include "nirl/inverse/max_likelihood.hpp"
+#include "nirl/measures/measures.hpp"
+#include "nirl/core/network.hpp"
 #include "nirl/study/study_grid.hpp"
 
 namespace nirl {
@@ -28,7 +28,7 @@ struct StudyPoint {
   MaxLikelihoodOptions likelihood;
   std::size_t samples = 0;         // observed steps per raster
   std::size_t block_length = 100;  // moving-block bootstrap block, in steps
-  double threshold = 1e-6;         // aligned r2 over states with true p above this
+  double threshold = kIdentifiedProbability;  // aligned r2 over states with true p above this
   std::uint64_t seed = 0;
 };
 

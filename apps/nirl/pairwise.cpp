@@ -1,0 +1,210 @@
+// nirl pairwise fit|infer|predict: the pairwise (Ising) family on a user's raster (MODEL.md 5).
+//   fit     RASTER.h5 --out FIT.h5     untied (h, J) by pseudo-likelihood
+//   infer   FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global]
+//           the reward under each assumption, with the most rewarded patterns
+//   predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--lambda L]
+//           [--remove-beyond d] [--pin i,j --pin-field f]   (pairwise_predict.cpp)
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "commands.hpp"
+#include "deferred_text.hpp"
+#include "config.hpp"
+#include "nirl/core/error.hpp"
+#include "nirl/io/hdf5_io.hpp"
+#include "nirl/pairwise/pseudo_likelihood.hpp"
+#include "nirl/io/results_io.hpp"
+#include "nirl/pairwise/reward_assumptions.hpp"
+#include "pairwise_cli.hpp"
+
+namespace nirl::cli {
+namespace {
+
+std::string pattern(const StateEnsemble& e, Eigen::Index row) {
+  Eigen::MatrixXd S;
+  e.fill(std::size_t(row), 1, S);
+  std::string s;
+  for (Eigen::Index i = 0; i < S.cols(); ++i) s += S(0, i) > 0 ? '1' : '0';
+  return s;
+}
+
+int fit_main(const po::variables_map& vm, const std::string& command, const std::string& config) {
+  if (!vm.count("input")) fail("a raster file is required (nirl pairwise fit RASTER.h5 --out FIT.h5)");
+  if (!vm.count("out")) fail("--out is required");
+  const std::string in_path = get_string(vm, "input"), out_path = get_string(vm, "out"),
+                    dataset = get_string(vm, "dataset");
+  check_output_differs(out_path, in_path, "raster");
+  PseudoLikelihoodOptions o;
+  o.ridge = get_double(vm, "ridge");
+  if (!(o.ridge >= 0.0)) fail("--ridge must be >= 0 (got ", o.ridge, ")");
+  const h5::InputFile in(in_path);
+  if (!h5::exists(in, dataset)) fail(in_path, ": no dataset ", dataset);
+  std::vector<hsize_t> dims;
+  const std::vector<std::int64_t> values = h5::read_integers(in, dataset, 2, &dims);
+  const std::size_t T = dims[0];
+  const int n = int(dims[1]);
+  std::vector<std::uint8_t> raster(values.size());
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (values[k] != 0 && values[k] != 1)
+      fail(in_path, ":", dataset, ": value ", values[k], " at row ", k / std::size_t(n), ", column ", k % std::size_t(n),
+           " is not 0 or 1");
+    raster[k] = std::uint8_t(values[k]);
+  }
+  const SpinCounts counts = count_states(raster, T, n);
+  h5::OutputFile out(out_path);
+  const PseudoLikelihoodFit fit = fit_pseudo_likelihood(counts, o);
+  write_provenance(out, config, 0, command);
+  h5::write_doubles(out.id(), "/pairwise/h", fit.params.h.data(), {hsize_t(n)});
+  h5::write_matrix(out.id(), "/pairwise/J", fit.params.J);
+  h5::set_attribute(out.id(), "/pairwise/h", "ridge", o.ridge);
+  h5::set_attribute(out.id(), "/pairwise/h", "objective", fit.objective);
+  h5::set_attribute(out.id(), "/pairwise/h", "iterations", (long long)fit.iterations);
+  h5::set_attribute(out.id(), "/pairwise/h", "converged", (long long)fit.converged);
+  h5::set_attribute(out.id(), "/pairwise/h", "samples", (long long)T);
+  h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + dataset);
+  out.commit();
+  std::printf("n = %d, %zu samples, %lld distinct states; -log pseudo-likelihood %.6f per sample (ridge %g), %d iterations, gradient norm %.2e, %s\n",
+              n, T, (long long)counts.counts.size(), fit.objective, o.ridge, fit.iterations, fit.gradient_norm, fit.status.c_str());
+  std::printf("fields h: mean %.3f, range [%.3f, %.3f]; couplings J: mean %.3f, range [%.3f, %.3f]\n", fit.params.h.mean(),
+              fit.params.h.minCoeff(), fit.params.h.maxCoeff(), fit.params.J.sum() / (n * (n - 1.0)),
+              fit.params.J.minCoeff(), fit.params.J.maxCoeff());
+  std::printf("wrote %s\n", out_path.c_str());
+  return 0;
+}
+
+int infer_main_pairwise(const po::variables_map& vm, const std::string& command, const std::string& config) {
+  if (!vm.count("input")) fail("a fit file is required (nirl pairwise infer FIT.h5 --lambda L --out R.h5)");
+  if (!vm.count("out")) fail("--out is required");
+  if (!vm.count("lambda")) fail("--lambda is required");
+  const std::string in_path = get_string(vm, "input"), out_path = get_string(vm, "out");
+  check_output_differs(out_path, in_path, "fit");
+  const double lambda = get_double(vm, "lambda");
+  if (!(lambda > 0.0)) fail("--lambda must be > 0 (got ", lambda, ")");
+  const std::string which = get_string(vm, "assumption");
+  std::vector<Assumption> assumptions;
+  if (which == "all") assumptions.assign(std::begin(kAssumptions), std::end(kAssumptions));
+  else assumptions.push_back(parse_assumption(which));
+  const long long top = get_int(vm, "top", 0, LLONG_MAX);
+  const IsingParams params = read_pairwise_fit(in_path);
+  const int n = params.n();
+  ConstraintOptions co;
+  co.exact = n <= kMaxExactIsingNeurons;
+  co.seed = get_uint(vm, "seed");
+  AssumptionOptions io;
+  io.mu_relative = get_double(vm, "mu_relative");
+  if (!(io.mu_relative > 0.0)) fail("--mu_relative must be > 0");
+  const ConstraintSet c = build_constraints(params, lambda, co);
+  h5::OutputFile out(out_path);
+  DeferredText text;
+  write_provenance(out, config, co.seed, command);
+  text.add("n = %d, lambda = %g, constraint states: %s (%zu; sparse candidates %zu)\n", n, lambda,
+           co.exact ? "all, exact" : "Gibbs samples", c.ensemble.size(), c.sparse.size());
+  const Eigen::VectorXd& w = c.ensemble.weights();
+  for (Assumption a : assumptions) {
+    const InferredReward r = infer_pairwise_reward(c, a, io);
+    const std::string g = std::string("/pairwise_inferred/") + assumption_name(a);
+    h5::write_doubles(out.id(), g + "/reward", r.on_states.data(), {hsize_t(r.on_states.size())});
+    h5::set_attribute(out.id(), g + "/reward", "lambda", lambda);
+    h5::set_attribute(out.id(), g + "/reward", "constraint_residual", r.constraint_residual);
+    h5::set_attribute(out.id(), g + "/reward", "converged", (long long)r.converged);
+    if (a == Assumption::pairwise) {
+      h5::write_doubles(out.id(), g + "/a", r.pairwise.h.data(), {hsize_t(n)});
+      h5::write_matrix(out.id(), g + "/b", r.pairwise.J);
+    }
+    if (a == Assumption::global) h5::write_doubles(out.id(), g + "/by_count", r.by_count.data(), {hsize_t(n + 1)});
+    if (a == Assumption::sparse) {
+      h5::set_attribute(out.id(), g + "/reward", "mu", r.mu);
+      h5::set_attribute(out.id(), g + "/reward", "support", (long long)r.support);
+    }
+    // Most rewarded patterns among states with weight (rank by reward, then probability).
+    std::vector<Eigen::Index> order(std::size_t(r.on_states.size()));
+    std::iota(order.begin(), order.end(), Eigen::Index(0));
+    order.erase(std::remove_if(order.begin(), order.end(), [&](Eigen::Index s) { return !(w[s] > co.threshold); }),
+                order.end());
+    std::stable_sort(order.begin(), order.end(),
+                     [&](Eigen::Index x, Eigen::Index y) { return r.on_states[x] > r.on_states[y]; });
+    text.add("%s: constraint residual %.2e%s", assumption_name(a), r.constraint_residual,
+             r.converged ? "" : " (NOT converged)");
+    if (a == Assumption::sparse) text.add(", mu %.3g, %d rewarded states", r.mu, r.support);
+    text.add("\n");
+    for (long long k = 0; k < top && k < (long long)order.size(); ++k)
+      text.add("  %s  r = %.4g  p = %.4g\n", pattern(c.ensemble, order[std::size_t(k)]).c_str(),
+               r.on_states[order[std::size_t(k)]], w[order[std::size_t(k)]]);
+  }
+  h5::write_doubles(out.id(), "/pairwise_inferred/p_model", w.data(), {hsize_t(w.size())});
+  if (!co.exact) {
+    Eigen::MatrixXd S;
+    c.ensemble.fill(0, c.ensemble.size(), S);
+    h5::write_matrix(out.id(), "/pairwise_inferred/states", S);
+  }
+  out.commit();
+  text.print(stdout);
+  std::printf("wrote %s\n", out_path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int pairwise_main(int argc, const char* const argv[]) {
+  po::options_description cli(
+      "nirl pairwise fit RASTER.h5 --out FIT.h5 [--dataset /spikes] [--ridge 1e-3]\n"
+      "nirl pairwise infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global] [--top 5]\n"
+      "nirl pairwise predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--assumption sparse]\n"
+      "    [--lambda L] [--remove-beyond d] [--pin i,j --pin-field f] [--random-starts 6] [--seed 1]");
+  cli.add_options()("help,h", "show this help")("mode", po::value<std::string>(), "fit | infer | predict")(
+      "input", po::value<std::string>(), "raster (fit) or fit file (infer, predict)")("out", po::value<std::string>(),
+                                                                               "result file (HDF5)")(
+      "dataset", po::value<std::string>()->default_value("/spikes"), "fit: uint8 time x neurons dataset, 0/1")(
+      "ridge", po::value<std::string>()->default_value("1e-3"), "fit: (ridge/2)|theta|^2 added to the mean -log PL")(
+      "lambda", po::value<std::string>(), "infer: coding cost lambda; predict: the new lambda (default: the reward's)")(
+      "assumption", po::value<std::string>()->default_value("all"), "infer: all | sparse | pairwise | global; predict: one of them (default sparse)")(
+      "mu_relative", po::value<std::string>()->default_value("1e-3"), "infer: sparse mu as a fraction of mu_max")(
+      "top", po::value<std::string>()->default_value("5"), "infer: most rewarded patterns to print")(
+      "seed", po::value<std::string>()->default_value("1"), "infer, predict: Gibbs chains when n > 20; predict: random starts")(
+      "reward", po::value<std::string>(), "predict: the reward file of nirl pairwise infer")(
+      "tying", po::value<std::string>()->default_value("ring"),
+      "predict: ring | homogeneous | a file with /ties (tie map over the n + n(n-1)/2 features, -1 removes one)")(
+      "remove-beyond", po::value<std::string>()->default_value("0"), "predict: remove couplings beyond this ring distance (0: none)")(
+      "pin", po::value<std::string>(), "predict: neurons given an extra field, e.g. 0,1")(
+      "pin-field", po::value<std::string>()->default_value("1.0"), "predict: the extra field of pinned neurons")(
+      "random-starts", po::value<std::string>()->default_value("6"), "predict: random starts besides the structured ones");
+  po::positional_options_description positional;
+  positional.add("mode", 1).add("input", 1);
+  po::variables_map vm;
+  parse_with_config(argc, argv, cli, po::options_description(), &positional, vm);
+  if (vm.count("help")) {
+    std::cout << cli << "\n";
+    return 0;
+  }
+  if (!vm.count("mode")) fail("a mode is required: fit, infer or predict (see nirl pairwise --help)");
+  const std::string mode = get_string(vm, "mode"), command = command_line(argc, argv);
+  // The options each mode reads; one given for another mode is refused.
+  const std::map<std::string, std::set<std::string>> mode_options = {
+      {"fit", {"dataset", "ridge"}},
+      {"infer", {"lambda", "assumption", "mu_relative", "top", "seed"}},
+      {"predict", {"lambda", "assumption", "seed", "reward", "tying", "remove-beyond", "pin", "pin-field", "random-starts"}},
+  };
+  const auto own = mode_options.find(mode);
+  if (own != mode_options.end())
+    for (const auto& option : cli.options()) {
+      const std::string& key = option->long_name();
+      if (key != "help" && key != "mode" && key != "input" && key != "out" && has(vm, key) && !own->second.count(key))
+        fail("--", key, " does not apply to nirl pairwise ", mode);
+    }
+  if (own == mode_options.end()) fail("unknown mode '", mode, "' (expected fit, infer or predict)");
+  // The result's config: the mode, its input and the options it reads, given or defaulted.
+  std::string config = "mode = " + mode + "\n";
+  if (vm.count("input")) config += "input = " + get_string(vm, "input") + "\n";
+  for (const std::string& key : own->second)
+    if (vm.count(key)) config += key + " = " + get_string(vm, key) + "\n";
+  if (mode == "fit") return fit_main(vm, command, config);
+  if (mode == "infer") return infer_main_pairwise(vm, command, config);
+  return predict_main_pairwise(vm, command, config);
+}
+
+}  // namespace nirl::cli

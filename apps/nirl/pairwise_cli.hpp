@@ -1,0 +1,30 @@
+// Shared by the modes of nirl pairwise (pairwise.cpp, pairwise_predict.cpp).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "nirl/core/error.hpp"
+#include "nirl/io/hdf5_io.hpp"
+#include "nirl/pairwise/ising_family.hpp"
+
+namespace nirl::cli {
+
+// nirl pairwise predict (pairwise_predict.cpp).
+int predict_main_pairwise(const po::variables_map& vm, const std::string& command, const std::string& config);
+
+// The fit file of nirl pairwise fit (/pairwise/h, /pairwise/J).
+inline IsingParams read_pairwise_fit(const std::string& path) {
+  const h5::InputFile in(path);
+  if (!h5::exists(in, "/pairwise/h") || !h5::exists(in, "/pairwise/J"))
+    fail(path, ": no /pairwise/h and /pairwise/J (make it with nirl pairwise fit)");
+  IsingParams params;
+  const std::vector<double> h = h5::read_doubles(in, "/pairwise/h", 1);
+  params.h = Eigen::Map<const Eigen::VectorXd>(h.data(), Eigen::Index(h.size()));
+  params.J = h5::read_matrix(in, "/pairwise/J");
+  const int n = params.n();
+  if (params.J.rows() != n || params.J.cols() != n) fail(path, ": /pairwise/J must be ", n, " x ", n);
+  return params;
+}
+
+}  // namespace nirl::cli

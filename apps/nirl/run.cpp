@@ -1,0 +1,346 @@
+// nirl run CONFIG: a whole experiment described by one config file ([experiment] kind):
+//   study - a grid of synthetic inference tasks over MPI ranks with checkpoint/resume, its
+//           [study] section read by study_options.hpp (study_runner.hpp);
+//   fig2  - Fig 2 end to end in one process (fig2.hpp);
+//   fig4  - Fig 4: the lambda sweep of panel E over MPI ranks, then the other panels (fig4.hpp).
+//   fig5  - the ring network in the pairwise family (pairwise_study.hpp);
+//   pairwise_sweep - Fig 6, the three reward assumptions over MPI ranks (pairwise_study.hpp).
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "commands.hpp"
+#include "study_options.hpp"
+#include "config.hpp"
+#include "nirl/core/error.hpp"
+#include "nirl/study/fig2.hpp"
+#include "nirl/study/fig4.hpp"
+#include "nirl/study/mpi_tasks.hpp"
+#include "nirl/io/output_files.hpp"
+#include "nirl/io/parse_number.hpp"
+#include "nirl/study/pairwise_study.hpp"
+#include "nirl/study/progress.hpp"
+#include "nirl/io/results_io.hpp"
+#include "nirl/study/task_journal.hpp"
+#include "nirl/study/task_runner.hpp"
+
+namespace nirl::cli {
+namespace {
+
+po::options_description experiment_options() {
+  po::options_description d("Experiment ([experiment] section)");
+  d.add_options()
+      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig4 | fig5 | pairwise_sweep")
+      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig4, fig5: observed steps for inference")
+      ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
+      ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
+      ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
+      ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
+      ("experiment.sample_sizes", po::value<std::string>(), "pairwise_sweep: observed steps, e.g. 100,1000,10000")
+      ("experiment.trials", po::value<std::string>()->default_value("20"), "pairwise_sweep: simulations per sample size")
+      ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
+      ("experiment.lambdas", po::value<std::string>()->default_value("0.02,0.05,0.1,0.2"), "fig4: panel E coding costs")
+      ("experiment.h_pixel_on", po::value<std::string>()->default_value("0.4"), "fig4: panel H pixel probability")
+      ("experiment.h_lambda", po::value<std::string>()->default_value("0.05"), "fig4: panel H coding cost")
+      ("experiment.h_jitter", po::value<std::string>()->default_value("0.05"), "fig4: panel H initial q jitter")
+      ("experiment.group_tolerance", po::value<std::string>()->default_value("0.02"),
+       "fig4: panel H, neurons with tuning closer than this share a cell type")
+      ("experiment.lambda_high", po::value<std::string>()->default_value("1.5"), "fig5/pairwise_sweep: higher coding cost")
+      ("experiment.max_distance", po::value<std::string>()->default_value("3"), "fig5: couplings beyond this ring distance removed")
+      ("experiment.pinned", po::value<std::string>()->default_value("0,1"), "fig5: neurons driven by an extra field")
+      ("experiment.random_starts", po::value<std::string>()->default_value("6"), "fig5/pairwise_sweep: random starts per changed-context solve")
+      ("experiment.sample_interval", po::value<std::string>()->default_value("1"), "fig5: neuron updates between the recorded states the reward is inferred from")
+      ("experiment.pin_field", po::value<std::string>()->default_value("1.0"), "fig5: the extra field of pinned neurons")
+      ("experiment.pl_ridge", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: pseudo-likelihood ridge")
+      ("experiment.mu_relative", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: sparse mu / mu_max");
+  return d;
+}
+
+// The [experiment] keys each kind reads; a key given for another kind is refused.
+const std::map<std::string, std::set<std::string>> kKindKeys = {
+    {"fig2", {"samples", "raster_steps", "compare_lambda", "input_change", "cell_death", "ridge"}},
+    {"study", {}},
+    {"fig4", {"lambdas", "samples", "h_pixel_on", "h_lambda", "h_jitter", "group_tolerance", "ridge"}},
+    {"fig5", {"samples", "raster_steps", "lambda_high", "max_distance", "pinned", "random_starts", "sample_interval",
+              "pin_field", "pl_ridge", "mu_relative"}},
+    {"pairwise_sweep", {"sample_sizes", "trials", "lambda_high", "max_distance", "pinned", "random_starts",
+                        "sample_interval", "pin_field", "pl_ridge", "mu_relative"}},
+};
+
+// Fails on an [experiment] key that `kind` does not read (kind is known).
+void refuse_other_kinds_keys(const po::variables_map& vm, const std::string& kind) {
+  const std::set<std::string>& own = kKindKeys.at(kind);
+  const po::options_description keys = experiment_options();
+  for (const auto& option : keys.options()) {
+    const std::string& key = option->long_name();
+    const std::string name = key.substr(key.find('.') + 1);
+    if (name != "kind" && has(vm, key) && !own.count(name))
+      fail(key, " was given, but experiment.kind = ", kind, " does not use it");
+  }
+}
+
+// experiment.sample_sizes: at least one entry, each >= 2 steps.
+std::vector<std::size_t> sample_sizes_from(const po::variables_map& vm, const char* kind) {
+  if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for ", kind);
+  std::vector<std::size_t> sizes;
+  for (int size : get_int_list(vm, "experiment.sample_sizes")) {
+    if (size < 2) fail("experiment.sample_sizes entries must be >= 2 (got ", size, ")");
+    sizes.push_back(std::size_t(size));
+  }
+  if (sizes.empty()) fail("experiment.sample_sizes is empty (give at least one size, e.g. 1000,10000)");
+  return sizes;
+}
+
+Fig2Options fig2_from_options(const po::variables_map& vm) {
+  Fig2Options options;
+  const long long samples = get_int(vm, "experiment.samples", 2, LLONG_MAX),
+                  raster_steps = get_int(vm, "experiment.raster_steps", 1, LLONG_MAX);
+  options.samples = std::size_t(samples);
+  options.raster_steps = std::size_t(raster_steps);
+  options.compare_lambda = get_double(vm, "experiment.compare_lambda");
+  if (!(options.compare_lambda > 0.0)) fail("experiment.compare_lambda must be > 0 (got ", options.compare_lambda, ")");
+  options.input_change = get_string(vm, "experiment.input_change");
+  options.cell_death = get_string(vm, "experiment.cell_death");
+  options.likelihood.ridge = get_double(vm, "experiment.ridge");
+  if (!(options.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
+  options.seed = get_uint(vm, "seed");
+  options.solver = solver_from_options(vm);
+  options.prediction = prediction_from_options(vm);
+  return options;
+}
+
+void run_fig2_job(const po::variables_map& vm, const Network& net, const std::string& config_text,
+                  const std::string& out_path, const std::string& command) {
+  const Fig2Options options = fig2_from_options(vm);
+  h5::OutputFile out(out_path);
+  write_provenance(out, config_text, options.seed, command);
+  Progress progress("fig2");
+  const Fig2Summary s = run_fig2(net, options, out, [&](const std::string& stage) { progress.update(-1.0, stage); });
+  out.commit();
+  std::printf("Fig 2: aligned r2 %.4f (probability-weighted %.4f, scale %.4f) from %zu steps, inference %.2f s\n",
+              s.r2, s.r2_weighted, s.scale, options.samples, s.infer_seconds);
+  std::printf("input change '%s': KL(true || predicted) %.4g vs no-adaptation %.4g\n", options.input_change.c_str(),
+              s.kl_input, s.kl_input_baseline);
+  std::printf("cell death '%s': KL(true || predicted) %.4g vs no-adaptation %.4g\n", options.cell_death.c_str(),
+              s.kl_death, s.kl_death_baseline);
+}
+
+Fig4Options fig4_from_options(const po::variables_map& vm) {
+  Fig4Options o;
+  o.lambdas = get_double_list(vm, "experiment.lambdas");
+  if (o.lambdas.empty()) fail("experiment.lambdas must list at least one coding cost");
+  for (double l : o.lambdas)
+    if (!(l > 0.0) || !std::isfinite(l)) fail("experiment.lambdas entries must be > 0 (got ", l, ")");
+  o.samples = std::size_t(get_int(vm, "experiment.samples", 2, LLONG_MAX));
+  o.h_pixel_on = get_double(vm, "experiment.h_pixel_on");
+  if (!(o.h_pixel_on > 0.0 && o.h_pixel_on < 1.0)) fail("experiment.h_pixel_on must be in (0, 1) (got ", o.h_pixel_on, ")");
+  o.h_lambda = get_double(vm, "experiment.h_lambda");
+  if (!(o.h_lambda > 0.0) || !std::isfinite(o.h_lambda)) fail("experiment.h_lambda must be > 0 (got ", o.h_lambda, ")");
+  o.h_jitter = get_double(vm, "experiment.h_jitter");
+  if (!(o.h_jitter >= 0.0 && o.h_jitter < 0.5)) fail("experiment.h_jitter must be in [0, 0.5) (got ", o.h_jitter, ")");
+  o.group_tolerance = get_double(vm, "experiment.group_tolerance");
+  if (!(o.group_tolerance > 0.0)) fail("experiment.group_tolerance must be > 0 (got ", o.group_tolerance, ")");
+  o.likelihood.ridge = get_double(vm, "experiment.ridge");
+  if (!(o.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
+  o.seed = get_uint(vm, "seed");
+  o.coding = efficient_coding_from_options(vm);
+  return o;
+}
+
+// Panel E's lambdas are tasks (id = lambda index) on the MPI runner; rank 0 then adds the
+// other panels to the result file.
+void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Network& net, const StudyRun& run) {
+  if (get_string(vm, "reward.type") != "feature") fail("experiment.kind = fig4 needs reward.type = feature");
+  const std::vector<int> y = feature_from_options(vm, net.input);
+  const Fig4Options options = fig4_from_options(vm);
+  if (options.coding.jitter != 0.0) fail("fig4: reward.q_jitter must be 0 (panel H has its own, experiment.h_jitter)");
+  // Smallest lambdas (slowest solves) first.
+  std::vector<std::uint64_t> order;
+  for (std::uint64_t k = 0; k < options.lambdas.size(); ++k) order.push_back(k);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint64_t a, std::uint64_t b) { return options.lambdas[a] < options.lambdas[b]; });
+  const std::map<std::uint64_t, std::vector<double>> records = run_tasks(
+      mpi, order, [&](std::uint64_t k) { return fig4_lambda_task(net, y, options, std::size_t(k)); },
+      TaskRun{run.checkpoint_dir, run.config_text, "run"});
+  on_rank_zero(mpi, [&] {
+    h5::OutputFile out(run.out_path);
+    write_provenance(out, run.config_text, options.seed, run.command);
+    Progress progress("fig4");
+    const Fig4Summary s = run_fig4(net, y, options, records, out, [&](const std::string& stage) { progress.update(-1.0, stage); });
+    out.commit();
+    remove_checkpoint(run.checkpoint_dir);
+    std::printf("Fig 4 (lambda %g): I(y; sigma) %.4f nats, independent neurons %.4f\n", net.lambda, s.information,
+                s.independent_information);
+    for (const auto& [k, r] : records)
+      std::printf("  lambda %-6g I %.4f  independent %.4f  (%g reward updates)\n", r[0], r[1], r[2], r[3]);
+    std::printf("inverse, exact statistics: threshold %d (agreement %.3f), aligned r2 %.4f\n", s.exact_threshold,
+                s.exact_agreement, s.exact_r2);
+    std::printf("inverse, %zu simulated steps: threshold %d (agreement %.3f), aligned r2 %.4f (weighted %.4f)\n",
+                options.samples, s.sampled_threshold, s.sampled_agreement, s.sampled_r2, s.sampled_r2_weighted);
+    std::printf("panel H (pixel_on %g, lambda %g, jitter %g): %d cell type(s):", options.h_pixel_on, options.h_lambda,
+                options.h_jitter, s.h_groups);
+    for (int g = 0; g < s.h_groups; ++g)
+      std::printf(" %d neuron(s) at rate %.3f;", s.h_group_sizes[std::size_t(g)], s.h_group_rates[std::size_t(g)]);
+    std::printf("\n");
+  });
+}
+
+RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Network& net) {
+  if (get_string(vm, "reward.type") != "ring" || net.space.nx != 1)
+    fail("experiment.kind fig5 / pairwise_sweep needs reward.type = ring and no input");
+  RingStudyOptions o;
+  o.n = net.n();
+  o.m = int(get_int(vm, "reward.ring_m", -kIntMax - 1, kIntMax));
+  o.lambda = net.lambda;
+  o.lambda_high = get_double(vm, "experiment.lambda_high");
+  if (!(o.lambda_high > 0.0)) fail("experiment.lambda_high must be > 0 (got ", o.lambda_high, ")");
+  o.max_distance = int(get_int(vm, "experiment.max_distance", 1, kIntMax));
+  o.pinned = get_int_list(vm, "experiment.pinned");
+  o.pin_field = get_double(vm, "experiment.pin_field");
+  o.random_starts = int(get_int(vm, "experiment.random_starts", 0, kIntMax));
+  o.sample_interval = std::size_t(get_int(vm, "experiment.sample_interval", 1, LLONG_MAX));
+  o.fit.ridge = get_double(vm, "experiment.pl_ridge");
+  if (!(o.fit.ridge >= 0.0)) fail("experiment.pl_ridge must be >= 0");
+  o.infer.mu_relative = get_double(vm, "experiment.mu_relative");
+  if (!(o.infer.mu_relative > 0.0)) fail("experiment.mu_relative must be > 0");
+  o.seed = get_uint(vm, "seed");
+  if (o.n > kMaxExactIsingNeurons) fail("fig5 / pairwise_sweep use exact enumeration: network.n must be <= ", kMaxExactIsingNeurons);
+  return o;
+}
+
+void run_fig5_job(const po::variables_map& vm, const Network& net, const std::string& config_text,
+                  const std::string& out_path, const std::string& command) {
+  const RingStudyOptions o = ring_study_from_options(vm, net);
+  const long long samples = get_int(vm, "experiment.samples", 2, LLONG_MAX),
+                  raster_steps = get_int(vm, "experiment.raster_steps", 1, LLONG_MAX);
+  h5::OutputFile out(out_path);
+  write_provenance(out, config_text, o.seed, command);
+  const Fig5Summary s = run_fig5(o, std::size_t(raster_steps), std::size_t(samples), out);
+  out.commit();
+  std::printf("Fig 5: tied ring optimum F %.4f; hill visits %d of %d positions; sparse r2 %.4f from %lld steps\n", s.F,
+              s.positions_visited, o.n, s.r2_sparse, samples);
+  const char* names[] = {"higher lambda", "removed couplings", "pinned neurons"};
+  for (std::size_t k = 0; k < s.kl.size(); ++k)
+    std::printf("%s: KL(true || predicted) %.4g vs no-adaptation %.4g\n", names[k], s.kl[k], s.kl_baseline[k]);
+}
+
+// --part K/N: part K of N (0 <= K < N).
+std::pair<int, int> part_from_text(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos) fail("--part '", text, "': expected K/N, e.g. 0/4");
+  const int parts = int(parse_integer(text.substr(slash + 1), "--part N", 1, kIntMax));
+  const int part = int(parse_integer(text.substr(0, slash), "--part K", 0, parts - 1));
+  return {part, parts};
+}
+
+}  // namespace
+
+int run_main(int argc, const char* const argv[]) {
+  po::options_description cli("nirl run CONFIG.ini --out RESULT.h5 [--checkpoint DIR] [--section.key value ...]");
+  cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "experiment config (INI)")(
+      "out", po::value<std::string>(), "result file (HDF5)")(
+      "checkpoint", po::value<std::string>(), "study, fig4, pairwise_sweep: checkpoint folder (default RESULT.h5.checkpoint)")(
+      "part", po::value<std::string>(),
+      "study: K/N runs part K (0 .. N-1) of a job array into the checkpoint only; the same command without --part "
+      "then writes RESULT.h5");
+  po::options_description keys;
+  keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options())
+      .add(study_options());
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  parse_with_config(argc, argv, cli, keys, &positional, vm);
+  if (vm.count("help")) {
+    std::cout << cli << "\n" << keys << "\n";
+    return 0;
+  }
+  if (!vm.count("config")) fail("a config file is required (nirl run CONFIG.ini --out RESULT.h5)");
+  if (!vm.count("out")) fail("--out is required");
+  const std::string out_path = get_string(vm, "out");
+  check_output_differs(out_path, get_string(vm, "config"), "config");
+  { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
+  if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2, fig4, fig5 or pairwise_sweep)");
+  const std::string kind = get_string(vm, "experiment.kind");
+  if (!kKindKeys.count(kind))
+    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2, fig4, fig5 or pairwise_sweep)");
+  refuse_other_kinds_keys(vm, kind);
+  if (kind != "study") refuse_given(vm, study_options(), "experiment.kind = " + kind + " has no [study] section");
+  if (vm.count("part") && kind != "study") fail("--part was given, but experiment.kind = ", kind, " has no job-array parts");
+  if (vm.count("checkpoint") && (kind == "fig2" || kind == "fig5"))
+    fail("--checkpoint was given, but experiment.kind = ", kind, " runs in one process without a checkpoint");
+  if (kind != "fig2" && kind != "study") {
+    refuse_given(vm, search_options(), "experiment.kind = " + kind + " does not use the optimum search");
+    refuse_given(vm, prediction_options(), "experiment.kind = " + kind + " does not use the prediction rule");
+  }
+  const Network net = network_from_options(vm);
+  const std::string config_text = render_ini(vm, keys), command = command_line(argc, argv);
+
+  const MpiSession mpi;
+  const auto start = std::chrono::steady_clock::now();
+  if (kind == "fig2") {
+    if (mpi.rank() == 0) run_fig2_job(vm, net, config_text, out_path, command);
+  } else if (kind == "fig4") {
+    run_fig4_job(mpi, vm, net,
+                 {out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint", config_text,
+                  command});
+    if (mpi.rank() == 0)
+      std::printf("fig4: %.1f s on %d rank(s)\n",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), mpi.size());
+  } else if (kind == "fig5") {
+    if (mpi.rank() == 0) run_fig5_job(vm, net, config_text, out_path, command);
+  } else if (kind == "pairwise_sweep") {
+    Fig6Config c;
+    c.study = ring_study_from_options(vm, net);
+    c.sample_sizes = sample_sizes_from(vm, "a pairwise_sweep");
+    c.trials = int(get_int(vm, "experiment.trials", 1, kIntMax));
+    // Largest sample sizes first.
+    std::vector<std::uint64_t> order;
+    for (std::size_t k = c.sample_sizes.size(); k-- > 0;)
+      for (int t = 0; t < c.trials; ++t) order.push_back(std::uint64_t(k) * std::uint64_t(c.trials) + std::uint64_t(t));
+    const Fig6Truth truth = solve_fig6_truth(c);
+    const std::string checkpoint = vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint";
+    const std::map<std::uint64_t, std::vector<double>> results = run_tasks(
+        mpi, order, [&](std::uint64_t id) { return run_fig6_task(truth, c, id); }, TaskRun{checkpoint, config_text, "run"});
+    on_rank_zero(mpi, [&] {
+      h5::OutputFile out(out_path);
+      write_provenance(out, config_text, c.study.seed, command);
+      write_fig6(out, truth, c, results);
+      out.commit();
+      remove_checkpoint(checkpoint);
+    });
+    if (mpi.rank() == 0)
+      std::printf("pairwise_sweep: %zu tasks on %d rank(s), %.1f s\n", order.size(), mpi.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  } else {
+    const Study study = study_from_options(vm, keys);
+    StudyRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint",
+                 config_text, command, get_uint(vm, "seed")};
+    if (vm.count("part")) std::tie(run.part, run.parts) = part_from_text(get_string(vm, "part"));
+    run_study(mpi, study, run);
+    if (run.parts > 1) {
+      if (mpi.rank() == 0)
+        std::printf("study: part %d of %d done in %.1f s on %d rank(s), journaled in %s; the same command without "
+                    "--part writes %s once every part is done\n",
+                    run.part, run.parts, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    mpi.size(), run.checkpoint_dir.c_str(), out_path.c_str());
+      return 0;
+    }
+    if (mpi.rank() == 0)
+      std::printf("study: %llu tasks (%zu grid points x %d trials x %d) on %d rank(s), %.1f s\n",
+                  (unsigned long long)study.grid.tasks(), study.grid.points(), study.grid.trials(),
+                  study.grid.bootstraps() + 1, mpi.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (mpi.rank() == 0) std::printf("wrote %s\n", out_path.c_str());
+  return 0;
+}
+
+}  // namespace nirl::cli

@@ -1,0 +1,39 @@
+// The `nirl infer` pipeline (MODEL.md section 3): from a raster and an input model to
+// the inferred reward and value, by the closed form (3a, no input) or maximum
+// likelihood (3b, any input).
+#pragma once
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "nirl/inverse/closed_form.hpp"
+#include "nirl/core/input_chain.hpp"
+#include "nirl/inverse/max_likelihood.hpp"
+#include "nirl/sample/sampler.hpp"
+
+namespace nirl {
+
+struct InferOptions {
+  std::string method = "auto";  // auto (closed_form when nx = 1, else max_likelihood) | closed_form | max_likelihood
+  double pseudocount = kDefaultPseudocount;
+  MaxLikelihoodOptions likelihood;
+};
+
+struct Inference {
+  StateSpace space;
+  InputChain input;
+  double lambda = 0.0;
+  std::string method;
+  Eigen::VectorXd reward, value;  // [S]; reward up to an additive function of x
+  Eigen::VectorXd visits;         // [S] time steps spent in each state
+  std::vector<double> on;         // q_i(+1) used
+  double log_likelihood = 0.0;    // closed_form: sum_t log p_hat(sigma_t); max_likelihood: transitions
+  bool converged = true;
+  int iterations = 0;
+  std::string status;
+  std::size_t samples = 0;        // time steps in the raster
+};
+
+Inference infer_reward(const Raster& raster, const InputChain& input, double lambda, const InferOptions& options);
+
+}  // namespace nirl

@@ -1,0 +1,51 @@
+// Fitting untied Ising parameters (h, J) to observed spin states by maximum
+// pseudo-likelihood (MODEL.md section 5, inverse): minimise
+//   (1/T) sum_t sum_i -log p(sigma_i(t) | sigma_/i(t)) + (ridge/2) (|h|^2 + sum_{i<j} J_ij^2),
+//   p(sigma_i | sigma_/i) = sigmoid(2 sigma_i (h_i + sum_j J_ij sigma_j)),
+// which is convex, with L-BFGS (LBFGS++). Identical states are counted once with their
+// multiplicity; the sums run over fixed blocks of distinct states under OpenMP and are
+// added in block order, so the fit does not depend on the thread count.
+#pragma once
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nirl/pairwise/ising_family.hpp"
+
+namespace nirl {
+
+// Distinct states of a raster (rows of ±1, in lexicographic order of the 0/1 rows) and
+// how often each occurs.
+struct SpinCounts {
+  Eigen::MatrixXd states;
+  Eigen::VectorXd counts;
+  double total = 0.0;
+  int n() const { return int(states.cols()); }
+};
+// raster: steps x n, row-major, entries 0/1.
+SpinCounts count_states(const std::vector<std::uint8_t>& raster, std::size_t steps, int n);
+
+struct PseudoLikelihoodOptions {
+  double ridge = 1e-3;
+  double epsilon = 1e-8;  // LBFGS++ gradient tolerance (absolute and relative)
+  int max_iterations = 2000;
+};
+
+struct PseudoLikelihoodFit {
+  IsingParams params;
+  double objective = 0.0;  // the minimised objective above
+  int iterations = 0;
+  double gradient_norm = 0.0;  // of the objective at the returned parameters
+  bool converged = false;
+  std::string status;
+};
+
+PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options = {});
+
+// The objective and its gradient at untied parameters x = (h, J above the diagonal in
+// pair_index order), for tests.
+double pseudo_likelihood_objective(const SpinCounts& data, double ridge, const Eigen::VectorXd& x,
+                                   Eigen::VectorXd& gradient);
+
+}  // namespace nirl

@@ -1,0 +1,403 @@
+#include "nirl/io/hdf5_io.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "nirl/core/error.hpp"
+#include "nirl/io/output_files.hpp"
+
+namespace nirl::h5 {
+namespace {
+
+// HDF5 prints its own error stack by default; nirl reports one line instead. The library's
+// clean-up at process exit is switched off: after a close that failed (a full disk) it
+// would close the file again and crash. nirl closes every file it keeps explicitly.
+void set_up_library() {
+  static const bool done = [] {
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+// The system's reason for the last failure, as HDF5 records it on its error stack for a
+// failed read or write ("..., error message = 'No space left on device', ..."), or "".
+std::string system_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* entry, void* data) -> herr_t {
+        const std::string description = entry->desc ? entry->desc : "";
+        const std::string key = "error message = '";
+        const std::size_t begin = description.find(key);
+        if (begin == std::string::npos) return 0;
+        const std::size_t end = description.find('\'', begin + key.size());
+        *static_cast<std::string*>(data) = description.substr(begin + key.size(), end - begin - key.size());
+        return 1;
+      },
+      &reason);
+  return reason;
+}
+
+[[noreturn]] void fail_with_reason(const std::string& what) {
+  const std::string reason = system_reason();
+  fail("HDF5: ", what, reason.empty() ? "" : ": " + reason);
+}
+
+}  // namespace
+
+Handle check(hid_t id, herr_t (*close)(hid_t), const std::string& what) {
+  if (id < 0) fail_with_reason(what);
+  return Handle(id, close);
+}
+
+void check_status(herr_t status, const std::string& what) {
+  if (status < 0) fail_with_reason(what);
+}
+
+Handle link_creation_plist() {
+  Handle plist = check(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "cannot create property list");
+  check_status(H5Pset_create_intermediate_group(plist.get(), 1), "cannot set intermediate groups");
+  return plist;
+}
+
+namespace {
+
+void write_dataset(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* data, const std::vector<hsize_t>& dims, bool chunked) {
+  Handle space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
+                       "cannot create dataspace for " + name);
+  Handle lcpl = link_creation_plist();
+  Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot create property list");
+  hsize_t total = 1;
+  for (hsize_t d : dims) total *= d;
+  if (chunked && total > 0 && !dims.empty()) {
+    // Rows of up to 64 Ki time bins per chunk, deflate level 1: rasters compress well.
+    std::vector<hsize_t> chunk = dims;
+    chunk[0] = std::min<hsize_t>(dims[0], 65536);
+    check_status(H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data()), "cannot set chunking");
+    check_status(H5Pset_deflate(dcpl.get(), 1), "cannot set compression");
+  }
+  Handle ds = check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                    H5Dclose, "cannot create dataset " + name);
+  if (total > 0)
+    check_status(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                 "cannot write dataset " + name);
+}
+
+Handle open_object(hid_t file, const std::string& object) {
+  return check(H5Oopen(file, object.c_str(), H5P_DEFAULT), H5Oclose, "cannot open " + object);
+}
+
+Handle open_attribute(const InputFile& f, const std::string& object, const std::string& attr) {
+  if (!exists(f, object)) fail(f.path(), ": ", object, " is missing");
+  if (H5Aexists_by_name(f.id(), object.c_str(), attr.c_str(), H5P_DEFAULT) <= 0)
+    fail(f.path(), ": attribute '", attr, "' of ", object, " is missing");
+  return check(H5Aopen_by_name(f.id(), object.c_str(), attr.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+               H5Aclose, "cannot open attribute " + attr);
+}
+
+Handle open_dataset_checked(const InputFile& f, const std::string& dataset, H5T_class_t want_a,
+                            H5T_class_t want_b, const char* want_name, int rank,
+                            std::vector<hsize_t>& dims) {
+  if (!exists(f, dataset)) fail(f.path(), ": dataset ", dataset, " is missing");
+  H5O_info_t info;
+  check_status(H5Oget_info_by_name2(f.id(), dataset.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT),
+               "cannot inspect " + dataset);
+  if (info.type != H5O_TYPE_DATASET) fail(f.path(), ": ", dataset, " is a group, not a dataset");
+  Handle ds = check(H5Dopen2(f.id(), dataset.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + dataset);
+  Handle type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != want_a && cls != want_b) {
+    const char* got = cls == H5T_INTEGER ? "integer" : cls == H5T_FLOAT ? "floating-point"
+                      : cls == H5T_STRING ? "string" : cls == H5T_ENUM ? "enum" : "compound/other";
+    fail(f.path(), ": dataset ", dataset, " has ", got, " type, expected ", want_name);
+  }
+  if (cls == H5T_ENUM) {  // accept h5py's boolean enum (base type int8) only
+    Handle base = check(H5Tget_super(type.get()), H5Tclose, "cannot read enum base of " + dataset);
+    if (H5Tget_class(base.get()) != H5T_INTEGER) fail(f.path(), ": dataset ", dataset, " has an unsupported enum type");
+  }
+  Handle space = check(H5Dget_space(ds.get()), H5Sclose, "cannot read the shape of " + dataset);
+  const int nd = H5Sget_simple_extent_ndims(space.get());
+  if (rank > 0 && nd != rank)
+    fail(f.path(), ": dataset ", dataset, " has rank ", nd, ", expected ", rank);
+  dims.assign(std::size_t(std::max(nd, 0)), 0);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return ds;
+}
+
+std::size_t element_count(const std::vector<hsize_t>& dims) {
+  std::size_t total = 1;
+  for (hsize_t d : dims) total *= std::size_t(d);
+  return total;
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    reset();
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+void Handle::reset() {
+  if (id_ >= 0 && close_) close_(id_);
+  id_ = -1;
+}
+
+OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+  set_up_library();
+  check_output_path(path_);
+  remove_stale_temp_files(path_);
+  tmp_path_ = temp_path_for(path_);
+  register_temp_file(tmp_path_);
+  const hid_t id = H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) {
+    const std::string reason = system_reason();
+    ::unlink(tmp_path_.c_str());
+    forget_temp_file(tmp_path_);
+    fail("cannot create output file ", path_, reason.empty() ? "" : ": " + reason);
+  }
+  file_ = Handle(id, H5Fclose);
+}
+
+OutputFile::~OutputFile() {
+  if (!committed_) discard();
+}
+
+void OutputFile::discard() {
+  file_.reset();  // may fail after a disk error: the file is removed either way
+  ::unlink(tmp_path_.c_str());
+  forget_temp_file(tmp_path_);
+}
+
+void OutputFile::commit() {
+  auto disk_error = [&](const std::string& reason) {
+    discard();
+    fail("cannot write ", path_, ": ", reason);
+  };
+  // Closing writes what HDF5 still holds; a failure there (a full disk) is final.
+  if (H5Fclose(file_.release()) < 0) {
+    const std::string reason = system_reason();
+    disk_error(reason.empty() ? "HDF5 could not close the file" : reason);
+  }
+  const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    disk_error(reason);
+  }
+  ::close(fd);
+  {
+    const InterruptsHeld held;  // the rename and the record of it happen together
+    if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) disk_error(std::strerror(errno));
+    forget_temp_file(tmp_path_);
+    note_result_written();
+  }
+  committed_ = true;
+  sync_folder_of(path_);
+}
+
+InputFile::InputFile(std::string path) : path_(std::move(path)) {
+  set_up_library();
+  std::ifstream probe(path_, std::ios::binary);
+  if (!probe) fail("cannot read file ", path_, ": ", std::strerror(errno));
+  if (H5Fis_hdf5(path_.c_str()) <= 0) fail(path_, " is not an HDF5 file");
+  file_ = Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file_.get() < 0) fail("cannot open HDF5 file ", path_);
+}
+
+void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims) {
+  write_dataset(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, dims, false);
+}
+
+void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims) {
+  write_dataset(file, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, data, dims, true);
+}
+
+void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims) {
+  write_dataset(file, name, H5T_STD_I32LE, H5T_NATIVE_INT32, data, dims, true);
+}
+
+void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims) {
+  write_dataset(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, data, dims, false);
+}
+
+void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create string type");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create string type");
+  std::vector<const char*> pointers;
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  write_dataset(file, name, type.get(), type.get(), pointers.data(), {hsize_t(values.size())}, false);
+}
+
+void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m) {
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = m;
+  write_doubles(file, name, row_major.data(), {hsize_t(m.rows()), hsize_t(m.cols())});
+}
+
+Eigen::MatrixXd read_matrix(const InputFile& f, const std::string& dataset) {
+  std::vector<hsize_t> dims;
+  const std::vector<double> data = read_doubles(f, dataset, 2, &dims);
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      data.data(), Eigen::Index(dims[0]), Eigen::Index(dims[1]));
+}
+
+void ensure_group(hid_t file, const std::string& name) {
+  if (name == "/" || H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0) return;
+  Handle lcpl = link_creation_plist();
+  check(H5Gcreate2(file, name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+        "cannot create group " + name);
+}
+
+namespace {
+void write_attribute(hid_t file, const std::string& object, const std::string& attr, hid_t type,
+                     hid_t space, const void* data) {
+  Handle obj = open_object(file, object);
+  if (H5Aexists(obj.get(), attr.c_str()) > 0) H5Adelete(obj.get(), attr.c_str());
+  Handle a = check(H5Acreate2(obj.get(), attr.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   "cannot create attribute " + attr + " on " + object);
+  check_status(H5Awrite(a.get(), type, data), "cannot write attribute " + attr);
+}
+}  // namespace
+
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, double value) {
+  Handle space = check(H5Screate(H5S_SCALAR), H5Sclose, "cannot create dataspace");
+  write_attribute(file, object, attr, H5T_NATIVE_DOUBLE, space.get(), &value);
+}
+
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, long long value) {
+  Handle space = check(H5Screate(H5S_SCALAR), H5Sclose, "cannot create dataspace");
+  write_attribute(file, object, attr, H5T_NATIVE_LLONG, space.get(), &value);
+}
+
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, const std::string& value) {
+  Handle space = check(H5Screate(H5S_SCALAR), H5Sclose, "cannot create dataspace");
+  Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  const char* ptr = value.c_str();
+  write_attribute(file, object, attr, type.get(), space.get(), &ptr);
+}
+
+void set_attribute(hid_t file, const std::string& object, const std::string& attr, const std::vector<double>& value) {
+  const hsize_t dim = value.size();
+  Handle space = check(H5Screate_simple(1, &dim, nullptr), H5Sclose, "cannot create dataspace");
+  write_attribute(file, object, attr, H5T_NATIVE_DOUBLE, space.get(), value.data());
+}
+
+bool exists(const InputFile& f, const std::string& name) {
+  if (name.empty() || name[0] != '/') return false;
+  if (name == "/") return true;
+  // H5Lexists needs every parent to exist: walk the path one component at a time.
+  std::size_t pos = 0;
+  while (true) {
+    pos = name.find('/', pos + 1);
+    const std::string prefix = name.substr(0, pos);
+    if (H5Lexists(f.id(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (pos == std::string::npos) return true;
+  }
+}
+
+std::vector<hsize_t> shape(const InputFile& f, const std::string& dataset) {
+  std::vector<hsize_t> dims;
+  if (!exists(f, dataset)) fail(f.path(), ": dataset ", dataset, " is missing");
+  Handle ds = check(H5Dopen2(f.id(), dataset.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + dataset);
+  Handle space = check(H5Dget_space(ds.get()), H5Sclose, "cannot read the shape of " + dataset);
+  dims.assign(std::size_t(std::max(H5Sget_simple_extent_ndims(space.get()), 0)), 0);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+std::vector<double> read_doubles(const InputFile& f, const std::string& dataset, int rank,
+                                 std::vector<hsize_t>* dims_out) {
+  std::vector<hsize_t> dims;
+  Handle ds = open_dataset_checked(f, dataset, H5T_FLOAT, H5T_FLOAT, "floating-point", rank, dims);
+  std::vector<double> out(element_count(dims));
+  if (!out.empty())
+    check_status(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                 "cannot read " + dataset + " from " + f.path());
+  if (dims_out) *dims_out = dims;
+  return out;
+}
+
+std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& dataset, int rank,
+                                        std::vector<hsize_t>* dims_out) {
+  std::vector<hsize_t> dims;
+  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", rank, dims);
+  std::vector<std::int64_t> out(element_count(dims));
+  if (!out.empty()) {
+    Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
+    if (H5Tget_class(file_type.get()) == H5T_ENUM) {
+      // h5py booleans: enum over int8; read the raw base integers.
+      std::vector<std::int8_t> raw(out.size());
+      check_status(H5Dread(ds.get(), H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()),
+                   "cannot read " + dataset + " from " + f.path());
+      for (std::size_t k = 0; k < raw.size(); ++k) out[k] = raw[k];
+    } else {
+      check_status(H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                   "cannot read " + dataset + " from " + f.path());
+    }
+  }
+  if (dims_out) *dims_out = dims;
+  return out;
+}
+
+bool has_attribute(const InputFile& f, const std::string& object, const std::string& attr) {
+  return exists(f, object) && H5Aexists_by_name(f.id(), object.c_str(), attr.c_str(), H5P_DEFAULT) > 0;
+}
+
+double read_attribute_double(const InputFile& f, const std::string& object, const std::string& attr) {
+  Handle a = open_attribute(f, object, attr);
+  Handle type = check(H5Aget_type(a.get()), H5Tclose, "cannot read attribute type");
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+    fail(f.path(), ": attribute '", attr, "' of ", object, " is not numeric");
+  double value = 0.0;
+  check_status(H5Aread(a.get(), H5T_NATIVE_DOUBLE, &value), "cannot read attribute " + attr);
+  return value;
+}
+
+long long read_attribute_int(const InputFile& f, const std::string& object, const std::string& attr) {
+  Handle a = open_attribute(f, object, attr);
+  Handle type = check(H5Aget_type(a.get()), H5Tclose, "cannot read attribute type");
+  if (H5Tget_class(type.get()) != H5T_INTEGER)
+    fail(f.path(), ": attribute '", attr, "' of ", object, " is not an integer");
+  long long value = 0;
+  check_status(H5Aread(a.get(), H5T_NATIVE_LLONG, &value), "cannot read attribute " + attr);
+  return value;
+}
+
+std::string read_attribute_string(const InputFile& f, const std::string& object, const std::string& attr) {
+  Handle a = open_attribute(f, object, attr);
+  Handle type = check(H5Aget_type(a.get()), H5Tclose, "cannot read attribute type");
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    fail(f.path(), ": attribute '", attr, "' of ", object, " is not a string");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Handle mem = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+    char* ptr = nullptr;
+    check_status(H5Aread(a.get(), mem.get(), &ptr), "cannot read attribute " + attr);
+    std::string out = ptr ? ptr : "";
+    H5free_memory(ptr);
+    return out;
+  }
+  const std::size_t size = H5Tget_size(type.get());
+  std::string out(size, '\0');
+  check_status(H5Aread(a.get(), type.get(), out.data()), "cannot read attribute " + attr);
+  return out.substr(0, out.find('\0'));
+}
+
+}  // namespace nirl::h5

@@ -1,0 +1,57 @@
+#include "nirl/io/perturbation_spec.hpp"
+
+#include <limits>
+#include <sstream>
+
+#include "nirl/core/error.hpp"
+#include "nirl/io/parse_number.hpp"
+#include "nirl/io/hdf5_io.hpp"
+
+namespace nirl {
+namespace {
+
+Eigen::MatrixXd read_matrix(const std::string& where) {
+  const auto colon = where.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == where.size())
+    fail("--perturb input: expected FILE:DATASET (got '", where, "')");
+  return h5::read_matrix(h5::InputFile(where.substr(0, colon)), where.substr(colon + 1));
+}
+
+}  // namespace
+
+Perturbation parse_perturbation(const std::string& spec) {
+  Perturbation change;
+  std::istringstream in(spec);
+  std::string item;
+  bool any = false;
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) continue;
+    any = true;
+    if (item == "none") continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) fail("--perturb: '", item, "' is not key=value (keys: lambda, dead, switch_up, switch_down, input)");
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key == "lambda") {
+      change.lambda = parse_real(value, "--perturb " + key);
+    } else if (key == "dead") {
+      if (value.empty()) fail("--perturb dead: no neuron given (e.g. dead=3 or dead=3+5)");
+      std::istringstream cells(value);
+      std::string cell;
+      while (std::getline(cells, cell, '+'))
+        change.dead.push_back(int(parse_integer(cell, "--perturb dead", 0, std::numeric_limits<int>::max())));
+      if (value.back() == '+') fail("--perturb dead: '", value, "' ends with '+'");
+    } else if (key == "switch_up") {
+      change.switch_up = parse_real(value, "--perturb " + key);
+    } else if (key == "switch_down") {
+      change.switch_down = parse_real(value, "--perturb " + key);
+    } else if (key == "input") {
+      change.input = read_matrix(value);
+    } else {
+      fail("--perturb: unknown key '", key, "' (keys: lambda, dead, switch_up, switch_down, input)");
+    }
+  }
+  if (!any) fail("--perturb is empty (use 'none' for no change)");
+  return change;
+}
+
+}  // namespace nirl

@@ -1,0 +1,163 @@
+// read_raster: round trips for every integer type a raster may arrive in, one error per bad
+// case (naming what is wrong), and the real recording ../shared/data/spikes15.h5 (beside the repository).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <functional>
+
+#include "error_matchers.hpp"
+#include "h5py_types.hpp"
+#include "nirl/core/error.hpp"
+#include "nirl/io/raster_io.hpp"
+#include "nirl/io/results_io.hpp"
+
+using namespace nirl;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "/nirl_raster_" + name + "_" + std::to_string(::getpid()) + ".h5";
+}
+
+// Datasets the h5 helpers do not write: int64, and h5py's boolean (an enum over int8,
+// FALSE = 0, TRUE = 1).
+void write_raw(hid_t file, const std::string& name, hid_t type, const void* data, const std::vector<hsize_t>& dims) {
+  h5::Handle space(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose);
+  h5::Handle ds(H5Dcreate2(file, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  ASSERT_GE(ds.get(), 0);
+  ASSERT_GE(H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), 0);
+}
+
+using nirl::testing::h5py_bool_type;
+
+using nirl::testing::error_of;
+using nirl::testing::mentions;
+
+// 5 steps x 3 neurons.
+const std::vector<std::uint8_t> kSpikes = {0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1};
+const std::vector<std::int32_t> kInput = {0, 1, 1, 0, 1};
+
+void expect_spikes(const Raster& r) {
+  EXPECT_EQ(r.n, 3);
+  EXPECT_EQ(r.steps, 5u);
+  EXPECT_EQ(r.spikes, kSpikes);
+  EXPECT_EQ(r.sigma(2), 3u);  // neurons 0 and 1
+  EXPECT_EQ(r.sigma(3), 6u);  // neurons 1 and 2
+}
+
+}  // namespace
+
+TEST(RasterIo, RoundTripUint8WithInput) {
+  const std::string path = temp_path("uint8");
+  Raster raster;
+  raster.n = 3;
+  raster.steps = 5;
+  raster.spikes = kSpikes;
+  raster.input = kInput;
+  {
+    h5::OutputFile out(path);
+    write_raster(out, raster);
+    out.commit();
+  }
+  const h5::InputFile in(path);
+  const Raster back = read_raster(in, "/raster/spikes", "/raster/input", 2, 3);
+  expect_spikes(back);
+  EXPECT_EQ(back.input, kInput);
+  EXPECT_EQ(back.x(1), 1);
+  std::remove(path.c_str());
+}
+
+TEST(RasterIo, RoundTripInt32Int64AndBool) {
+  const std::string path = temp_path("types");
+  {
+    h5::OutputFile out(path);
+    const std::vector<std::int32_t> s32(kSpikes.begin(), kSpikes.end());
+    const std::vector<std::int64_t> s64(kSpikes.begin(), kSpikes.end());
+    const std::vector<signed char> sbool(kSpikes.begin(), kSpikes.end());
+    h5::write_int32(out.id(), "/int32", s32.data(), {5, 3});
+    write_raw(out.id(), "/int64", H5T_NATIVE_INT64, s64.data(), {5, 3});
+    write_raw(out.id(), "/bool", h5py_bool_type().get(), sbool.data(), {5, 3});
+    h5::write_int32(out.id(), "/zeros", std::vector<std::int32_t>(5, 0).data(), {5});
+    out.commit();
+  }
+  const h5::InputFile in(path);
+  for (const char* name : {"/int32", "/int64", "/bool"}) {
+    SCOPED_TRACE(name);
+    const Raster r = read_raster(in, name, "", 1);
+    expect_spikes(r);
+    EXPECT_TRUE(r.input.empty());
+  }
+  // nx = 1: an all-zero input is accepted and dropped (Raster::input is empty without input).
+  EXPECT_TRUE(read_raster(in, "/int32", "/zeros", 1, 3).input.empty());
+  std::remove(path.c_str());
+}
+
+TEST(RasterIo, RejectsBadRasters) {
+  const std::string path = temp_path("bad");
+  {
+    h5::OutputFile out(path);
+    std::vector<std::uint8_t> two = {0, 1, 0, 1, 0, 2, 0, 0, 1};
+    h5::write_uint8(out.id(), "/two", two.data(), {3, 3});
+    const double f[6] = {0, 1, 0, 1, 1, 0};
+    h5::write_doubles(out.id(), "/float", f, {3, 2});
+    h5::write_uint8(out.id(), "/rank1", kSpikes.data(), {4});
+    h5::write_uint8(out.id(), "/rank3", kSpikes.data(), {2, 2, 2});
+    h5::write_uint8(out.id(), "/short", kSpikes.data(), {1, 3});
+    h5::write_uint8(out.id(), "/wide", std::vector<std::uint8_t>(2 * 41, 0).data(), {2, 41});
+    h5::write_uint8(out.id(), "/ok", kSpikes.data(), {5, 3});
+    h5::write_int32(out.id(), "/input_short", kInput.data(), {4});
+    const std::int32_t big[5] = {0, 1, 1, 2, 0}, negative[5] = {0, -1, 1, 1, 0};
+    h5::write_int32(out.id(), "/input_big", big, {5});
+    h5::write_int32(out.id(), "/input_negative", negative, {5});
+    h5::write_doubles(out.id(), "/input_float", f, {5});
+    out.commit();
+  }
+  const h5::InputFile in(path);
+  const auto read = [&](const char* spikes, const char* input = "", int nx = 1, int n = -1) {
+    return error_of([&] { read_raster(in, spikes, input, nx, n); });
+  };
+
+  const std::string two = read("/two");
+  EXPECT_TRUE(mentions(two, path));
+  EXPECT_TRUE(mentions(two, "dataset /two holds 2 at row 1, column 2"));
+  EXPECT_TRUE(mentions(read("/float"), "floating-point type"));
+  EXPECT_TRUE(mentions(read("/rank1"), "rank 1, expected 2"));
+  EXPECT_TRUE(mentions(read("/rank3"), "rank 3, expected 2"));
+  EXPECT_TRUE(mentions(read("/short"), "/short has 1 time step"));
+  EXPECT_TRUE(mentions(read("/wide"), "41 columns"));
+  EXPECT_TRUE(mentions(read("/ok", "", 1, 4), "/ok has 3 columns (neurons), expected 4"));
+  EXPECT_TRUE(mentions(read("/absent"), "dataset /absent is missing"));
+  EXPECT_TRUE(mentions(read("/ok", "/absent", 2), "dataset /absent is missing"));
+  EXPECT_TRUE(mentions(read("/ok", "/input_short", 2), "/input_short has length 4 but /ok has 5 time steps"));
+  EXPECT_TRUE(mentions(read("/ok", "/input_big", 2), "/input_big holds 2 at step 3"));
+  EXPECT_TRUE(mentions(read("/ok", "/input_negative", 2), "/input_negative holds -1 at step 1"));
+  EXPECT_TRUE(mentions(read("/ok", "/input_float", 2), "floating-point type"));
+  EXPECT_TRUE(mentions(read("/ok", "/ok", 2), "rank 2, expected 1"));
+  EXPECT_TRUE(mentions(read("/ok", "", 0), "input states must be >= 1"));
+  EXPECT_EQ(read("/ok", "/input_big", 3), "(no error)");
+  std::remove(path.c_str());
+}
+
+TEST(RasterIo, ReadsRecordedSpikes15) {
+  const std::string path = NIRL_SOURCE_DIR "/../shared/data/spikes15.h5";
+  if (access(path.c_str(), R_OK) != 0) GTEST_SKIP() << path << " is not available";
+  const h5::InputFile in(path);
+  const Raster r = read_raster(in, "/spikes", "", 1, 15);
+  ASSERT_EQ(r.n, 15);
+  ASSERT_EQ(r.steps, 40000u);
+
+  // Per-neuron spike counts: from the raw dataset, and from the raster's sigma(t).
+  std::vector<hsize_t> dims;
+  const std::vector<std::int64_t> raw = h5::read_integers(in, "/spikes", 2, &dims);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{40000, 15}));
+  std::vector<long> from_raw(15, 0), from_sigma(15, 0);
+  for (std::size_t k = 0; k < raw.size(); ++k) from_raw[k % 15] += raw[k];
+  for (std::size_t t = 0; t < r.steps; ++t)
+    for (int i = 0; i < 15; ++i) from_sigma[std::size_t(i)] += long((r.sigma(t) >> i) & 1);
+  EXPECT_EQ(from_sigma, from_raw);
+  long total = 0;
+  for (long c : from_raw) total += c;
+  EXPECT_GT(total, 0);
+  EXPECT_LT(total, long(raw.size()));
+}
