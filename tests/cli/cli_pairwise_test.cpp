@@ -89,6 +89,7 @@ TEST_F(CliPairwise, PinnedPredictionFromTheInferredRewardMatchesTheTruth) {
 
 // Unchanged context: the prediction is the original optimum (it is one of the starts and
 // F is maximised), so the two distributions agree to the optimiser's tolerance.
+// The prediction for an unchanged context is the original; the three results carry their config.
 TEST_F(CliPairwise, UnchangedContextPredictsTheOriginal) {
   fit_and_infer(20000);
   const RunResult r = predict({"--tying", "ring"});
@@ -96,12 +97,7 @@ TEST_F(CliPairwise, UnchangedContextPredictsTheOriginal) {
   const Eigen::VectorXd a = read_distribution(out(), "/pairwise_predicted/original");
   const Eigen::VectorXd b = read_distribution(out(), "/pairwise_predicted/predicted");
   EXPECT_LT(nirl::kl_divergence(a, b), 1e-6);
-}
-
-// Every pairwise result carries its config: the mode, its input and the options it read.
-TEST_F(CliPairwise, ResultsCarryTheirConfig) {
-  fit_and_infer(2000);
-  ASSERT_EQ(predict({"--tying", "ring"}).status, 0);
+  // Every pairwise result carries its config: the mode, its input and the options it read.
   const std::pair<const char*, std::vector<std::string>> expected[] = {
       {"fit.h5", {"mode = fit\n", "input = " + path("raster.h5").string() + "\n", "ridge = 1e-5\n", "dataset = /spikes\n"}},
       {"r.h5", {"mode = infer\n", "lambda = 1.3\n", "assumption = sparse\n", "mu_relative = 1e-3\n"}},
