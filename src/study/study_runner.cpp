@@ -70,15 +70,20 @@ Schedule resolve_all(const Study& study) {
   return s;
 }
 
-// Task ids truth group by truth group, largest sample sizes first within a group.
+// Task ids truth group by truth group, largest sample sizes first within a group. A point's
+// tasks have consecutive ids, so the points are ordered and their id ranges laid end to end.
 std::vector<std::uint64_t> schedule_order(const StudyGrid& grid, const Schedule& s) {
-  std::vector<std::uint64_t> order(grid.tasks());
-  for (std::uint64_t id = 0; id < order.size(); ++id) order[id] = id;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
-    const std::size_t pa = grid.task(a).point, pb = grid.task(b).point;
-    if (s.group[pa] != s.group[pb]) return s.group[pa] < s.group[pb];
-    return s.samples[pa] > s.samples[pb];
+  std::vector<std::size_t> points(grid.points());
+  for (std::size_t p = 0; p < points.size(); ++p) points[p] = p;
+  std::stable_sort(points.begin(), points.end(), [&](std::size_t a, std::size_t b) {
+    if (s.group[a] != s.group[b]) return s.group[a] < s.group[b];
+    return s.samples[a] > s.samples[b];
   });
+  const std::uint64_t per_point = grid.tasks() / grid.points();
+  std::vector<std::uint64_t> order;
+  order.reserve(grid.tasks());
+  for (const std::size_t p : points)
+    for (std::uint64_t k = 0; k < per_point; ++k) order.push_back(std::uint64_t(p) * per_point + k);
   return order;
 }
 
