@@ -37,6 +37,8 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import LogLocator, NullFormatter  # noqa: E402
 
+from study_results import attr, axis_labels, config_values  # noqa: E402
+
 try:
     import h5py
 except ImportError:  # pragma: no cover - environment problem
@@ -64,32 +66,6 @@ class InputError(Exception):
 def fail(msg):
     sys.stderr.write("error: %s\n" % " ".join(str(msg).split()))
     sys.exit(1)
-
-
-def attr(obj, key, default=None):
-    if key in obj.attrs:
-        v = obj.attrs[key]
-        if isinstance(v, bytes):
-            v = v.decode("utf-8", "replace")
-        if isinstance(v, np.ndarray) and v.size == 1:
-            v = v.item()
-        if isinstance(v, bytes):
-            v = v.decode("utf-8", "replace")
-        return v
-    return default
-
-
-def config_values(text):
-    """section.key -> value of the INI text a result file carries as its config."""
-    values, section = {}, ""
-    for line in str(text).splitlines():
-        line = line.strip()
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1] + "."
-        elif "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            values[section + key.strip()] = value.strip()
-    return values
 
 
 def load(path):
@@ -121,9 +97,7 @@ def load(path):
             d["stationary"] = np.asarray(st["true_stationary"][0], dtype=float)
             config = config_values(attr(f, "config", ""))
             d["threshold"] = float(config.get("study.threshold", P_THRESHOLD))
-            pert = attr(st, "perturbations", "")
-            pert = "" if pert is None else str(pert)
-            d["perturbations"] = [s.strip() for s in pert.split(";") if s.strip()]
+            d["perturbations"] = axis_labels(st, "perturbation")
             d["lambda"] = float(config["network.lambda"]) if "network.lambda" in config else None
             d["n"] = int(config["network.n"]) if "network.n" in config else None
     except InputError:

@@ -1,10 +1,9 @@
 // nirl run CONFIG: a whole experiment described by one config file ([experiment] kind):
-//   study - a grid of synthetic inference tasks over MPI ranks with checkpoint/resume, its
-//           [study] section read by study_options.hpp (study_runner.hpp);
+//   study - a grid of inference tasks of one pipeline over MPI ranks with checkpoint/resume,
+//           its [study] and [pairwise] sections read by study_options.hpp (study_runner.hpp);
 //   fig2  - Fig 2 end to end in one process (fig2.hpp);
 //   fig4  - Fig 4: the lambda sweep of panel E over MPI ranks, then the other panels (fig4.hpp).
-//   fig5  - the ring network in the pairwise family (pairwise_study.hpp);
-//   pairwise_sweep - Fig 6, the three reward assumptions over MPI ranks (pairwise_study.hpp).
+//   fig5  - the ring network in the pairwise family (pairwise_study.hpp).
 #include <algorithm>
 #include <chrono>
 #include <climits>
@@ -37,14 +36,12 @@ namespace {
 po::options_description experiment_options() {
   po::options_description d("Experiment ([experiment] section)");
   d.add_options()
-      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig4 | fig5 | pairwise_sweep")
+      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig4 | fig5")
       ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig4, fig5: observed steps for inference")
       ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
       ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
       ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
       ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
-      ("experiment.sample_sizes", po::value<std::string>(), "pairwise_sweep: observed steps, e.g. 100,1000,10000")
-      ("experiment.trials", po::value<std::string>()->default_value("20"), "pairwise_sweep: simulations per sample size")
       ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
       ("experiment.lambdas", po::value<std::string>()->default_value("0.02,0.05,0.1,0.2"), "fig4: panel E coding costs")
       ("experiment.h_pixel_on", po::value<std::string>()->default_value("0.4"), "fig4: panel H pixel probability")
@@ -52,14 +49,14 @@ po::options_description experiment_options() {
       ("experiment.h_jitter", po::value<std::string>()->default_value("0.05"), "fig4: panel H initial q jitter")
       ("experiment.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "fig4: panel H, neurons with tuning closer than this share a cell type")
-      ("experiment.lambda_high", po::value<std::string>()->default_value("1.5"), "fig5/pairwise_sweep: higher coding cost")
+      ("experiment.lambda_high", po::value<std::string>()->default_value("1.5"), "fig5: higher coding cost")
       ("experiment.max_distance", po::value<std::string>()->default_value("3"), "fig5: couplings beyond this ring distance removed")
       ("experiment.pinned", po::value<std::string>()->default_value("0,1"), "fig5: neurons driven by an extra field")
-      ("experiment.random_starts", po::value<std::string>()->default_value("6"), "fig5/pairwise_sweep: random starts per changed-context solve")
+      ("experiment.random_starts", po::value<std::string>()->default_value("6"), "fig5: random starts per changed-context solve")
       ("experiment.sample_interval", po::value<std::string>()->default_value("1"), "fig5: neuron updates between the recorded states the reward is inferred from")
       ("experiment.pin_field", po::value<std::string>()->default_value("1.0"), "fig5: the extra field of pinned neurons")
-      ("experiment.pl_ridge", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: pseudo-likelihood ridge")
-      ("experiment.mu_relative", po::value<std::string>()->default_value("1e-3"), "fig5/pairwise_sweep: sparse mu / mu_max");
+      ("experiment.pl_ridge", po::value<std::string>()->default_value("1e-3"), "fig5: pseudo-likelihood ridge")
+      ("experiment.mu_relative", po::value<std::string>()->default_value("1e-3"), "fig5: sparse mu / mu_max");
   return d;
 }
 
@@ -70,8 +67,6 @@ const std::map<std::string, std::set<std::string>> kKindKeys = {
     {"fig4", {"lambdas", "samples", "h_pixel_on", "h_lambda", "h_jitter", "group_tolerance", "ridge"}},
     {"fig5", {"samples", "raster_steps", "lambda_high", "max_distance", "pinned", "random_starts", "sample_interval",
               "pin_field", "pl_ridge", "mu_relative"}},
-    {"pairwise_sweep", {"sample_sizes", "trials", "lambda_high", "max_distance", "pinned", "random_starts",
-                        "sample_interval", "pin_field", "pl_ridge", "mu_relative"}},
 };
 
 // Fails on an [experiment] key that `kind` does not read (kind is known).
@@ -84,18 +79,6 @@ void refuse_other_kinds_keys(const po::variables_map& vm, const std::string& kin
     if (name != "kind" && has(vm, key) && !own.count(name))
       fail(key, " was given, but experiment.kind = ", kind, " does not use it");
   }
-}
-
-// experiment.sample_sizes: at least one entry, each >= 2 steps.
-std::vector<std::size_t> sample_sizes_from(const po::variables_map& vm, const char* kind) {
-  if (!vm.count("experiment.sample_sizes")) fail("experiment.sample_sizes is required for ", kind);
-  std::vector<std::size_t> sizes;
-  for (int size : get_int_list(vm, "experiment.sample_sizes")) {
-    if (size < 2) fail("experiment.sample_sizes entries must be >= 2 (got ", size, ")");
-    sizes.push_back(std::size_t(size));
-  }
-  if (sizes.empty()) fail("experiment.sample_sizes is empty (give at least one size, e.g. 1000,10000)");
-  return sizes;
 }
 
 Fig2Options fig2_from_options(const po::variables_map& vm) {
@@ -194,7 +177,7 @@ void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Netw
 
 RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Network& net) {
   if (get_string(vm, "reward.type") != "ring" || net.space.nx != 1)
-    fail("experiment.kind fig5 / pairwise_sweep needs reward.type = ring and no input");
+    fail("experiment.kind = fig5 needs reward.type = ring and no input");
   RingStudyOptions o;
   o.n = net.n();
   o.m = int(get_int(vm, "reward.ring_m", -kIntMax - 1, kIntMax));
@@ -211,7 +194,7 @@ RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Netw
   o.infer.mu_relative = get_double(vm, "experiment.mu_relative");
   if (!(o.infer.mu_relative > 0.0)) fail("experiment.mu_relative must be > 0");
   o.seed = get_uint(vm, "seed");
-  if (o.n > kMaxExactIsingNeurons) fail("fig5 / pairwise_sweep use exact enumeration: network.n must be <= ", kMaxExactIsingNeurons);
+  if (o.n > kMaxExactIsingNeurons) fail("fig5 uses exact enumeration: network.n must be <= ", kMaxExactIsingNeurons);
   return o;
 }
 
@@ -246,13 +229,13 @@ int run_main(int argc, const char* const argv[]) {
   po::options_description cli("nirl run CONFIG.ini --out RESULT.h5 [--checkpoint DIR] [--section.key value ...]");
   cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "experiment config (INI)")(
       "out", po::value<std::string>(), "result file (HDF5)")(
-      "checkpoint", po::value<std::string>(), "study, fig4, pairwise_sweep: checkpoint folder (default RESULT.h5.checkpoint)")(
+      "checkpoint", po::value<std::string>(), "study, fig4: checkpoint folder (default RESULT.h5.checkpoint)")(
       "part", po::value<std::string>(),
       "study: K/N runs part K (0 .. N-1) of a job array into the checkpoint only; the same command without --part "
       "then writes RESULT.h5");
   po::options_description keys;
   keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options())
-      .add(study_options());
+      .add(study_options()).add(pairwise_study_options());
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;
@@ -267,12 +250,15 @@ int run_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, get_string(vm, "config"), "config");
   { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
-  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2, fig4, fig5 or pairwise_sweep)");
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2, fig4 or fig5)");
   const std::string kind = get_string(vm, "experiment.kind");
   if (!kKindKeys.count(kind))
-    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2, fig4, fig5 or pairwise_sweep)");
+    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2, fig4 or fig5)");
   refuse_other_kinds_keys(vm, kind);
-  if (kind != "study") refuse_given(vm, study_options(), "experiment.kind = " + kind + " has no [study] section");
+  if (kind != "study") {
+    refuse_given(vm, study_options(), "experiment.kind = " + kind + " has no [study] section");
+    refuse_given(vm, pairwise_study_options(), "experiment.kind = " + kind + " has no [pairwise] section");
+  }
   if (vm.count("part") && kind != "study") fail("--part was given, but experiment.kind = ", kind, " has no job-array parts");
   if (vm.count("checkpoint") && (kind == "fig2" || kind == "fig5"))
     fail("--checkpoint was given, but experiment.kind = ", kind, " runs in one process without a checkpoint");
@@ -296,29 +282,6 @@ int run_main(int argc, const char* const argv[]) {
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), mpi.size());
   } else if (kind == "fig5") {
     if (mpi.rank() == 0) run_fig5_job(vm, net, config_text, out_path, command);
-  } else if (kind == "pairwise_sweep") {
-    Fig6Config c;
-    c.study = ring_study_from_options(vm, net);
-    c.sample_sizes = sample_sizes_from(vm, "a pairwise_sweep");
-    c.trials = int(get_int(vm, "experiment.trials", 1, kIntMax));
-    // Largest sample sizes first.
-    std::vector<std::uint64_t> order;
-    for (std::size_t k = c.sample_sizes.size(); k-- > 0;)
-      for (int t = 0; t < c.trials; ++t) order.push_back(std::uint64_t(k) * std::uint64_t(c.trials) + std::uint64_t(t));
-    const Fig6Truth truth = solve_fig6_truth(c);
-    const std::string checkpoint = vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint";
-    const std::map<std::uint64_t, std::vector<double>> results = run_tasks(
-        mpi, order, [&](std::uint64_t id) { return run_fig6_task(truth, c, id); }, TaskRun{checkpoint, config_text, "run"});
-    on_rank_zero(mpi, [&] {
-      h5::OutputFile out(out_path);
-      write_provenance(out, config_text, c.study.seed, command);
-      write_fig6(out, truth, c, results);
-      out.commit();
-      remove_checkpoint(checkpoint);
-    });
-    if (mpi.rank() == 0)
-      std::printf("pairwise_sweep: %zu tasks on %d rank(s), %.1f s\n", order.size(), mpi.size(),
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   } else {
     const Study study = study_from_options(vm, keys);
     StudyRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint",

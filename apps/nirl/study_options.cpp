@@ -7,7 +7,9 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/parse_number.hpp"
-#include "nirl/study/study_measures.hpp"
+#include "nirl/pairwise/ising_forward.hpp"
+#include "nirl/study/pairwise_pipeline.hpp"
+#include "nirl/study/synthetic_pipeline.hpp"
 
 namespace nirl::cli {
 namespace {
@@ -38,8 +40,8 @@ po::variables_map with_settings(const po::variables_map& vm, const Assignments& 
   return v;
 }
 
-StudyPoint point_from_options(const po::variables_map& vm) {
-  StudyPoint p;
+SyntheticPoint synthetic_point(const po::variables_map& vm) {
+  SyntheticPoint p;
   p.net = network_from_options(vm);
   p.solver = solver_from_options(vm);
   p.prediction = prediction_from_options(vm);
@@ -54,11 +56,33 @@ StudyPoint point_from_options(const po::variables_map& vm) {
   return p;
 }
 
+PairwisePoint pairwise_point(const po::variables_map& vm) {
+  PairwisePoint p;
+  const Network net = network_from_options(vm);
+  if (net.space.nx != 1) fail("study.pipeline = pairwise needs a network without input (input.type = none)");
+  p.n = net.n();
+  p.reward = net.reward;
+  p.lambda = net.lambda;
+  if (!vm.count("study.samples")) fail("study.samples is required (i.i.d. states per task)");
+  p.samples = std::size_t(get_int(vm, "study.samples", 2, LLONG_MAX));
+  p.threshold = get_double(vm, "study.threshold");
+  p.random_starts = int(get_int(vm, "pairwise.random_starts", 0, kIntMax));
+  p.fit.ridge = get_double(vm, "pairwise.ridge");
+  if (!(p.fit.ridge >= 0.0)) fail("pairwise.ridge must be >= 0 (got ", p.fit.ridge, ")");
+  p.infer.mu_relative = get_double(vm, "pairwise.mu_relative");
+  if (!(p.infer.mu_relative > 0.0)) fail("pairwise.mu_relative must be > 0 (got ", p.infer.mu_relative, ")");
+  p.seed = get_uint(vm, "seed");
+  return p;
+}
+
 }  // namespace
 
 po::options_description study_options() {
   po::options_description d("Study ([study] section, experiment.kind = study)");
   d.add_options()
+      ("study.pipeline", po::value<std::string>()->default_value("synthetic"),
+       "synthetic (tabular network: simulate, maximum likelihood, predict) | pairwise (ring-tied pairwise family: "
+       "i.i.d. samples, pseudo-likelihood, three reward assumptions)")
       ("study.vary", po::value<std::vector<std::string>>()->composing(),
        "a grid axis, KEY: V1, V2, ... (';' between values that contain commas); repeat for more axes")
       ("study.point", po::value<std::vector<std::string>>()->composing(),
@@ -76,14 +100,43 @@ po::options_description study_options() {
   return d;
 }
 
+po::options_description pairwise_study_options() {
+  po::options_description d("Pairwise pipeline ([pairwise] section, study.pipeline = pairwise)");
+  d.add_options()
+      ("pairwise.ridge", po::value<std::string>()->default_value("1e-3"), "(ridge/2)|theta|^2 added to the mean -log pseudo-likelihood")
+      ("pairwise.mu_relative", po::value<std::string>()->default_value("1e-3"), "sparse assumption: mu as a fraction of mu_max")
+      ("pairwise.random_starts", po::value<std::string>()->default_value("6"),
+       "random starts of each changed-context solve, besides the structured ones");
+  return d;
+}
+
 Study study_from_options(const po::variables_map& vm, const po::options_description& keys) {
+  const std::string pipeline = get_string(vm, "study.pipeline");
+  if (pipeline != "synthetic" && pipeline != "pairwise")
+    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic or pairwise)");
+  const bool pairwise = pipeline == "pairwise";
+  std::set<std::string> sections = {"network", "input", "reward"}, study_keys = {"study.samples", "study.threshold"};
+  if (pairwise) {
+    sections.insert("pairwise");
+    refuse_given(vm, solver_options(), "study.pipeline = pairwise does not use the tabular solver");
+    refuse_given(vm, search_options(), "study.pipeline = pairwise does not use the optimum search");
+    refuse_given(vm, prediction_options(), "study.pipeline = pairwise does not use the tabular prediction rule");
+    for (const char* key : {"study.ridge", "study.block_length"})
+      if (has(vm, key)) fail(key, " was given, but study.pipeline = pairwise does not use it");
+    if (get_int(vm, "study.bootstraps", 0, kIntMax) != 0) fail("study.pipeline = pairwise has no bootstrap resamples (study.bootstraps must be 0)");
+  } else {
+    sections.insert({"solver", "search", "prediction"});
+    study_keys.insert({"study.ridge", "study.block_length"});
+    refuse_given(vm, pairwise_study_options(), "study.pipeline = synthetic does not use the [pairwise] section");
+  }
   std::set<std::string> variable;
+  std::string variable_text;
+  for (const std::string& section : sections) variable_text += "[" + section + "], ";
+  for (const std::string& key : study_keys) variable_text += key + ", ";
+  variable_text += "seed";
   for (const auto& option : keys.options()) {
     const std::string& key = option->long_name();
-    const std::string section = key.substr(0, key.find('.'));
-    if (section == "network" || section == "input" || section == "reward" || section == "solver" ||
-        section == "search" || section == "prediction" || key == "seed" || kVariableStudyKeys.count(key))
-      variable.insert(key);
+    if (sections.count(key.substr(0, key.find('.'))) || key == "seed" || study_keys.count(key)) variable.insert(key);
   }
   std::vector<StudyAxis> axes;
   const std::vector<std::string> points = lines_of(vm, "study.point");
@@ -93,26 +146,28 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
     for (const Assignments& a : axis.settings)
       for (const auto& [key, value] : a)
         if (!variable.count(key))
-          fail("study: '", key, "' cannot vary (any key of [network], [input], [reward], [solver], [search], "
-               "[prediction], seed, study.samples, study.ridge, study.threshold or study.block_length can)");
+          fail("study: '", key, "' cannot vary (any key of ", variable_text, " can)");
+  std::vector<std::string> perturbations = split(get_string(vm, "study.perturbations"), ';');
   Study study{StudyGrid(std::move(axes), int(get_int(vm, "study.trials", 1, kIntMax)),
                         int(get_int(vm, "study.bootstraps", 0, kIntMax))),
-              split(get_string(vm, "study.perturbations"), ';'), {}, {}};
+              nullptr, pipeline, {}};
+  if (pairwise)
+    study.pipeline = std::make_shared<PairwisePipeline>(
+        std::move(perturbations), [vm](const Assignments& settings) { return pairwise_point(with_settings(vm, settings)); });
+  else
+    study.pipeline = std::make_shared<SyntheticPipeline>(
+        std::move(perturbations), [vm](const Assignments& settings) { return synthetic_point(with_settings(vm, settings)); });
   if (vm.count("study.measures")) {
     study.measures = split(get_string(vm, "study.measures"), ',');
     if (study.measures.empty()) fail("study.measures is empty (e.g. r2,kl_predicted)");
   } else {
-    study.measures = {"r2", "r2_weighted"};
-    if (!study.perturbations.empty()) study.measures.insert(study.measures.end(), {"kl_predicted", "kl_baseline"});
+    study.measures = study.pipeline->default_measures();
   }
   std::set<std::string> seen;
   for (const std::string& name : study.measures) {
-    const MeasureInfo& m = find_measure(name);
+    find_measure(*study.pipeline, name);
     if (!seen.insert(name).second) fail("study.measures: ", name, " is listed twice");
-    if (m.extent == MeasureExtent::perturbation && study.perturbations.empty())
-      fail("study.measures: ", name, " needs study.perturbations");
   }
-  study.resolve = [vm](const Assignments& settings) { return point_from_options(with_settings(vm, settings)); };
   return study;
 }
 

@@ -7,10 +7,13 @@
 namespace nirl::cli {
 
 po::options_description study_options();
+// The [pairwise] section of study.pipeline = pairwise.
+po::options_description pairwise_study_options();
 
-// The study of vm; `keys` are every config key of the command (an axis may vary any key of
-// the model, solver, search and prediction sections, seed, and study.samples, study.ridge,
-// study.threshold, study.block_length). Throws nirl::Error naming the key.
+// The study of vm; `keys` are every config key of the command. An axis may vary any key of
+// the sections its pipeline reads (synthetic: model, solver, search, prediction; pairwise:
+// model, pairwise), seed, study.samples, study.threshold and (synthetic) study.ridge and
+// study.block_length. Throws nirl::Error naming the key.
 Study study_from_options(const po::variables_map& vm, const po::options_description& keys);
 
 }  // namespace nirl::cli

@@ -73,21 +73,28 @@ LabelledArray::LabelledArray(hid_t file, const std::string& path, const std::vec
   }
 }
 
-void LabelledArray::write_row(std::uint64_t offset, const double* values, std::size_t count) {
+void LabelledArray::write_block(std::uint64_t offset, const double* values, std::size_t count) {
   if (dims_.empty()) {
     if (offset != 0 || count != 1) fail("HDF5: ", path_, " is a scalar");
     check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values),
                  "cannot write " + path_);
     return;
   }
-  const hsize_t last = dims_.back();
-  if (count == 0 || offset + count > size_ || (count != 1 && (count != last || offset % last != 0)))
-    fail("HDF5: block of ", count, " values at ", offset, " does not fit a row of ", path_);
-  std::vector<hsize_t> start(dims_.size()), counts(dims_.size(), 1);
-  counts.back() = count;
+  // The block is the whole of the last `trailing` dimensions at one index of the others.
+  std::size_t trailing = 0;
+  hsize_t block = 1;
+  while (block < count && trailing < dims_.size()) block *= dims_[dims_.size() - ++trailing];
+  if (count == 0 || block != count || offset % count != 0 || offset + count > size_)
+    fail("HDF5: block of ", count, " values at ", offset, " is not a whole trailing block of ", path_);
+  std::vector<hsize_t> start(dims_.size(), 0), counts(dims_.size(), 1);
+  std::uint64_t index = offset / count;
   for (std::size_t k = dims_.size(); k-- > 0;) {
-    start[k] = offset % dims_[k];
-    offset /= dims_[k];
+    if (k >= dims_.size() - trailing) {
+      counts[k] = dims_[k];
+    } else {
+      start[k] = index % dims_[k];
+      index /= dims_[k];
+    }
   }
   Handle file_space = check(H5Dget_space(dataset_.get()), H5Sclose, "cannot read the shape of " + path_);
   check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, counts.data(), nullptr),

@@ -509,4 +509,12 @@ std::vector<Eigen::VectorXd> context_starts(const IsingFamily& family, const Eig
   return starts;
 }
 
+IsingForwardResult optimise_in_context(const IsingFamily& family, const IsingReward& reward, double lambda,
+                                       const Eigen::VectorXd& first, int random, std::uint64_t seed,
+                                       IsingForwardOptions options) {
+  options.lambda = lambda;
+  options.exact = true;
+  return optimise_ising_multistart(family, reward, context_starts(family, first, true, random, seed), options);
+}
+
 }  // namespace nirl

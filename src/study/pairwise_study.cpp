@@ -1,7 +1,8 @@
-// Figs 5 and 6: the ring network in the pairwise family (pairwise_study.hpp).
+// Fig 5: the ring network in the pairwise family (pairwise_study.hpp).
 #include "nirl/study/pairwise_study.hpp"
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "nirl/core/error.hpp"
@@ -17,17 +18,10 @@ IsingReward table_reward(Eigen::VectorXd table) {
   return r;
 }
 
-// The optimum in a changed context: from the unperturbed optimum (the network adapts from
-// where it was), the ring starts and o.random_starts random starts (the same for the truth
-// and every prediction), the best F (F is not concave, MODEL.md 5). The unperturbed optimum
-// alone is not enough: with couplings removed under a strong negative field everything is
-// silent, F = 0 and the gradient vanishes, although an active optimum with F > 0 exists.
+// The optimum in a changed context (ising_forward.hpp), with the study's starts.
 IsingForwardResult solve(const RingStudyOptions& o, const IsingFamily& family, const IsingReward& reward, double lambda,
                          const Eigen::VectorXd& start) {
-  IsingForwardOptions f = o.forward;
-  f.lambda = lambda;
-  f.exact = true;
-  return optimise_ising_multistart(family, reward, context_starts(family, start, true, o.random_starts, o.seed), f);
+  return optimise_in_context(family, reward, lambda, start, o.random_starts, o.seed, o.forward);
 }
 
 // The three Fig 5 perturbations: (family, lambda) of the changed context.
@@ -175,80 +169,6 @@ Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::s
   write_vector(f, "/fig5/clusters", clusters);
   h5::set_attribute(f, "/fig5/clusters", "p_two_or_more", clusters.tail(clusters.size() - 2).sum());
   return s;
-}
-
-Fig6Truth solve_fig6_truth(const Fig6Config& c) {
-  Fig6Truth t;
-  t.low = ring_optimum(c.study, c.study.lambda);
-  t.high = solve(c.study, IsingFamily::ring_tied(c.study.n), table_reward(true_reward(c.study)), c.study.lambda_high,
-                 t.low.theta);
-  t.kl_baseline = kl_divergence(t.high.distribution, t.low.distribution);
-  return t;
-}
-
-std::vector<double> run_fig6_task(const Fig6Truth& truth, const Fig6Config& c, std::uint64_t task) {
-  const RingStudyOptions& o = c.study;
-  const std::size_t T = c.sample_sizes[std::size_t(task) / std::size_t(c.trials)];
-  const StateSpace space(o.n, 1);
-  const Eigen::VectorXd reward = true_reward(o);
-  const std::vector<std::uint8_t> data = iid_raster(truth.low.distribution, o.n, T, o.seed, task);
-  const PseudoLikelihoodFit fit = fit_pseudo_likelihood(count_states(data, T, o.n), o.fit);
-  const ConstraintSet cs = build_constraints(fit.params, o.lambda);
-  std::vector<double> r2(3), r2w(3), kl(3);
-  double support = 0.0;
-  for (Assumption a : kAssumptions) {
-    const InferredReward r = infer_pairwise_reward(cs, a, o.infer);
-    const Eigen::VectorXd table = reward_table(cs, r);
-    r2[int(a)] = aligned_r2(space, reward, table, truth.low.distribution, kIdentifiedProbability).r2;
-    r2w[int(a)] = aligned_r2(space, reward, table, truth.low.distribution, kIdentifiedProbability, true).r2;
-    const IsingForwardResult p =
-        solve(o, IsingFamily::ring_tied(o.n), table_reward(table), o.lambda_high, truth.low.theta);
-    kl[int(a)] = kl_divergence(truth.high.distribution, p.distribution);
-    if (a == Assumption::sparse) support = r.support;
-  }
-  std::vector<double> rec = r2;
-  rec.insert(rec.end(), r2w.begin(), r2w.end());
-  rec.insert(rec.end(), kl.begin(), kl.end());
-  rec.push_back(support);
-  return rec;
-}
-
-void write_fig6(const h5::OutputFile& out, const Fig6Truth& truth, const Fig6Config& c,
-                const std::map<std::uint64_t, std::vector<double>>& results) {
-  const hid_t f = out.id();
-  const hsize_t S = c.sample_sizes.size(), T = hsize_t(c.trials);
-  std::vector<double> r2(S * T * 3), r2w(S * T * 3), kl(S * T * 3), support(S * T);
-  for (hsize_t k = 0; k < S * T; ++k) {
-    const auto it = results.find(k);
-    if (it == results.end() || it->second.size() != 10) fail("fig6: task ", k, " has no valid result");
-    for (int a = 0; a < 3; ++a) {
-      r2[k * 3 + hsize_t(a)] = it->second[std::size_t(a)];
-      r2w[k * 3 + hsize_t(a)] = it->second[std::size_t(3 + a)];
-      kl[k * 3 + hsize_t(a)] = it->second[std::size_t(6 + a)];
-    }
-    support[k] = it->second[9];
-  }
-  h5::write_doubles(f, "/fig6/r2", r2.data(), {S, T, 3});
-  h5::write_doubles(f, "/fig6/r2_weighted", r2w.data(), {S, T, 3});
-  h5::write_doubles(f, "/fig6/kl", kl.data(), {S, T, 3});
-  h5::write_doubles(f, "/fig6/sparse_support", support.data(), {S, T});
-  std::vector<double> sizes(c.sample_sizes.begin(), c.sample_sizes.end());
-  h5::write_doubles(f, "/fig6/sample_sizes", sizes.data(), {S});
-  h5::set_attribute(f, "/fig6/kl", "kl_baseline", truth.kl_baseline);
-  h5::set_attribute(f, "/fig6/r2", "assumptions", std::string("sparse,pairwise,global"));
-  h5::set_attribute(f, "/fig6/r2", "F", truth.low.F);
-  h5::set_attribute(f, "/fig6/r2", "lambda", c.study.lambda);
-  h5::set_attribute(f, "/fig6/kl", "lambda_high", c.study.lambda_high);
-  // Mean over trials per (size, assumption), and the ordering sparse > pairwise > global.
-  std::vector<double> mean(S * 3, 0.0);
-  long long ordered = 1;
-  for (hsize_t s = 0; s < S; ++s) {
-    for (hsize_t t = 0; t < T; ++t)
-      for (int a = 0; a < 3; ++a) mean[s * 3 + hsize_t(a)] += r2[(s * T + t) * 3 + hsize_t(a)] / double(T);
-    if (!(mean[s * 3] > mean[s * 3 + 1] && mean[s * 3 + 1] > mean[s * 3 + 2])) ordered = 0;
-  }
-  h5::write_doubles(f, "/fig6/r2_mean", mean.data(), {S, 3});
-  h5::set_attribute(f, "/fig6/r2_mean", "ordered_sparse_pairwise_global", ordered);
 }
 
 }  // namespace nirl

@@ -8,9 +8,7 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/labelled_array.hpp"
-#include "nirl/io/perturbation_spec.hpp"
 #include "nirl/io/results_io.hpp"
-#include "nirl/study/study_measures.hpp"
 #include "nirl/study/task_journal.hpp"
 #include "nirl/study/task_runner.hpp"
 
@@ -28,7 +26,7 @@ std::string truth_key(const Assignments& settings) {
 // What every rank needs to schedule: per point, its sample size and truth group.
 struct Schedule {
   std::vector<std::uint64_t> samples, group;
-  std::size_t states = 0;  // S of every point (state measures need one S)
+  std::vector<ValueAxis> value_axes;  // rank 0 only: those of the first point
 };
 
 std::string point_name(const StudyGrid& grid, std::size_t point) {
@@ -37,30 +35,37 @@ std::string point_name(const StudyGrid& grid, std::size_t point) {
   return name.empty() ? "the study" : "grid point " + name;
 }
 
+// Whether any measure of the study runs along the value axis `name`.
+bool measured_along(const Study& study, const std::string& name) {
+  for (const std::string& m : study.measures)
+    for (const std::string& axis : find_measure(*study.pipeline, m).axes)
+      if (axis == name) return true;
+  return false;
+}
+
 Schedule resolve_all(const Study& study) {
   Schedule s;
   std::map<std::string, std::uint64_t> groups;
-  bool state_measure = false;
-  for (const std::string& m : study.measures) state_measure |= find_measure(m).extent == MeasureExtent::state;
   for (std::size_t p = 0; p < study.grid.points(); ++p) {
     const Assignments settings = study.grid.settings(p);
     try {
-      const StudyPoint point = study.resolve(settings);
-      if (point.samples < 2) fail("study.samples must be >= 2 (got ", point.samples, ")");
-      if (point.block_length < 1) fail("study.block_length must be >= 1");
-      if (!(point.threshold >= 0.0)) fail("study.threshold must be >= 0");
-      for (const std::string& spec : study.perturbations) {
-        try {
-          apply_perturbation(point.net, parse_perturbation(spec));
-        } catch (const Error& e) {
-          fail("study.perturbations '", spec, "': ", e.what());
-        }
+      const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(settings);
+      std::vector<ValueAxis> axes = study.pipeline->value_axes(*point);
+      if (p == 0) {
+        for (const ValueAxis& axis : axes)
+          if (axis.size == 0 && measured_along(study, axis.name))
+            for (const std::string& m : study.measures)
+              for (const std::string& along : find_measure(*study.pipeline, m).axes)
+                if (along == axis.name)
+                  fail("study.measures: ", m, " needs ", axis.source.empty() ? "a non-empty " + axis.name + " axis" : axis.source);
+        s.value_axes = std::move(axes);
+      } else {
+        for (std::size_t k = 0; k < axes.size(); ++k)
+          if (axes[k].size != s.value_axes[k].size && measured_along(study, axes[k].name))
+            fail("the number of values along '", axes[k].name, "' differs between grid points (", s.value_axes[k].size,
+                 " and ", axes[k].size, "), so measures along it cannot share one array: drop them from study.measures");
       }
-      if (p == 0) s.states = point.net.space.size;
-      if (state_measure && point.net.space.size != s.states)
-        fail("the number of states differs between grid points (", s.states, " and ", point.net.space.size,
-             "), so per-state measures cannot share one array: drop them from study.measures");
-      s.samples.push_back(point.samples);
+      s.samples.push_back(point->samples);
     } catch (const Error& e) {
       if (study.grid.points() == 1) throw;
       fail(point_name(study.grid, p), ": ", e.what());
@@ -96,30 +101,31 @@ void broadcast(std::vector<std::uint64_t>& v, std::size_t size) {
 class TruthCache {
  public:
   TruthCache(const Study& study, const Schedule& s) : study_(study), schedule_(s) {}
-  const StudyPoint& point(std::size_t p) {
+  const PipelinePoint& point(std::size_t p) {
     for (const auto& [index, point] : points_)
       if (index == p) return *point;
-    keep(points_, p, std::make_shared<StudyPoint>(study_.resolve(study_.grid.settings(p))));
+    keep(points_, p, study_.pipeline->resolve(study_.grid.settings(p)));
     return *points_.back().second;
   }
-  const StudyTruth& truth(std::size_t p) {
+  const PipelineTruth& truth(std::size_t p) {
     const std::uint64_t g = schedule_.group[p];
     for (const auto& [group, truth] : truths_)
       if (group == g) return *truth;
-    keep(truths_, g, std::make_shared<StudyTruth>(solve_truth(point(p), study_.perturbations)));
+    keep(truths_, g, study_.pipeline->solve_truth(point(p)));
     return *truths_.back().second;
   }
 
  private:
   template <typename T>
-  static void keep(std::deque<std::pair<std::uint64_t, std::shared_ptr<T>>>& q, std::uint64_t key, std::shared_ptr<T> v) {
+  static void keep(std::deque<std::pair<std::uint64_t, std::shared_ptr<const T>>>& q, std::uint64_t key,
+                   std::shared_ptr<const T> v) {
     if (q.size() == 2) q.pop_front();
     q.emplace_back(key, std::move(v));
   }
   const Study& study_;
   const Schedule& schedule_;
-  std::deque<std::pair<std::uint64_t, std::shared_ptr<StudyPoint>>> points_;
-  std::deque<std::pair<std::uint64_t, std::shared_ptr<StudyTruth>>> truths_;
+  std::deque<std::pair<std::uint64_t, std::shared_ptr<const PipelinePoint>>> points_;
+  std::deque<std::pair<std::uint64_t, std::shared_ptr<const PipelineTruth>>> truths_;
 };
 
 // An axis's values as numbers when every label is one, else as labels.
@@ -148,24 +154,23 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
     grid_axes.push_back("/study/axes/" + axis.name);
     write_grid_axis(f, grid_axes.back(), axis);
   }
-  std::vector<std::int64_t> trials(std::size_t(grid.trials())), bootstraps(std::size_t(grid.bootstraps() + 1)),
-      states(s.states);
+  std::vector<std::int64_t> trials(std::size_t(grid.trials())), bootstraps(std::size_t(grid.bootstraps() + 1));
   for (std::size_t k = 0; k < trials.size(); ++k) trials[k] = std::int64_t(k);
   for (std::size_t k = 0; k < bootstraps.size(); ++k) bootstraps[k] = std::int64_t(k);
-  for (std::size_t k = 0; k < states.size(); ++k) states[k] = std::int64_t(k);
   h5::write_axis(f, "/study/axes/trial", "trial", trials, "", "simulation index (its own random stream)");
   h5::write_axis(f, "/study/axes/bootstrap", "bootstrap", bootstraps, "",
-                 "0: the simulated raster; k > 0: moving-block bootstrap resample k");
-  bool uses_perturbations = false, uses_states = false;
-  for (const std::string& name : study.measures) {
-    uses_perturbations |= find_measure(name).extent == MeasureExtent::perturbation;
-    uses_states |= find_measure(name).extent == MeasureExtent::state;
+                 "0: the sampled data; k > 0: bootstrap resample k of them");
+  for (const ValueAxis& axis : s.value_axes) {
+    if (!measured_along(study, axis.name)) continue;
+    const std::string path = "/study/axes/" + axis.name;
+    if (!axis.labels.empty()) {
+      h5::write_axis(f, path, axis.name, axis.labels, axis.description);
+    } else {
+      std::vector<std::int64_t> index(axis.size);
+      for (std::size_t k = 0; k < index.size(); ++k) index[k] = std::int64_t(k);
+      h5::write_axis(f, path, axis.name, index, "", axis.description);
+    }
   }
-  if (uses_perturbations)
-    h5::write_axis(f, "/study/axes/perturbation", "perturbation", study.perturbations, "nirl predict specifications");
-  if (uses_states)
-    h5::write_axis(f, "/study/axes/state", "state", states, "",
-                   "state index s = sigma + 2^n x (bit i of sigma: neuron i active)");
 
   // Arrays in measure order; each record is laid out in the same order.
   struct Column {
@@ -175,15 +180,14 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
   };
   std::vector<Column> columns;
   for (const std::string& name : study.measures) {
-    const MeasureInfo& m = find_measure(name);
+    const MeasureInfo& m = find_measure(*study.pipeline, name);
     std::vector<std::string> axes = grid_axes;
     if (m.level == MeasureLevel::task) {
       axes.push_back("/study/axes/trial");
       axes.push_back("/study/axes/bootstrap");
     }
-    if (m.extent == MeasureExtent::perturbation) axes.push_back("/study/axes/perturbation");
-    if (m.extent == MeasureExtent::state) axes.push_back("/study/axes/state");
-    columns.push_back({&m, measure_size(m, study.perturbations.size(), s.states),
+    for (const std::string& axis : m.axes) axes.push_back("/study/axes/" + axis);
+    columns.push_back({&m, measure_size(m, s.value_axes),
                        h5::LabelledArray(f, "/study/" + name, axes, m.unit, m.description)});
   }
   std::vector<bool> written(grid.tasks(), false);
@@ -202,17 +206,16 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
       for (Column& c : columns) {
         if (c.info->level != level || (level == MeasureLevel::point && !with_point)) continue;
         const std::uint64_t row = level == MeasureLevel::task ? id : task.point;
-        if (c.size > 0) c.array.write_row(row * c.size, record.data() + at, c.size);
+        if (c.size > 0) c.array.write_block(row * c.size, record.data() + at, c.size);
         at += c.size;
       }
     written[id] = true;
     ++count;
   });
   if (count != grid.tasks()) fail(run.checkpoint_dir, " holds ", count, " of ", grid.tasks(), " task records");
-  std::string specs, measures;
-  for (const std::string& p : study.perturbations) specs += (specs.empty() ? "" : ";") + p;
+  std::string measures;
   for (const std::string& m : study.measures) measures += (measures.empty() ? "" : ",") + m;
-  h5::set_attribute(f, "/study", "perturbations", specs);
+  h5::set_attribute(f, "/study", "pipeline", study.pipeline_name);
   h5::set_attribute(f, "/study", "measures", measures);
   h5::set_attribute(f, "/study", "tasks", static_cast<long long>(grid.tasks()));
   out.commit();
@@ -225,13 +228,10 @@ void run_study(const MpiSession& mpi, const Study& study, const StudyRun& run) {
   on_rank_zero(mpi, [&] { schedule = resolve_all(study); });
   broadcast(schedule.samples, study.grid.points());
   broadcast(schedule.group, study.grid.points());
-  std::uint64_t states = schedule.states;
-  MPI_Bcast(&states, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
-  schedule.states = std::size_t(states);
 
   std::vector<const MeasureInfo*> task_measures, point_measures;
   for (const std::string& name : study.measures) {
-    const MeasureInfo& m = find_measure(name);
+    const MeasureInfo& m = find_measure(*study.pipeline, name);
     (m.level == MeasureLevel::task ? task_measures : point_measures).push_back(&m);
   }
   TruthCache cache(study, schedule);
@@ -240,15 +240,12 @@ void run_study(const MpiSession& mpi, const Study& study, const StudyRun& run) {
       [&](std::uint64_t id) {
         const StudyTask task = study.grid.task(id);
         try {
-          const StudyPoint& point = cache.point(task.point);
-          const StudyTruth& truth = cache.truth(task.point);
+          const PipelinePoint& point = cache.point(task.point);
+          const PipelineTruth& truth = cache.truth(task.point);
           std::vector<double> record;
-          if (!task_measures.empty()) {
-            const TaskOutcome outcome = run_synthetic_task(truth, point, study.perturbations, study.grid, task);
-            for (const MeasureInfo* m : task_measures) append_task_measure(*m, outcome, record);
-          }
-          if (task.trial == 0 && task.bootstrap == 0)
-            for (const MeasureInfo* m : point_measures) append_point_measure(*m, truth, record);
+          if (!task_measures.empty()) study.pipeline->run_task(point, truth, study.grid, task, task_measures, record);
+          if (task.trial == 0 && task.bootstrap == 0 && !point_measures.empty())
+            study.pipeline->point_measures(point, truth, point_measures, record);
           return record;
         } catch (const Error& e) {
           fail(point_name(study.grid, task.point), ", trial ", task.trial, ", bootstrap ", task.bootstrap, ": ", e.what());

@@ -2,11 +2,11 @@
 
 #include <cmath>
 
-#include "nirl/sample/bootstrap.hpp"
 #include "nirl/core/error.hpp"
 #include "nirl/core/optimum_search.hpp"
-#include "nirl/io/perturbation_spec.hpp"
 #include "nirl/core/random_stream.hpp"
+#include "nirl/io/perturbation_spec.hpp"
+#include "nirl/sample/bootstrap.hpp"
 #include "nirl/sample/sampler.hpp"
 
 namespace nirl {
@@ -30,11 +30,19 @@ AlignedFit aligned_or_undefined(const Network& net, const Eigen::VectorXd& infer
   }
 }
 
-}  // namespace
+struct SyntheticOutcome {
+  AlignedFit fit, fit_weighted;       // aligned r2, unweighted and weighted by the true p;
+                                      // NaN where undefined (a frozen truth: < 2 states used)
+  InverseResult inverse;
+  std::vector<double> kl_predicted;   // KL(true adapted || predicted), per perturbation
+  std::vector<double> aligned_reward; // a r_hat + b(x), comparable with the true reward [S]
+};
 
-StudyTruth solve_truth(const StudyPoint& point, const std::vector<std::string>& perturbations) {
+SyntheticTruth truth_of(const SyntheticPoint& point, const std::vector<std::string>& perturbations) {
   const Network& net = point.net;
-  StudyTruth truth{net, search_optimum(net, point.solver, point.prediction.search), {}, {}};
+  SyntheticTruth truth;
+  truth.net = net;
+  truth.solution = search_optimum(net, point.solver, point.prediction.search);
   for (const std::string& spec : perturbations) {
     const Network adapted_net = apply_perturbation(net, parse_perturbation(spec));
     // The network adapts from the optimum it is at, as predictions do.
@@ -44,9 +52,9 @@ StudyTruth solve_truth(const StudyPoint& point, const std::vector<std::string>& 
   return truth;
 }
 
-TaskOutcome run_synthetic_task(const StudyTruth& truth, const StudyPoint& point,
-                               const std::vector<std::string>& perturbations, const StudyGrid& grid,
-                               const StudyTask& task) {
+SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& point,
+                            const std::vector<std::string>& perturbations, const StudyGrid& grid,
+                            const StudyTask& task) {
   const Network& net = truth.net;
   const Raster raster = simulate(net, expected_next_value(net, truth.solution), truth.solution.q,
                                  truth.solution.stationary, point.samples, point.seed,
@@ -59,7 +67,7 @@ TaskOutcome run_synthetic_task(const StudyTruth& truth, const StudyPoint& point,
         point.samples - 1, point.block_length, RandomStream(point.seed, kBootstrapStreams | task.id));
     counts = count_transitions(raster, net.space.nx, &starts);
   }
-  TaskOutcome out;
+  SyntheticOutcome out;
   out.inverse = max_likelihood_reward(counts, net.input, net.lambda, point.likelihood);
   out.fit = aligned_or_undefined(net, out.inverse.reward, truth.solution.stationary, point.threshold, false);
   out.fit_weighted = aligned_or_undefined(net, out.inverse.reward, truth.solution.stationary, point.threshold, true);
@@ -76,6 +84,95 @@ TaskOutcome run_synthetic_task(const StudyTruth& truth, const StudyPoint& point,
     out.aligned_reward[s] =
         out.fit.scale * out.inverse.reward[Eigen::Index(s)] + out.fit.offset[std::size_t(net.space.input_of(s))];
   return out;
+}
+
+void append(std::vector<double>& record, const Eigen::VectorXd& v) { record.insert(record.end(), v.data(), v.data() + v.size()); }
+
+}  // namespace
+
+SyntheticPipeline::SyntheticPipeline(std::vector<std::string> perturbations,
+                                     std::function<SyntheticPoint(const Assignments&)> resolve)
+    : perturbations_(std::move(perturbations)), resolve_(std::move(resolve)) {}
+
+const std::vector<MeasureInfo>& SyntheticPipeline::measures() const {
+  using L = MeasureLevel;
+  static const std::vector<MeasureInfo> all = {
+      {"r2", L::task, {}, "1", "aligned r2 of the inferred reward against the true one (states with true p > threshold); NaN where undefined (fewer than 2 such states, or a true reward constant within each x)"},
+      {"r2_weighted", L::task, {}, "1", "aligned r2 weighted by the true stationary probability"},
+      {"scale", L::task, {}, "1", "fitted a in r_true = a r_hat + b(x)"},
+      {"converged", L::task, {}, "1", "1 if the maximum-likelihood fit met its tolerance, else 0"},
+      {"log_likelihood", L::task, {}, "nats", "log-likelihood of the observed steps at the inferred reward"},
+      {"kl_predicted", L::task, {"perturbation"}, "nats",
+       "KL(true adapted || predicted) per perturbation; +inf if the prediction gives 0 to a state the truth visits"},
+      {"aligned_reward", L::task, {"state"}, "reward", "inferred reward after the fit a r_hat + b(x)"},
+      {"kl_baseline", L::point, {"perturbation"}, "nats", "KL(true adapted || unperturbed): the no-adaptation baseline"},
+      {"true_reward", L::point, {"state"}, "reward", "the true reward r(sigma, x)"},
+      {"true_stationary", L::point, {"state"}, "probability", "stationary distribution of the true optimum"},
+      {"true_value", L::point, {}, "reward per step", "L = E[r] - lambda E[cost] at the true optimum"},
+  };
+  return all;
+}
+
+std::vector<std::string> SyntheticPipeline::default_measures() const {
+  if (perturbations_.empty()) return {"r2", "r2_weighted"};
+  return {"r2", "r2_weighted", "kl_predicted", "kl_baseline"};
+}
+
+std::shared_ptr<const PipelinePoint> SyntheticPipeline::resolve(const Assignments& settings) const {
+  auto point = std::make_shared<SyntheticPoint>(resolve_(settings));
+  if (point->samples < 2) fail("study.samples must be >= 2 (got ", point->samples, ")");
+  if (point->block_length < 1) fail("study.block_length must be >= 1");
+  if (!(point->threshold >= 0.0)) fail("study.threshold must be >= 0");
+  for (const std::string& spec : perturbations_) {
+    try {
+      apply_perturbation(point->net, parse_perturbation(spec));
+    } catch (const Error& e) {
+      fail("study.perturbations '", spec, "': ", e.what());
+    }
+  }
+  return point;
+}
+
+std::vector<ValueAxis> SyntheticPipeline::value_axes(const PipelinePoint& point) const {
+  return {{"perturbation", perturbations_.size(), perturbations_, "nirl predict specifications", "study.perturbations"},
+          {"state", static_cast<const SyntheticPoint&>(point).net.space.size, {},
+           "state index s = sigma + 2^n x (bit i of sigma: neuron i active)"}};
+}
+
+std::shared_ptr<const PipelineTruth> SyntheticPipeline::solve_truth(const PipelinePoint& point) const {
+  return std::make_shared<SyntheticTruth>(truth_of(static_cast<const SyntheticPoint&>(point), perturbations_));
+}
+
+void SyntheticPipeline::run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid,
+                                 const StudyTask& task, const std::vector<const MeasureInfo*>& measures,
+                                 std::vector<double>& record) const {
+  const SyntheticOutcome o = outcome_of(static_cast<const SyntheticTruth&>(truth),
+                                        static_cast<const SyntheticPoint&>(point), perturbations_, grid, task);
+  for (const MeasureInfo* m : measures) {
+    const std::string& name = m->name;
+    if (name == "r2") record.push_back(o.fit.r2);
+    else if (name == "r2_weighted") record.push_back(o.fit_weighted.r2);
+    else if (name == "scale") record.push_back(o.fit.scale);
+    else if (name == "converged") record.push_back(o.inverse.converged ? 1.0 : 0.0);
+    else if (name == "log_likelihood") record.push_back(o.inverse.log_likelihood);
+    else if (name == "kl_predicted") record.insert(record.end(), o.kl_predicted.begin(), o.kl_predicted.end());
+    else if (name == "aligned_reward") record.insert(record.end(), o.aligned_reward.begin(), o.aligned_reward.end());
+    else fail("measure ", name, " is not a task measure");
+  }
+}
+
+void SyntheticPipeline::point_measures(const PipelinePoint&, const PipelineTruth& truth,
+                                       const std::vector<const MeasureInfo*>& measures,
+                                       std::vector<double>& record) const {
+  const SyntheticTruth& t = static_cast<const SyntheticTruth&>(truth);
+  for (const MeasureInfo* m : measures) {
+    const std::string& name = m->name;
+    if (name == "kl_baseline") record.insert(record.end(), t.kl_baseline.begin(), t.kl_baseline.end());
+    else if (name == "true_reward") append(record, t.net.reward);
+    else if (name == "true_stationary") append(record, t.solution.stationary);
+    else if (name == "true_value") record.push_back(t.solution.L);
+    else fail("measure ", name, " is not a point measure");
+  }
 }
 
 }  // namespace nirl

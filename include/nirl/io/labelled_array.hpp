@@ -3,7 +3,7 @@
 // each array dimension carries the axis name as its label, so h5py's `f[path].dims[k]`
 // says what axis k is and MATLAB's h5info lists the scales. Every array and axis carries
 // `units` and `description` attributes. Arrays are created whole and filled block by
-// block (write_row), so a writer never holds more than one block.
+// block (write_block), so a writer never holds more than one block.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -27,9 +27,10 @@ class LabelledArray {
   // dimension's size); no axes makes a scalar. Unwritten entries read as NaN.
   LabelledArray(hid_t file, const std::string& path, const std::vector<std::string>& axis_paths,
                 const std::string& units, const std::string& description);
-  // Writes `count` values from row-major position `offset`; the block must lie within one
-  // row of the last dimension (count 1, or the whole last dimension).
-  void write_row(std::uint64_t offset, const double* values, std::size_t count);
+  // Writes `count` values from row-major position `offset`: the whole of the last k
+  // dimensions (k >= 0) at one index of the others, so count is their product and offset a
+  // multiple of it.
+  void write_block(std::uint64_t offset, const double* values, std::size_t count);
   std::uint64_t size() const { return size_; }
 
  private:

@@ -178,4 +178,12 @@ std::vector<Eigen::VectorXd> default_ring_starts(const IsingFamily& family);
 std::vector<Eigen::VectorXd> context_starts(const IsingFamily& family, const Eigen::VectorXd& first, bool ring,
                                             int random, std::uint64_t seed);
 
+// The exact optimum at `lambda` in a changed context: the best F over context_starts(family,
+// first, true, random, seed) (F is not concave, MODEL.md 5). From `first` alone a network
+// with couplings removed under a strong negative field stays silent (F = 0, zero gradient)
+// although an active optimum with F > 0 exists.
+IsingForwardResult optimise_in_context(const IsingFamily& family, const IsingReward& reward, double lambda,
+                                       const Eigen::VectorXd& first, int random, std::uint64_t seed,
+                                       IsingForwardOptions options);
+
 }  // namespace nirl

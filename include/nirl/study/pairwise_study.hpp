@@ -1,15 +1,10 @@
-// Figs 5 and 6 (FIGURES.md): the ring network in the pairwise family.
+// Fig 5 (FIGURES.md): the ring network in the pairwise family.
 //   Fig 5: n neurons on a ring, reward 1 when exactly m adjacent neurons are on, tied
 //   parameters (MODEL.md 5); the optimum J(d), a raster of the drifting hill, the reward
 //   inferred from a raster of the dynamics, and predictions (higher lambda, distant
 //   couplings removed, pinned neurons) with the inferred vs the true reward.
-//   Fig 6: trials x sample sizes of i.i.d. samples of the optimum; each task fits untied
-//   (h, J) by pseudo-likelihood, infers the reward under the sparse, pairwise and global
-//   assumptions, and predicts the response at a higher lambda. Streams are keyed by
-//   (seed, task id), so results do not depend on ranks or threads.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -26,8 +21,8 @@ struct RingStudyOptions {
   int max_distance = 3;                  // Fig 5 C: couplings beyond this ring distance removed
   std::vector<int> pinned = {0, 1};      // Fig 5 D: neurons driven by an extra field
   double pin_field = 1.0;
-  int random_starts = 6;
-  std::size_t sample_interval = 1;       // Fig 5: neuron updates between the states inferred from                 // per changed-context solve, besides the structured ones
+  int random_starts = 6;                 // per changed-context solve, besides the structured ones
+  std::size_t sample_interval = 1;       // neuron updates between the states the reward is inferred from
   std::uint64_t seed = 1;
   IsingForwardOptions forward;           // lambda is set per solve
   PseudoLikelihoodOptions fit;
@@ -45,22 +40,6 @@ struct Fig5Summary {
 // raster_steps: length of the plotted raster; infer_steps: raster the reward is inferred from.
 Fig5Summary run_fig5(const RingStudyOptions& o, std::size_t raster_steps, std::size_t infer_steps,
                      const h5::OutputFile& out);
-
-// Fig 6.
-struct Fig6Config {
-  RingStudyOptions study;
-  std::vector<std::size_t> sample_sizes;
-  int trials = 5;
-};
-struct Fig6Truth {
-  IsingForwardResult low, high;  // the optimum at lambda and at lambda_high (true reward)
-  double kl_baseline = 0.0;      // KL(true high || true low)
-};
-Fig6Truth solve_fig6_truth(const Fig6Config& c);
-// task id = size_index * trials + trial. Record: [r2 x 3, r2 weighted x 3, KL x 3, sparse support].
-std::vector<double> run_fig6_task(const Fig6Truth& truth, const Fig6Config& c, std::uint64_t task);
-void write_fig6(const h5::OutputFile& out, const Fig6Truth& truth, const Fig6Config& c,
-                const std::map<std::uint64_t, std::vector<double>>& results);
 
 // Hill centre per raster row (circular mean of the active neurons, rounded to a neuron;
 // -1 when none is active).

@@ -1,34 +1,34 @@
 // Runs a study (docs/studies.md) over MPI ranks with checkpoint/resume, on the task runner
-// (task_runner.hpp: dynamic scheduling, journal, resume):
+// (task_runner.hpp: dynamic scheduling, journal, resume), whatever its pipeline
+// (study_pipeline.hpp):
 //  1. rank 0 resolves every grid point (a bad value fails here, naming the point) and groups
 //     the points by their truth (the keys outside [study]); every rank gets the grouping;
 //  2. tasks are scheduled truth by truth, largest sample sizes first; each rank keeps the
 //     truths of its two latest groups, so a truth is solved once per rank that needs it;
 //  3. a task's record is its task measures, and for (trial 0, bootstrap 0) also its point's
-//     point measures (study_measures.hpp);
+//     point measures;
 //  4. rank 0 streams the records from the journals into labelled arrays (labelled_array.hpp):
-//     /study/MEASURE with axes [grid axes..., trial, bootstrap (, perturbation | state)] for
-//     task measures and [grid axes... (, perturbation | state)] for point measures, the axes
-//     in /study/axes. It holds one record at a time, never the whole study.
+//     /study/MEASURE with axes [grid axes..., trial, bootstrap, value axes...] for task
+//     measures and [grid axes..., value axes...] for point measures, the axes in
+//     /study/axes. It holds one record at a time, never the whole study.
 // The file depends on the configuration only: not on the ranks, threads or interruptions.
 #pragma once
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "nirl/study/mpi_tasks.hpp"
 #include "nirl/study/study_grid.hpp"
-#include "nirl/study/synthetic_pipeline.hpp"
+#include "nirl/study/study_pipeline.hpp"
 
 namespace nirl {
 
 struct Study {
   StudyGrid grid;
-  std::vector<std::string> perturbations;  // nirl predict specs, predicted by every task
-  std::vector<std::string> measures;       // names from study_measures.hpp, in file order
-  // The point a set of assignments makes of the base configuration; throws nirl::Error.
-  std::function<StudyPoint(const Assignments&)> resolve;
+  std::shared_ptr<const StudyPipeline> pipeline;
+  std::string pipeline_name;           // written to the file
+  std::vector<std::string> measures;   // names of the pipeline's measures, in file order
 };
 
 struct StudyRun {

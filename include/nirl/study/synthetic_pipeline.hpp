@@ -8,48 +8,59 @@
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "nirl/core/continuation.hpp"
 #include "nirl/core/forward_solver.hpp"
+#include "nirl/core/network.hpp"
 #include "nirl/inverse/max_likelihood.hpp"
 #include "nirl/measures/measures.hpp"
-#include "nirl/core/network.hpp"
-#include "nirl/study/study_grid.hpp"
+#include "nirl/study/study_pipeline.hpp"
 
 namespace nirl {
 
-// One grid point with every setting resolved.
-struct StudyPoint {
+// One grid point with every setting resolved (samples: observed steps per raster).
+struct SyntheticPoint : PipelinePoint {
   Network net;
   SolverOptions solver;
   PredictionOptions prediction;  // and the optimum search of the truth (prediction.search)
   MaxLikelihoodOptions likelihood;
-  std::size_t samples = 0;         // observed steps per raster
   std::size_t block_length = 100;  // moving-block bootstrap block, in steps
   double threshold = kIdentifiedProbability;  // aligned r2 over states with true p above this
   std::uint64_t seed = 0;
 };
 
-// What every task of a point shares.
-struct StudyTruth {
+struct SyntheticTruth : PipelineTruth {
   Network net;
   Solution solution;
   std::vector<Solution> adapted;    // per perturbation
   std::vector<double> kl_baseline;  // KL(true adapted || unperturbed), per perturbation
 };
-StudyTruth solve_truth(const StudyPoint& point, const std::vector<std::string>& perturbations);
 
-struct TaskOutcome {
-  AlignedFit fit, fit_weighted;       // aligned r2, unweighted and weighted by the true p;
-                                      // NaN where undefined (a frozen truth: < 2 states used)
-  InverseResult inverse;
-  std::vector<double> kl_predicted;   // KL(true adapted || predicted), per perturbation
-  std::vector<double> aligned_reward; // a r_hat + b(x), comparable with the true reward [S]
+
+class SyntheticPipeline : public StudyPipeline {
+ public:
+  // perturbations: nirl predict specs (perturbation_spec.hpp), predicted by every task;
+  // resolve: the point of a grid point's assignments (throws nirl::Error).
+  SyntheticPipeline(std::vector<std::string> perturbations,
+                    std::function<SyntheticPoint(const Assignments&)> resolve);
+
+  const std::vector<MeasureInfo>& measures() const override;
+  std::vector<std::string> default_measures() const override;
+  std::shared_ptr<const PipelinePoint> resolve(const Assignments& settings) const override;
+  std::vector<ValueAxis> value_axes(const PipelinePoint& point) const override;
+  std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const override;
+  void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid, const StudyTask& task,
+                const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
+  void point_measures(const PipelinePoint& point, const PipelineTruth& truth,
+                      const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
+
+
+ private:
+  std::vector<std::string> perturbations_;
+  std::function<SyntheticPoint(const Assignments&)> resolve_;
 };
-TaskOutcome run_synthetic_task(const StudyTruth& truth, const StudyPoint& point,
-                               const std::vector<std::string>& perturbations, const StudyGrid& grid,
-                               const StudyTask& task);
 
 }  // namespace nirl

@@ -1,0 +1,76 @@
+// The pipeline of a study (docs/studies.md): what one grid point's truth is, what one task
+// does with it, and the named measures it records. The study runner (study_runner.hpp) owns
+// the grid, the scheduling, the journal and the result file; a pipeline only computes.
+//
+// A task measure is taken by every task (axes: grid axes, trial, bootstrap, then its value
+// axes); a point measure once per grid point from its truth (axes: grid axes, then its value
+// axes). A value axis (a perturbation, a state, an assumption, ...) has the same length at
+// every grid point; the pipeline names and labels it.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nirl/study/study_grid.hpp"
+
+namespace nirl {
+
+enum class MeasureLevel { task, point };
+
+struct MeasureInfo {
+  std::string name;
+  MeasureLevel level;
+  std::vector<std::string> axes;  // value axes, slowest first; empty: one value
+  std::string unit, description;
+};
+
+// A value axis: labelled (labels given) or numbered 0 .. size - 1.
+struct ValueAxis {
+  std::string name;
+  std::size_t size = 0;
+  std::vector<std::string> labels;
+  std::string description;
+  std::string source;  // the configuration key that sets it, if any (for errors)
+};
+
+// One grid point with every setting resolved (a pipeline derives its own).
+struct PipelinePoint {
+  virtual ~PipelinePoint() = default;
+  std::size_t samples = 0;  // observed steps per task: larger points are scheduled first
+};
+
+// What every task of a point shares (a pipeline derives its own).
+struct PipelineTruth {
+  virtual ~PipelineTruth() = default;
+};
+
+class StudyPipeline {
+ public:
+  virtual ~StudyPipeline() = default;
+  virtual const std::vector<MeasureInfo>& measures() const = 0;
+  // Recorded when the configuration names no measures.
+  virtual std::vector<std::string> default_measures() const = 0;
+  // The point that a grid point's assignments make of the base configuration, checked;
+  // throws nirl::Error naming the bad setting.
+  virtual std::shared_ptr<const PipelinePoint> resolve(const Assignments& settings) const = 0;
+  // Every value axis the measures use, for this point.
+  virtual std::vector<ValueAxis> value_axes(const PipelinePoint& point) const = 0;
+  virtual std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const = 0;
+  // Appends the values of `measures` (task measures, in that order) for one task. Its
+  // random streams are keyed by (seed, task id or raster index) only.
+  virtual void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid,
+                        const StudyTask& task, const std::vector<const MeasureInfo*>& measures,
+                        std::vector<double>& record) const = 0;
+  // Appends the values of `measures` (point measures, in that order) for one point.
+  virtual void point_measures(const PipelinePoint& point, const PipelineTruth& truth,
+                              const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const = 0;
+};
+
+// The pipeline's measure of that name; throws nirl::Error listing its measures otherwise.
+const MeasureInfo& find_measure(const StudyPipeline& pipeline, const std::string& name);
+
+// The number of values of a measure per task or point: the product of its value axes' sizes.
+std::size_t measure_size(const MeasureInfo& measure, const std::vector<ValueAxis>& axes);
+
+}  // namespace nirl

@@ -1,0 +1,30 @@
+#include "nirl/study/study_pipeline.hpp"
+
+#include "nirl/core/error.hpp"
+
+namespace nirl {
+
+const MeasureInfo& find_measure(const StudyPipeline& pipeline, const std::string& name) {
+  std::string names;
+  for (const MeasureInfo& m : pipeline.measures()) {
+    if (name == m.name) return m;
+    names += (names.empty() ? "" : ", ") + m.name;
+  }
+  fail("study.measures: unknown measure '", name, "' (expected some of: ", names, ")");
+}
+
+std::size_t measure_size(const MeasureInfo& measure, const std::vector<ValueAxis>& axes) {
+  std::size_t size = 1;
+  for (const std::string& name : measure.axes) {
+    bool found = false;
+    for (const ValueAxis& axis : axes)
+      if (axis.name == name) {
+        size *= axis.size;
+        found = true;
+      }
+    if (!found) fail("measure ", measure.name, ": the pipeline has no value axis '", name, "'");
+  }
+  return size;
+}
+
+}  // namespace nirl
