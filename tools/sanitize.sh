@@ -19,9 +19,9 @@
 #   CliStudy.EveryGridPointMatchesThePipelineComposedDirectly  ~4 min under ASan (the study
 #     engine runs in the other CliStudy tests and the bad-input corpus),
 #   MpiStudy  ~4 min under ASan (ten runs of nirl on 1-3 ranks, kill and resume),
-#   MpiPairwise  ~2 min (Fig 6 on 1-2 ranks and threads), and
+#   MpiPairwise  ~2 min (a pairwise study on 1-2 ranks and threads), and
 #   MpiTwoHosts  (four study runs across two network namespaces): MPI and the task journal
-#     still run in MpiReport and MpiFig4, the study in the CliStudy tests, the pairwise
+#     still run in MpiReport and MpiCoding, the study in the CliStudy tests, the pairwise
 #     study in the CliPairwise and unit tests.
 # Usage: tools/sanitize.sh [extra ctest arguments]
 #   NIRL_BUILD_JOBS / NIRL_TEST_JOBS: parallel build jobs / ctest jobs (default: nproc).

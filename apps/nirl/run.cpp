@@ -2,7 +2,6 @@
 //   study - a grid of inference tasks of one pipeline over MPI ranks with checkpoint/resume,
 //           its [study] and [pairwise] sections read by study_options.hpp (study_runner.hpp);
 //   fig2  - Fig 2 end to end in one process (fig2.hpp);
-//   fig4  - Fig 4: the lambda sweep of panel E over MPI ranks, then the other panels (fig4.hpp).
 //   fig5  - the ring network in the pairwise family (pairwise_study.hpp).
 #include <algorithm>
 #include <chrono>
@@ -20,15 +19,12 @@
 #include "config.hpp"
 #include "nirl/core/error.hpp"
 #include "nirl/study/fig2.hpp"
-#include "nirl/study/fig4.hpp"
 #include "nirl/study/mpi_tasks.hpp"
 #include "nirl/io/output_files.hpp"
 #include "nirl/io/parse_number.hpp"
 #include "nirl/study/pairwise_study.hpp"
 #include "nirl/study/progress.hpp"
 #include "nirl/io/results_io.hpp"
-#include "nirl/study/task_journal.hpp"
-#include "nirl/study/task_runner.hpp"
 
 namespace nirl::cli {
 namespace {
@@ -36,19 +32,13 @@ namespace {
 po::options_description experiment_options() {
   po::options_description d("Experiment ([experiment] section)");
   d.add_options()
-      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig4 | fig5")
-      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig4, fig5: observed steps for inference")
+      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig5")
+      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig5: observed steps for inference")
       ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
       ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
       ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
       ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
-      ("experiment.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
-      ("experiment.lambdas", po::value<std::string>()->default_value("0.02,0.05,0.1,0.2"), "fig4: panel E coding costs")
-      ("experiment.h_pixel_on", po::value<std::string>()->default_value("0.4"), "fig4: panel H pixel probability")
-      ("experiment.h_lambda", po::value<std::string>()->default_value("0.05"), "fig4: panel H coding cost")
-      ("experiment.h_jitter", po::value<std::string>()->default_value("0.05"), "fig4: panel H initial q jitter")
-      ("experiment.group_tolerance", po::value<std::string>()->default_value("0.02"),
-       "fig4: panel H, neurons with tuning closer than this share a cell type")
+      ("experiment.ridge", po::value<std::string>()->default_value("1"), "fig2: prior (ridge/2)||v||^2 of the inference")
       ("experiment.lambda_high", po::value<std::string>()->default_value("1.5"), "fig5: higher coding cost")
       ("experiment.max_distance", po::value<std::string>()->default_value("3"), "fig5: couplings beyond this ring distance removed")
       ("experiment.pinned", po::value<std::string>()->default_value("0,1"), "fig5: neurons driven by an extra field")
@@ -64,7 +54,6 @@ po::options_description experiment_options() {
 const std::map<std::string, std::set<std::string>> kKindKeys = {
     {"fig2", {"samples", "raster_steps", "compare_lambda", "input_change", "cell_death", "ridge"}},
     {"study", {}},
-    {"fig4", {"lambdas", "samples", "h_pixel_on", "h_lambda", "h_jitter", "group_tolerance", "ridge"}},
     {"fig5", {"samples", "raster_steps", "lambda_high", "max_distance", "pinned", "random_starts", "sample_interval",
               "pin_field", "pl_ridge", "mu_relative"}},
 };
@@ -113,66 +102,6 @@ void run_fig2_job(const po::variables_map& vm, const Network& net, const std::st
               s.kl_input, s.kl_input_baseline);
   std::printf("cell death '%s': KL(true || predicted) %.4g vs no-adaptation %.4g\n", options.cell_death.c_str(),
               s.kl_death, s.kl_death_baseline);
-}
-
-Fig4Options fig4_from_options(const po::variables_map& vm) {
-  Fig4Options o;
-  o.lambdas = get_double_list(vm, "experiment.lambdas");
-  if (o.lambdas.empty()) fail("experiment.lambdas must list at least one coding cost");
-  for (double l : o.lambdas)
-    if (!(l > 0.0) || !std::isfinite(l)) fail("experiment.lambdas entries must be > 0 (got ", l, ")");
-  o.samples = std::size_t(get_int(vm, "experiment.samples", 2, LLONG_MAX));
-  o.h_pixel_on = get_double(vm, "experiment.h_pixel_on");
-  if (!(o.h_pixel_on > 0.0 && o.h_pixel_on < 1.0)) fail("experiment.h_pixel_on must be in (0, 1) (got ", o.h_pixel_on, ")");
-  o.h_lambda = get_double(vm, "experiment.h_lambda");
-  if (!(o.h_lambda > 0.0) || !std::isfinite(o.h_lambda)) fail("experiment.h_lambda must be > 0 (got ", o.h_lambda, ")");
-  o.h_jitter = get_double(vm, "experiment.h_jitter");
-  if (!(o.h_jitter >= 0.0 && o.h_jitter < 0.5)) fail("experiment.h_jitter must be in [0, 0.5) (got ", o.h_jitter, ")");
-  o.group_tolerance = get_double(vm, "experiment.group_tolerance");
-  if (!(o.group_tolerance > 0.0)) fail("experiment.group_tolerance must be > 0 (got ", o.group_tolerance, ")");
-  o.likelihood.ridge = get_double(vm, "experiment.ridge");
-  if (!(o.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
-  o.seed = get_uint(vm, "seed");
-  o.coding = efficient_coding_from_options(vm);
-  return o;
-}
-
-// Panel E's lambdas are tasks (id = lambda index) on the MPI runner; rank 0 then adds the
-// other panels to the result file.
-void run_fig4_job(const MpiSession& mpi, const po::variables_map& vm, const Network& net, const StudyRun& run) {
-  if (get_string(vm, "reward.type") != "feature") fail("experiment.kind = fig4 needs reward.type = feature");
-  const std::vector<int> y = feature_from_options(vm, net.input);
-  const Fig4Options options = fig4_from_options(vm);
-  if (options.coding.jitter != 0.0) fail("fig4: reward.q_jitter must be 0 (panel H has its own, experiment.h_jitter)");
-  // Smallest lambdas (slowest solves) first.
-  std::vector<std::uint64_t> order;
-  for (std::uint64_t k = 0; k < options.lambdas.size(); ++k) order.push_back(k);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint64_t a, std::uint64_t b) { return options.lambdas[a] < options.lambdas[b]; });
-  const std::map<std::uint64_t, std::vector<double>> records = run_tasks(
-      mpi, order, [&](std::uint64_t k) { return fig4_lambda_task(net, y, options, std::size_t(k)); },
-      TaskRun{run.checkpoint_dir, run.config_text, "run"});
-  on_rank_zero(mpi, [&] {
-    h5::OutputFile out(run.out_path);
-    write_provenance(out, run.config_text, options.seed, run.command);
-    Progress progress("fig4");
-    const Fig4Summary s = run_fig4(net, y, options, records, out, [&](const std::string& stage) { progress.update(-1.0, stage); });
-    out.commit();
-    remove_checkpoint(run.checkpoint_dir);
-    std::printf("Fig 4 (lambda %g): I(y; sigma) %.4f nats, independent neurons %.4f\n", net.lambda, s.information,
-                s.independent_information);
-    for (const auto& [k, r] : records)
-      std::printf("  lambda %-6g I %.4f  independent %.4f  (%g reward updates)\n", r[0], r[1], r[2], r[3]);
-    std::printf("inverse, exact statistics: threshold %d (agreement %.3f), aligned r2 %.4f\n", s.exact_threshold,
-                s.exact_agreement, s.exact_r2);
-    std::printf("inverse, %zu simulated steps: threshold %d (agreement %.3f), aligned r2 %.4f (weighted %.4f)\n",
-                options.samples, s.sampled_threshold, s.sampled_agreement, s.sampled_r2, s.sampled_r2_weighted);
-    std::printf("panel H (pixel_on %g, lambda %g, jitter %g): %d cell type(s):", options.h_pixel_on, options.h_lambda,
-                options.h_jitter, s.h_groups);
-    for (int g = 0; g < s.h_groups; ++g)
-      std::printf(" %d neuron(s) at rate %.3f;", s.h_group_sizes[std::size_t(g)], s.h_group_rates[std::size_t(g)]);
-    std::printf("\n");
-  });
 }
 
 RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Network& net) {
@@ -229,7 +158,7 @@ int run_main(int argc, const char* const argv[]) {
   po::options_description cli("nirl run CONFIG.ini --out RESULT.h5 [--checkpoint DIR] [--section.key value ...]");
   cli.add_options()("help,h", "show this help")("config", po::value<std::string>(), "experiment config (INI)")(
       "out", po::value<std::string>(), "result file (HDF5)")(
-      "checkpoint", po::value<std::string>(), "study, fig4: checkpoint folder (default RESULT.h5.checkpoint)")(
+      "checkpoint", po::value<std::string>(), "study: checkpoint folder (default RESULT.h5.checkpoint)")(
       "part", po::value<std::string>(),
       "study: K/N runs part K (0 .. N-1) of a job array into the checkpoint only; the same command without --part "
       "then writes RESULT.h5");
@@ -250,10 +179,10 @@ int run_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, get_string(vm, "config"), "config");
   { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
-  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2, fig4 or fig5)");
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2 or fig5)");
   const std::string kind = get_string(vm, "experiment.kind");
   if (!kKindKeys.count(kind))
-    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2, fig4 or fig5)");
+    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2 or fig5)");
   refuse_other_kinds_keys(vm, kind);
   if (kind != "study") {
     refuse_given(vm, study_options(), "experiment.kind = " + kind + " has no [study] section");
@@ -273,13 +202,6 @@ int run_main(int argc, const char* const argv[]) {
   const auto start = std::chrono::steady_clock::now();
   if (kind == "fig2") {
     if (mpi.rank() == 0) run_fig2_job(vm, net, config_text, out_path, command);
-  } else if (kind == "fig4") {
-    run_fig4_job(mpi, vm, net,
-                 {out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint", config_text,
-                  command});
-    if (mpi.rank() == 0)
-      std::printf("fig4: %.1f s on %d rank(s)\n",
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), mpi.size());
   } else if (kind == "fig5") {
     if (mpi.rank() == 0) run_fig5_job(vm, net, config_text, out_path, command);
   } else {

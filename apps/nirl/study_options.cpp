@@ -8,14 +8,32 @@
 #include "nirl/core/error.hpp"
 #include "nirl/io/parse_number.hpp"
 #include "nirl/pairwise/ising_forward.hpp"
+#include "nirl/study/coding_pipeline.hpp"
 #include "nirl/study/pairwise_pipeline.hpp"
 #include "nirl/study/synthetic_pipeline.hpp"
 
 namespace nirl::cli {
 namespace {
 
-// The [study] keys a grid axis may vary (the others shape the grid itself).
-const std::set<std::string> kVariableStudyKeys = {"study.samples", "study.ridge", "study.threshold", "study.block_length"};
+// What each pipeline reads: the config sections and the [study] keys that set a point (a
+// grid axis may vary them; the other [study] keys shape the grid itself), and whether it
+// predicts perturbations.
+struct PipelineKeys {
+  std::set<std::string> sections, study_keys;
+  bool perturbations;
+};
+const std::map<std::string, PipelineKeys> kPipelines = {
+    {"synthetic",
+     {{"network", "input", "reward", "solver", "search", "prediction"},
+      {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics"},
+      true}},
+    {"pairwise", {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold"}, true}},
+    {"coding",
+     {{"network", "input", "reward", "solver"},
+      {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
+       "study.group_tolerance"},
+      false}},
+};
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> out;
@@ -40,19 +58,55 @@ po::variables_map with_settings(const po::variables_map& vm, const Assignments& 
   return v;
 }
 
+std::size_t samples_from(const po::variables_map& vm) {
+  if (!vm.count("study.samples")) fail("study.samples is required (observed steps per task)");
+  return std::size_t(get_int(vm, "study.samples", 2, LLONG_MAX));
+}
+
+double threshold_from(const po::variables_map& vm) {
+  const double threshold = get_double(vm, "study.threshold");
+  if (!(threshold >= 0.0)) fail("study.threshold must be >= 0 (got ", threshold, ")");
+  return threshold;
+}
+
+// The observation and the maximum-likelihood prior of a tabular pipeline.
+Observation observation_from(const po::variables_map& vm, MaxLikelihoodOptions& likelihood) {
+  Observation o;
+  o.samples = samples_from(vm);
+  o.block_length = std::size_t(get_int(vm, "study.block_length", 1, LLONG_MAX));
+  const std::string statistics = get_string(vm, "study.statistics");
+  if (statistics == "exact") o.statistics = Statistics::exact;
+  else if (statistics != "sampled") fail("study.statistics: expected sampled or exact (got '", statistics, "')");
+  if (o.statistics == Statistics::exact && get_int(vm, "study.bootstraps", 0, kIntMax) != 0)
+    fail("study.statistics = exact has no bootstrap resamples (study.bootstraps must be 0)");
+  o.seed = get_uint(vm, "seed");
+  likelihood.ridge = get_double(vm, "study.ridge");
+  if (!(likelihood.ridge >= 0.0)) fail("study.ridge must be >= 0 (got ", likelihood.ridge, ")");
+  return o;
+}
+
 SyntheticPoint synthetic_point(const po::variables_map& vm) {
   SyntheticPoint p;
   p.net = network_from_options(vm);
   p.solver = solver_from_options(vm);
   p.prediction = prediction_from_options(vm);
-  if (!vm.count("study.samples")) fail("study.samples is required (observed steps per simulated raster)");
-  p.samples = std::size_t(get_int(vm, "study.samples", 2, LLONG_MAX));
-  p.block_length = std::size_t(get_int(vm, "study.block_length", 1, LLONG_MAX));
-  p.threshold = get_double(vm, "study.threshold");
-  if (!(p.threshold >= 0.0)) fail("study.threshold must be >= 0 (got ", p.threshold, ")");
-  p.likelihood.ridge = get_double(vm, "study.ridge");
-  if (!(p.likelihood.ridge >= 0.0)) fail("study.ridge must be >= 0 (got ", p.likelihood.ridge, ")");
-  p.seed = get_uint(vm, "seed");
+  p.observation = observation_from(vm, p.likelihood);
+  p.samples = p.observation.samples;
+  p.threshold = threshold_from(vm);
+  return p;
+}
+
+CodingPoint coding_point(const po::variables_map& vm) {
+  if (get_string(vm, "reward.type") != "feature") fail("study.pipeline = coding needs reward.type = feature");
+  CodingPoint p;
+  p.net = network_from_options(vm);
+  p.feature = feature_from_options(vm, p.net.input);
+  p.coding = efficient_coding_from_options(vm);
+  p.observation = observation_from(vm, p.likelihood);
+  p.samples = p.observation.samples;
+  p.threshold = threshold_from(vm);
+  p.group_tolerance = get_double(vm, "study.group_tolerance");
+  if (!(p.group_tolerance > 0.0)) fail("study.group_tolerance must be > 0 (got ", p.group_tolerance, ")");
   return p;
 }
 
@@ -63,9 +117,8 @@ PairwisePoint pairwise_point(const po::variables_map& vm) {
   p.n = net.n();
   p.reward = net.reward;
   p.lambda = net.lambda;
-  if (!vm.count("study.samples")) fail("study.samples is required (i.i.d. states per task)");
-  p.samples = std::size_t(get_int(vm, "study.samples", 2, LLONG_MAX));
-  p.threshold = get_double(vm, "study.threshold");
+  p.samples = samples_from(vm);
+  p.threshold = threshold_from(vm);
   p.random_starts = int(get_int(vm, "pairwise.random_starts", 0, kIntMax));
   p.fit.ridge = get_double(vm, "pairwise.ridge");
   if (!(p.fit.ridge >= 0.0)) fail("pairwise.ridge must be >= 0 (got ", p.fit.ridge, ")");
@@ -82,7 +135,8 @@ po::options_description study_options() {
   d.add_options()
       ("study.pipeline", po::value<std::string>()->default_value("synthetic"),
        "synthetic (tabular network: simulate, maximum likelihood, predict) | pairwise (ring-tied pairwise family: "
-       "i.i.d. samples, pseudo-likelihood, three reward assumptions)")
+       "i.i.d. samples, pseudo-likelihood, three reward assumptions) | coding (efficient coding of a pixel "
+       "feature: tuning, readout, information, inverse, recovered feature)")
       ("study.vary", po::value<std::vector<std::string>>()->composing(),
        "a grid axis, KEY: V1, V2, ... (';' between values that contain commas); repeat for more axes")
       ("study.point", po::value<std::vector<std::string>>()->composing(),
@@ -91,6 +145,10 @@ po::options_description study_options() {
       ("study.bootstraps", po::value<std::string>()->default_value("0"), "moving-block bootstrap resamples per simulation")
       ("study.samples", po::value<std::string>(), "observed steps per simulation")
       ("study.block_length", po::value<std::string>()->default_value("100"), "bootstrap block length (steps)")
+      ("study.statistics", po::value<std::string>()->default_value("sampled"),
+       "sampled (a simulated raster) | exact (the expected counts of an infinite recording, scaled to study.samples)")
+      ("study.group_tolerance", po::value<std::string>()->default_value("0.02"),
+       "coding: neurons whose tuning curves differ by less than this everywhere share a cell type")
       ("study.perturbations", po::value<std::string>()->default_value(""),
        "nirl predict specs separated by ';', predicted by every task, e.g. switch_up=0.035;dead=3")
       ("study.threshold", po::value<std::string>()->default_value(number_text(kIdentifiedProbability)), "aligned r2 over states with true p above this")
@@ -112,31 +170,34 @@ po::options_description pairwise_study_options() {
 
 Study study_from_options(const po::variables_map& vm, const po::options_description& keys) {
   const std::string pipeline = get_string(vm, "study.pipeline");
-  if (pipeline != "synthetic" && pipeline != "pairwise")
-    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic or pairwise)");
-  const bool pairwise = pipeline == "pairwise";
-  std::set<std::string> sections = {"network", "input", "reward"}, study_keys = {"study.samples", "study.threshold"};
-  if (pairwise) {
-    sections.insert("pairwise");
-    refuse_given(vm, solver_options(), "study.pipeline = pairwise does not use the tabular solver");
-    refuse_given(vm, search_options(), "study.pipeline = pairwise does not use the optimum search");
-    refuse_given(vm, prediction_options(), "study.pipeline = pairwise does not use the tabular prediction rule");
-    for (const char* key : {"study.ridge", "study.block_length"})
-      if (has(vm, key)) fail(key, " was given, but study.pipeline = pairwise does not use it");
-    if (get_int(vm, "study.bootstraps", 0, kIntMax) != 0) fail("study.pipeline = pairwise has no bootstrap resamples (study.bootstraps must be 0)");
-  } else {
-    sections.insert({"solver", "search", "prediction"});
-    study_keys.insert({"study.ridge", "study.block_length"});
-    refuse_given(vm, pairwise_study_options(), "study.pipeline = synthetic does not use the [pairwise] section");
-  }
+  const auto found = kPipelines.find(pipeline);
+  if (found == kPipelines.end())
+    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic, pairwise or coding)");
+  const PipelineKeys& reads = found->second;
+  const std::map<std::string, po::options_description> sections = {{"solver", solver_options()},
+                                                                    {"search", search_options()},
+                                                                    {"prediction", prediction_options()},
+                                                                    {"pairwise", pairwise_study_options()}};
+  for (const auto& [section, options] : sections)
+    if (!reads.sections.count(section))
+      refuse_given(vm, options, "study.pipeline = " + pipeline + " does not use the [" + section + "] section");
+  for (const auto& [name, other] : kPipelines)
+    for (const std::string& key : other.study_keys)
+      if (!reads.study_keys.count(key) && has(vm, key))
+        fail(key, " was given, but study.pipeline = ", pipeline, " does not use it");
+  if (!reads.perturbations && has(vm, "study.perturbations"))
+    fail("study.perturbations was given, but study.pipeline = ", pipeline, " predicts no perturbations");
+  if (pipeline == "pairwise" && get_int(vm, "study.bootstraps", 0, kIntMax) != 0)
+    fail("study.pipeline = pairwise has no bootstrap resamples (study.bootstraps must be 0)");
   std::set<std::string> variable;
   std::string variable_text;
-  for (const std::string& section : sections) variable_text += "[" + section + "], ";
-  for (const std::string& key : study_keys) variable_text += key + ", ";
+  for (const std::string& section : reads.sections) variable_text += "[" + section + "], ";
+  for (const std::string& key : reads.study_keys) variable_text += key + ", ";
   variable_text += "seed";
   for (const auto& option : keys.options()) {
     const std::string& key = option->long_name();
-    if (sections.count(key.substr(0, key.find('.'))) || key == "seed" || study_keys.count(key)) variable.insert(key);
+    if (reads.sections.count(key.substr(0, key.find('.'))) || key == "seed" || reads.study_keys.count(key))
+      variable.insert(key);
   }
   std::vector<StudyAxis> axes;
   const std::vector<std::string> points = lines_of(vm, "study.point");
@@ -151,9 +212,12 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
   Study study{StudyGrid(std::move(axes), int(get_int(vm, "study.trials", 1, kIntMax)),
                         int(get_int(vm, "study.bootstraps", 0, kIntMax))),
               nullptr, pipeline, {}};
-  if (pairwise)
+  if (pipeline == "pairwise")
     study.pipeline = std::make_shared<PairwisePipeline>(
         std::move(perturbations), [vm](const Assignments& settings) { return pairwise_point(with_settings(vm, settings)); });
+  else if (pipeline == "coding")
+    study.pipeline = std::make_shared<CodingPipeline>(
+        [vm](const Assignments& settings) { return coding_point(with_settings(vm, settings)); });
   else
     study.pipeline = std::make_shared<SyntheticPipeline>(
         std::move(perturbations), [vm](const Assignments& settings) { return synthetic_point(with_settings(vm, settings)); });

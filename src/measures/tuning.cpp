@@ -1,5 +1,6 @@
 #include "nirl/measures/tuning.hpp"
 
+#include <cmath>
 #include <limits>
 
 #include "nirl/core/error.hpp"
@@ -41,6 +42,36 @@ std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& s
         fires[std::size_t(i)](x, k) = m > 0.0 ? fires[std::size_t(i)](x, k) / m : std::numeric_limits<double>::quiet_NaN();
       }
   return fires;
+}
+
+std::vector<int> tuning_groups(const std::vector<Eigen::MatrixXd>& tuning, double tol) {
+  const std::size_t n = tuning.size();
+  std::vector<int> group(n, -1);
+  auto close = [&](std::size_t a, std::size_t b) {
+    const Eigen::ArrayXXd d = (tuning[a] - tuning[b]).array();
+    for (Eigen::Index k = 0; k < d.size(); ++k)
+      if (std::isfinite(d(k)) && std::fabs(d(k)) >= tol) return false;
+    return true;
+  };
+  int groups = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (group[i] >= 0) continue;
+    group[i] = groups;
+    // Single linkage: grow the group through chains of close neurons.
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (std::size_t j = 0; j < n; ++j)
+        if (group[j] < 0)
+          for (std::size_t m = 0; m < n; ++m)
+            if (group[m] == groups && close(j, m)) {
+              group[j] = groups;
+              grew = true;
+              break;
+            }
+    }
+    ++groups;
+  }
+  return group;
 }
 
 }  // namespace nirl

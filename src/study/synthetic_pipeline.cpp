@@ -4,16 +4,10 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/core/optimum_search.hpp"
-#include "nirl/core/random_stream.hpp"
 #include "nirl/io/perturbation_spec.hpp"
-#include "nirl/sample/bootstrap.hpp"
-#include "nirl/sample/sampler.hpp"
 
 namespace nirl {
 namespace {
-
-// Stream ids: bits 40+ name the purpose, the rest the raster or task.
-constexpr std::uint64_t kRasterStreams = std::uint64_t(1) << 40, kBootstrapStreams = std::uint64_t(2) << 40;
 
 // The aligned fit, or NaN in every field where it is undefined (fewer than two states above
 // the threshold, or a true reward constant within every x there: a frozen truth).
@@ -56,19 +50,10 @@ SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& p
                             const std::vector<std::string>& perturbations, const StudyGrid& grid,
                             const StudyTask& task) {
   const Network& net = truth.net;
-  const Raster raster = simulate(net, expected_next_value(net, truth.solution), truth.solution.q,
-                                 truth.solution.stationary, point.samples, point.seed,
-                                 kRasterStreams | grid.raster_index(task));
-  TransitionCounts counts;
-  if (task.bootstrap == 0) {
-    counts = count_transitions(raster, net.space.nx);
-  } else {
-    const std::vector<std::size_t> starts = moving_block_resample(
-        point.samples - 1, point.block_length, RandomStream(point.seed, kBootstrapStreams | task.id));
-    counts = count_transitions(raster, net.space.nx, &starts);
-  }
+  const TransitionCounts counts = observed_counts(net, truth.solution, point.observation, grid, task);
   SyntheticOutcome out;
-  out.inverse = max_likelihood_reward(counts, net.input, net.lambda, point.likelihood);
+  out.inverse =
+      max_likelihood_reward(counts, net.input, net.lambda, likelihood_for(point.observation, point.likelihood));
   out.fit = aligned_or_undefined(net, out.inverse.reward, truth.solution.stationary, point.threshold, false);
   out.fit_weighted = aligned_or_undefined(net, out.inverse.reward, truth.solution.stationary, point.threshold, true);
   Network inferred = net;
@@ -120,8 +105,9 @@ std::vector<std::string> SyntheticPipeline::default_measures() const {
 
 std::shared_ptr<const PipelinePoint> SyntheticPipeline::resolve(const Assignments& settings) const {
   auto point = std::make_shared<SyntheticPoint>(resolve_(settings));
+  point->observation.samples = point->samples;
   if (point->samples < 2) fail("study.samples must be >= 2 (got ", point->samples, ")");
-  if (point->block_length < 1) fail("study.block_length must be >= 1");
+  if (point->observation.block_length < 1) fail("study.block_length must be >= 1");
   if (!(point->threshold >= 0.0)) fail("study.threshold must be >= 0");
   for (const std::string& spec : perturbations_) {
     try {
@@ -136,7 +122,7 @@ std::shared_ptr<const PipelinePoint> SyntheticPipeline::resolve(const Assignment
 std::vector<ValueAxis> SyntheticPipeline::value_axes(const PipelinePoint& point) const {
   return {{"perturbation", perturbations_.size(), perturbations_, "nirl predict specifications", "study.perturbations"},
           {"state", static_cast<const SyntheticPoint&>(point).net.space.size, {},
-           "state index s = sigma + 2^n x (bit i of sigma: neuron i active)"}};
+           "state index s = sigma + 2^n x (bit i of sigma: neuron i active)", ""}};
 }
 
 std::shared_ptr<const PipelineTruth> SyntheticPipeline::solve_truth(const PipelinePoint& point) const {

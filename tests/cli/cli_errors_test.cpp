@@ -60,9 +60,12 @@ TEST_F(Cli, SearchAndPredictionKeysValidated) {
       "[reward]\ntype = feature\nthreshold = 1\n");
   EXPECT_TRUE(optimise_fails(optimise(coding, {"--search.random_starts", "2"}),
                              "search.random_starts was given, but reward.type = feature"));
-  const fs::path fig4 = config("[experiment]\nkind = fig4\n");
-  const RunResult r4 = run({"run", fig4.string(), "--prediction.target", "global", "--out", out().string()});
-  EXPECT_TRUE(FailsCleanly(r4, "run", "prediction.target was given, but experiment.kind = fig4", out(), dir_));
+  const fs::path coding_study = config(
+      "[network]\nn = 3\nlambda = 0.1\n\n[input]\ntype = pixels\npixels = 2\npixel_on = 0.5\npixel_redraw = 0.2\n\n"
+      "[reward]\ntype = feature\nthreshold = 1\n\n[experiment]\nkind = study\n\n[study]\npipeline = coding\nsamples = 100\n");
+  const RunResult r4 = run({"run", coding_study.string(), "--prediction.target", "global", "--out", out().string()});
+  EXPECT_TRUE(FailsCleanly(r4, "run", "prediction.target was given, but study.pipeline = coding does not use the [prediction] section",
+                           out(), dir_));
   const fs::path model = path("model.h5");
   write_model(model);
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{

@@ -18,4 +18,9 @@ std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& s
 std::vector<Eigen::MatrixXd> tuning_curves(const Network& net, const Solution& sol, const std::vector<int>& input_group,
                                            int groups);
 
+// Cell types: groups of neurons whose tuning curves (NaN entries skipped) differ by less
+// than tol everywhere, by single linkage (a chain of close neurons is one group); returns
+// the group of each neuron, groups numbered in the order of their first member.
+std::vector<int> tuning_groups(const std::vector<Eigen::MatrixXd>& tuning, double tol);
+
 }  // namespace nirl

@@ -1,7 +1,8 @@
 // The synthetic pipeline of a study (docs/studies.md): for one grid point, the truth is the
 // optimal network (optimum search, MODEL.md section 2) and its adapted optima under each
 // perturbation (section 4); a task then simulates that truth for `samples` steps (or
-// resamples the raster with a moving-block bootstrap), infers the reward by maximum
+// resamples the raster with a moving-block bootstrap, or takes the exact expected counts;
+// observed_counts.hpp), infers the reward by maximum
 // likelihood (section 3b), aligns it with the true reward (section 7) and predicts every
 // perturbation from the inferred reward. Random streams are keyed by (seed, raster index)
 // and (seed, task id), so a task's outcome does not depend on the rank or thread running it.
@@ -17,19 +18,20 @@
 #include "nirl/core/network.hpp"
 #include "nirl/inverse/max_likelihood.hpp"
 #include "nirl/measures/measures.hpp"
+#include "nirl/study/observed_counts.hpp"
 #include "nirl/study/study_pipeline.hpp"
 
 namespace nirl {
 
-// One grid point with every setting resolved (samples: observed steps per raster).
+// One grid point with every setting resolved (samples: observed steps per task, copied to
+// the observation).
 struct SyntheticPoint : PipelinePoint {
   Network net;
   SolverOptions solver;
   PredictionOptions prediction;  // and the optimum search of the truth (prediction.search)
   MaxLikelihoodOptions likelihood;
-  std::size_t block_length = 100;  // moving-block bootstrap block, in steps
+  Observation observation;       // what a task observes (observed_counts.hpp)
   double threshold = kIdentifiedProbability;  // aligned r2 over states with true p above this
-  std::uint64_t seed = 0;
 };
 
 struct SyntheticTruth : PipelineTruth {
