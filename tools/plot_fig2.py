@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Plot Fig 2 (panels C-F) from the HDF5 result of `nirl run jobs/fig2.ini`.
+"""Plot Fig 2 (panels C-F) from the HDF5 result of `nirl run jobs/fig2.ini` (a study).
 
 Usage:  /usr/bin/python3 tools/plot_fig2.py fig2.h5 fig2.png
 
@@ -30,23 +30,16 @@ except ImportError:  # pragma: no cover - environment problem
                      "(Debian python3-h5py)\n")
     sys.exit(1)
 
+from study_results import attr, axis_labels, config_values  # noqa: E402
+
 X_COLOURS = ["tab:blue", "tab:red"]  # x = -1, x = +1
 DEAD_EPS = 1e-12
 P_THRESHOLD = 1e-6
 
-REQUIRED = [
-    "/solution",
-    "/fig2/C/tuning",
-    "/fig2/D/0/raster/spikes", "/fig2/D/0/raster/input",
-    "/fig2/D/0/count_distribution",
-    "/fig2/D/1/raster/spikes", "/fig2/D/1/raster/input",
-    "/fig2/D/1/count_distribution",
-    "/fig2/E/true_reward", "/fig2/E/aligned_inferred_reward",
-    "/fig2/E/stationary",
-]
-for _name in ("input_change", "cell_death"):
-    for _d in ("original_tuning", "true_tuning", "predicted_tuning"):
-        REQUIRED.append("/fig2/F/%s/%s" % (_name, _d))
+MEASURES = ["tuning", "count_distribution", "raster", "raster_input", "true_mean_reward", "adapted_tuning",
+            "adapted_count_distribution", "adapted_raster", "adapted_raster_input", "adapted_mean_reward",
+            "true_reward", "aligned_reward", "true_stationary", "predicted_tuning", "kl_predicted",
+            "kl_baseline", "r2", "r2_weighted", "scale"]
 
 
 class InputError(Exception):
@@ -71,17 +64,6 @@ def x_colour(ix, nx):
     return plt.get_cmap("coolwarm")(ix / max(nx - 1, 1))
 
 
-def attr(obj, key, default=None):
-    if key in obj.attrs:
-        v = obj.attrs[key]
-        if isinstance(v, bytes):
-            v = v.decode("utf-8", "replace")
-        if isinstance(v, np.ndarray) and v.size == 1:
-            v = v.item()
-        return v
-    return default
-
-
 def nanmean(a, axis):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=RuntimeWarning)
@@ -89,6 +71,8 @@ def nanmean(a, axis):
 
 
 def load(path):
+    """The panels of a one-point synthetic study (jobs/fig2.ini): D's second coding cost
+    is the perturbation lambda=X, F's the input change and the cell death."""
     if not os.path.isfile(path):
         raise InputError("no such file: %s" % path)
     try:
@@ -96,41 +80,53 @@ def load(path):
     except (OSError, IOError) as e:
         raise InputError("cannot open %s as HDF5 (%s)" % (path, e))
     with f:
-        for name in REQUIRED:
-            if name not in f:
-                raise InputError("%s lacks dataset/group %s (was it written by "
-                                 "`nirl run jobs/fig2.ini`?)" % (path, name))
-        sol = f["/solution"]
-        for key in ("n", "nx"):
-            if key not in sol.attrs:
-                raise InputError("%s: /solution lacks attribute '%s'" % (path, key))
-        d = {"n": int(attr(sol, "n")), "nx": int(attr(sol, "nx")),
-             "lambda": attr(sol, "lambda")}
-        d["C"] = np.asarray(f["/fig2/C/tuning"][()], dtype=float)
-        d["D"] = []
-        for k in ("0", "1"):
-            g = f["/fig2/D/" + k]
-            d["D"].append({
-                "spikes": np.asarray(g["raster/spikes"][()]),
-                "input": np.asarray(g["raster/input"][()]),
-                "counts": np.asarray(g["count_distribution"][()], dtype=float),
-                "lambda": attr(g, "lambda"),
-                "mean_reward": attr(g, "mean_reward"),
-            })
-        g = f["/fig2/E"]
-        d["E"] = {k: np.asarray(g[k][()], dtype=float)
-                  for k in ("true_reward", "aligned_inferred_reward", "stationary")}
-        d["E"]["attrs"] = {k: attr(g, k) for k in
-                           ("r2", "r2_weighted", "scale", "samples", "r2_threshold")}
+        if "study" not in f:
+            raise InputError("%s is not a study result (was it written by `nirl run jobs/fig2.ini`?)" % path)
+        st = f["study"]
+        missing = [m for m in MEASURES if m not in st]
+        if missing:
+            raise InputError("%s lacks the measures %s (see jobs/fig2.ini)" % (path, ", ".join(missing)))
+        if st["tuning"].ndim != 3:
+            raise InputError("%s: a study of one grid point is expected (/study/tuning has %d axes)"
+                             % (path, st["tuning"].ndim))
+        m = {k: np.asarray(st[k][()], dtype=float) for k in MEASURES}
+        specs = axis_labels(st, "perturbation")
+        config = config_values(attr(f, "config", ""))
+
+        def which(prefix, what):
+            found = [i for i, spec in enumerate(specs) if spec.replace(" ", "").startswith(prefix)]
+            if not found:
+                raise InputError("%s: no %s among the perturbations %s" % (path, what, specs))
+            return found[0]
+
+        higher = which("lambda=", "coding-cost change (lambda=X)")
+        n = m["tuning"].shape[0]
+        nx = m["tuning"].shape[1]
+        d = {"n": n, "nx": nx, "lambda": float(config.get("network.lambda", "nan"))}
+        d["C"] = m["tuning"]
+        d["D"] = [{"spikes": m["raster"].astype(np.uint8), "input": m["raster_input"].astype(int),
+                   "counts": m["count_distribution"], "lambda": d["lambda"],
+                   "mean_reward": float(m["true_mean_reward"])},
+                  {"spikes": m["adapted_raster"][higher].astype(np.uint8),
+                   "input": m["adapted_raster_input"][higher].astype(int),
+                   "counts": m["adapted_count_distribution"][higher],
+                   "lambda": float(specs[higher].split("=", 1)[1]),
+                   "mean_reward": float(m["adapted_mean_reward"][higher])}]
+        d["E"] = {"true_reward": m["true_reward"], "aligned_inferred_reward": m["aligned_reward"][0, 0],
+                  "stationary": m["true_stationary"]}
+        d["E"]["attrs"] = {"r2": float(m["r2"][0, 0]), "r2_weighted": float(m["r2_weighted"][0, 0]),
+                           "scale": float(m["scale"][0, 0]), "samples": float(config["study.samples"]),
+                           "r2_threshold": float(config.get("study.threshold", P_THRESHOLD))}
+        d["KL"] = [(spec, float(m["kl_predicted"][0, 0, k]), float(m["kl_baseline"][k]))
+                   for k, spec in enumerate(specs)]
         d["F"] = {}
-        for name in ("input_change", "cell_death"):
-            g = f["/fig2/F/" + name]
-            e = {k: np.asarray(g[k][()], dtype=float) for k in
-                 ("original_tuning", "true_tuning", "predicted_tuning")}
-            e["perturbation"] = attr(g, "perturbation", "")
-            e["kl_predicted"] = attr(g, "kl_predicted")
-            e["kl_baseline"] = attr(g, "kl_baseline")
-            d["F"][name] = e
+        for name, prefix, what in (("input_change", "switch_", "input change (switch_up / switch_down)"),
+                                   ("cell_death", "dead=", "cell death (dead=i)")):
+            k = which(prefix, what)
+            d["F"][name] = {"original_tuning": m["tuning"], "true_tuning": m["adapted_tuning"][k],
+                            "predicted_tuning": m["predicted_tuning"][0, 0, k], "perturbation": specs[k],
+                            "kl_predicted": float(m["kl_predicted"][0, 0, k]),
+                            "kl_baseline": float(m["kl_baseline"][k])}
     n, nx = d["n"], d["nx"]
     S = (2 ** n) * nx
     tshape = (n, nx, n)
@@ -417,6 +413,12 @@ def main(argv=None):
         plot(d, args.output, args.steps)
     except (OSError, IOError) as e:
         fail("cannot write %s (%s)" % (args.output, e))
+    a = d["E"]["attrs"]
+    print("aligned r2 %.3f (probability-weighted %.3f, scale %.3f) from %d steps"
+          % (a["r2"], a["r2_weighted"], a["scale"], a["samples"]))
+    for spec, kl, base in d["KL"]:
+        print("%s: KL(true || predicted) %.2g vs no-adaptation %.2g" % (spec, kl, base))
+    print("wrote %s" % args.output)
     return 0
 
 

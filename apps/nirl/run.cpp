@@ -1,7 +1,6 @@
 // nirl run CONFIG: a whole experiment described by one config file ([experiment] kind):
 //   study - a grid of inference tasks of one pipeline over MPI ranks with checkpoint/resume,
 //           its [study] and [pairwise] sections read by study_options.hpp (study_runner.hpp);
-//   fig2  - Fig 2 end to end in one process (fig2.hpp);
 //   fig5  - the ring network in the pairwise family (pairwise_study.hpp).
 #include <algorithm>
 #include <chrono>
@@ -18,7 +17,6 @@
 #include "study_options.hpp"
 #include "config.hpp"
 #include "nirl/core/error.hpp"
-#include "nirl/study/fig2.hpp"
 #include "nirl/study/mpi_tasks.hpp"
 #include "nirl/io/output_files.hpp"
 #include "nirl/io/parse_number.hpp"
@@ -32,13 +30,9 @@ namespace {
 po::options_description experiment_options() {
   po::options_description d("Experiment ([experiment] section)");
   d.add_options()
-      ("experiment.kind", po::value<std::string>(), "study | fig2 | fig5")
-      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig2, fig5: observed steps for inference")
-      ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig2: raster length of panel D")
-      ("experiment.compare_lambda", po::value<std::string>()->default_value("1.0"), "fig2: second lambda of panel D")
-      ("experiment.input_change", po::value<std::string>()->default_value("switch_up=0.035"), "fig2: panel F input change")
-      ("experiment.cell_death", po::value<std::string>()->default_value("dead=3"), "fig2: panel F cell death")
-      ("experiment.ridge", po::value<std::string>()->default_value("1"), "fig2: prior (ridge/2)||v||^2 of the inference")
+      ("experiment.kind", po::value<std::string>(), "study | fig5")
+      ("experiment.samples", po::value<std::string>()->default_value("1000000"), "fig5: observed steps for inference")
+      ("experiment.raster_steps", po::value<std::string>()->default_value("3000"), "fig5: raster length")
       ("experiment.lambda_high", po::value<std::string>()->default_value("1.5"), "fig5: higher coding cost")
       ("experiment.max_distance", po::value<std::string>()->default_value("3"), "fig5: couplings beyond this ring distance removed")
       ("experiment.pinned", po::value<std::string>()->default_value("0,1"), "fig5: neurons driven by an extra field")
@@ -52,7 +46,6 @@ po::options_description experiment_options() {
 
 // The [experiment] keys each kind reads; a key given for another kind is refused.
 const std::map<std::string, std::set<std::string>> kKindKeys = {
-    {"fig2", {"samples", "raster_steps", "compare_lambda", "input_change", "cell_death", "ridge"}},
     {"study", {}},
     {"fig5", {"samples", "raster_steps", "lambda_high", "max_distance", "pinned", "random_starts", "sample_interval",
               "pin_field", "pl_ridge", "mu_relative"}},
@@ -68,40 +61,6 @@ void refuse_other_kinds_keys(const po::variables_map& vm, const std::string& kin
     if (name != "kind" && has(vm, key) && !own.count(name))
       fail(key, " was given, but experiment.kind = ", kind, " does not use it");
   }
-}
-
-Fig2Options fig2_from_options(const po::variables_map& vm) {
-  Fig2Options options;
-  const long long samples = get_int(vm, "experiment.samples", 2, LLONG_MAX),
-                  raster_steps = get_int(vm, "experiment.raster_steps", 1, LLONG_MAX);
-  options.samples = std::size_t(samples);
-  options.raster_steps = std::size_t(raster_steps);
-  options.compare_lambda = get_double(vm, "experiment.compare_lambda");
-  if (!(options.compare_lambda > 0.0)) fail("experiment.compare_lambda must be > 0 (got ", options.compare_lambda, ")");
-  options.input_change = get_string(vm, "experiment.input_change");
-  options.cell_death = get_string(vm, "experiment.cell_death");
-  options.likelihood.ridge = get_double(vm, "experiment.ridge");
-  if (!(options.likelihood.ridge >= 0.0)) fail("experiment.ridge must be >= 0");
-  options.seed = get_uint(vm, "seed");
-  options.solver = solver_from_options(vm);
-  options.prediction = prediction_from_options(vm);
-  return options;
-}
-
-void run_fig2_job(const po::variables_map& vm, const Network& net, const std::string& config_text,
-                  const std::string& out_path, const std::string& command) {
-  const Fig2Options options = fig2_from_options(vm);
-  h5::OutputFile out(out_path);
-  write_provenance(out, config_text, options.seed, command);
-  Progress progress("fig2");
-  const Fig2Summary s = run_fig2(net, options, out, [&](const std::string& stage) { progress.update(-1.0, stage); });
-  out.commit();
-  std::printf("Fig 2: aligned r2 %.4f (probability-weighted %.4f, scale %.4f) from %zu steps, inference %.2f s\n",
-              s.r2, s.r2_weighted, s.scale, options.samples, s.infer_seconds);
-  std::printf("input change '%s': KL(true || predicted) %.4g vs no-adaptation %.4g\n", options.input_change.c_str(),
-              s.kl_input, s.kl_input_baseline);
-  std::printf("cell death '%s': KL(true || predicted) %.4g vs no-adaptation %.4g\n", options.cell_death.c_str(),
-              s.kl_death, s.kl_death_baseline);
 }
 
 RingStudyOptions ring_study_from_options(const po::variables_map& vm, const Network& net) {
@@ -179,19 +138,17 @@ int run_main(int argc, const char* const argv[]) {
   check_output_differs(out_path, get_string(vm, "config"), "config");
   { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
-  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study, fig2 or fig5)");
+  if (!vm.count("experiment.kind")) fail("experiment.kind is required (study or fig5)");
   const std::string kind = get_string(vm, "experiment.kind");
   if (!kKindKeys.count(kind))
-    fail("experiment.kind: unknown kind '", kind, "' (expected study, fig2 or fig5)");
+    fail("experiment.kind: unknown kind '", kind, "' (expected study or fig5)");
   refuse_other_kinds_keys(vm, kind);
   if (kind != "study") {
     refuse_given(vm, study_options(), "experiment.kind = " + kind + " has no [study] section");
     refuse_given(vm, pairwise_study_options(), "experiment.kind = " + kind + " has no [pairwise] section");
-  }
-  if (vm.count("part") && kind != "study") fail("--part was given, but experiment.kind = ", kind, " has no job-array parts");
-  if (vm.count("checkpoint") && (kind == "fig2" || kind == "fig5"))
-    fail("--checkpoint was given, but experiment.kind = ", kind, " runs in one process without a checkpoint");
-  if (kind != "fig2" && kind != "study") {
+    if (vm.count("part")) fail("--part was given, but experiment.kind = ", kind, " has no job-array parts");
+    if (vm.count("checkpoint"))
+      fail("--checkpoint was given, but experiment.kind = ", kind, " runs in one process without a checkpoint");
     refuse_given(vm, search_options(), "experiment.kind = " + kind + " does not use the optimum search");
     refuse_given(vm, prediction_options(), "experiment.kind = " + kind + " does not use the prediction rule");
   }
@@ -200,9 +157,7 @@ int run_main(int argc, const char* const argv[]) {
 
   const MpiSession mpi;
   const auto start = std::chrono::steady_clock::now();
-  if (kind == "fig2") {
-    if (mpi.rank() == 0) run_fig2_job(vm, net, config_text, out_path, command);
-  } else if (kind == "fig5") {
+  if (kind == "fig5") {
     if (mpi.rank() == 0) run_fig5_job(vm, net, config_text, out_path, command);
   } else {
     const Study study = study_from_options(vm, keys);

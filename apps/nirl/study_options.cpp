@@ -25,7 +25,8 @@ struct PipelineKeys {
 const std::map<std::string, PipelineKeys> kPipelines = {
     {"synthetic",
      {{"network", "input", "reward", "solver", "search", "prediction"},
-      {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics"},
+      {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
+       "study.raster_steps"},
       true}},
     {"pairwise", {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold"}, true}},
     {"coding",
@@ -93,6 +94,7 @@ SyntheticPoint synthetic_point(const po::variables_map& vm) {
   p.observation = observation_from(vm, p.likelihood);
   p.samples = p.observation.samples;
   p.threshold = threshold_from(vm);
+  p.raster_steps = std::size_t(get_int(vm, "study.raster_steps", 0, LLONG_MAX));
   return p;
 }
 
@@ -147,6 +149,8 @@ po::options_description study_options() {
       ("study.block_length", po::value<std::string>()->default_value("100"), "bootstrap block length (steps)")
       ("study.statistics", po::value<std::string>()->default_value("sampled"),
        "sampled (a simulated raster) | exact (the expected counts of an infinite recording, scaled to study.samples)")
+      ("study.raster_steps", po::value<std::string>()->default_value("0"),
+       "synthetic: length of the raster excerpts of the measures raster and adapted_raster")
       ("study.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "coding: neurons whose tuning curves differ by less than this everywhere share a cell type")
       ("study.perturbations", po::value<std::string>()->default_value(""),

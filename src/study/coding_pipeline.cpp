@@ -135,7 +135,7 @@ void CodingPipeline::run_task(const PipelinePoint& point, const PipelineTruth& t
   }
 }
 
-void CodingPipeline::point_measures(const PipelinePoint& point, const PipelineTruth& truth,
+void CodingPipeline::point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask&,
                                     const std::vector<const MeasureInfo*>& measures,
                                     std::vector<double>& record) const {
   const CodingPoint& p = static_cast<const CodingPoint&>(point);

@@ -121,7 +121,7 @@ void PairwisePipeline::run_task(const PipelinePoint& point, const PipelineTruth&
   }
 }
 
-void PairwisePipeline::point_measures(const PipelinePoint&, const PipelineTruth& truth,
+void PairwisePipeline::point_measures(const PipelinePoint&, const PipelineTruth& truth, const StudyTask&,
                                       const std::vector<const MeasureInfo*>& measures,
                                       std::vector<double>& record) const {
   const PairwiseTruth& t = static_cast<const PairwiseTruth&>(truth);

@@ -245,7 +245,7 @@ void run_study(const MpiSession& mpi, const Study& study, const StudyRun& run) {
           std::vector<double> record;
           if (!task_measures.empty()) study.pipeline->run_task(point, truth, study.grid, task, task_measures, record);
           if (task.trial == 0 && task.bootstrap == 0 && !point_measures.empty())
-            study.pipeline->point_measures(point, truth, point_measures, record);
+            study.pipeline->point_measures(point, truth, task, point_measures, record);
           return record;
         } catch (const Error& e) {
           fail(point_name(study.grid, task.point), ", trial ", task.trial, ", bootstrap ", task.bootstrap, ": ", e.what());

@@ -5,6 +5,8 @@
 #include "nirl/core/error.hpp"
 #include "nirl/core/optimum_search.hpp"
 #include "nirl/io/perturbation_spec.hpp"
+#include "nirl/measures/tuning.hpp"
+#include "nirl/sample/sampler.hpp"
 
 namespace nirl {
 namespace {
@@ -29,6 +31,8 @@ struct SyntheticOutcome {
                                       // NaN where undefined (a frozen truth: < 2 states used)
   InverseResult inverse;
   std::vector<double> kl_predicted;   // KL(true adapted || predicted), per perturbation
+  std::vector<Network> predicted_net; // per perturbation
+  std::vector<Solution> predicted;    // per perturbation
   std::vector<double> aligned_reward; // a r_hat + b(x), comparable with the true reward [S]
 };
 
@@ -38,9 +42,10 @@ SyntheticTruth truth_of(const SyntheticPoint& point, const std::vector<std::stri
   truth.net = net;
   truth.solution = search_optimum(net, point.solver, point.prediction.search);
   for (const std::string& spec : perturbations) {
-    const Network adapted_net = apply_perturbation(net, parse_perturbation(spec));
+    truth.adapted_net.push_back(apply_perturbation(net, parse_perturbation(spec)));
     // The network adapts from the optimum it is at, as predictions do.
-    truth.adapted.push_back(adapted_optimum(net, truth.solution, adapted_net, point.solver, point.prediction));
+    truth.adapted.push_back(
+        adapted_optimum(net, truth.solution, truth.adapted_net.back(), point.solver, point.prediction));
     truth.kl_baseline.push_back(kl_divergence(truth.adapted.back().stationary, truth.solution.stationary));
   }
   return truth;
@@ -59,10 +64,10 @@ SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& p
   Network inferred = net;
   inferred.reward = out.inverse.reward;
   for (std::size_t k = 0; k < perturbations.size(); ++k) {
-    const Network predicted_net = apply_perturbation(inferred, parse_perturbation(perturbations[k]));
-    const Solution predicted =
-        predict_adapted(inferred, counts.on, predicted_net, point.solver, point.prediction, true);
-    out.kl_predicted.push_back(kl_divergence(truth.adapted[k].stationary, predicted.stationary));
+    out.predicted_net.push_back(apply_perturbation(inferred, parse_perturbation(perturbations[k])));
+    out.predicted.push_back(
+        predict_adapted(inferred, counts.on, out.predicted_net.back(), point.solver, point.prediction, true));
+    out.kl_predicted.push_back(kl_divergence(truth.adapted[k].stationary, out.predicted.back().stationary));
   }
   out.aligned_reward.resize(net.space.size);
   for (std::size_t s = 0; s < net.space.size; ++s)
@@ -72,6 +77,30 @@ SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& p
 }
 
 void append(std::vector<double>& record, const Eigen::VectorXd& v) { record.insert(record.end(), v.data(), v.data() + v.size()); }
+
+// Tuning curves [neuron, input, others active], row-major.
+void append_tuning(std::vector<double>& record, const Network& net, const Solution& sol) {
+  for (const Eigen::MatrixXd& curve : tuning_curves(net, sol))
+    for (Eigen::Index x = 0; x < curve.rows(); ++x)
+      for (Eigen::Index k = 0; k < curve.cols(); ++k) record.push_back(curve(x, k));
+}
+
+void append_counts(std::vector<double>& record, const Network& net, const Solution& sol) {
+  const Eigen::MatrixXd c = count_distribution(net.space, sol.stationary);
+  for (Eigen::Index x = 0; x < c.rows(); ++x)
+    for (Eigen::Index k = 0; k < c.cols(); ++k) record.push_back(c(x, k));
+}
+
+// A raster excerpt [step, neuron] (spikes: true) or its input [step] from stream (seed,
+// kExcerptStreams | point << 8 | k), k = 0 for the truth and 1 + p for perturbation p.
+void append_excerpt(std::vector<double>& record, const Network& net, const Solution& sol, const SyntheticPoint& point,
+                    const StudyTask& first, std::uint64_t k, bool spikes) {
+  const Raster r = simulate(net, expected_next_value(net, sol), sol.q, sol.stationary, point.raster_steps, point.observation.seed,
+                            kExcerptStreams | std::uint64_t(first.point) << 8 | k);
+  if (spikes) record.insert(record.end(), r.spikes.begin(), r.spikes.end());
+  else if (r.input.empty()) record.insert(record.end(), r.steps, 0.0);
+  else record.insert(record.end(), r.input.begin(), r.input.end());
+}
 
 }  // namespace
 
@@ -90,10 +119,25 @@ const std::vector<MeasureInfo>& SyntheticPipeline::measures() const {
       {"kl_predicted", L::task, {"perturbation"}, "nats",
        "KL(true adapted || predicted) per perturbation; +inf if the prediction gives 0 to a state the truth visits"},
       {"aligned_reward", L::task, {"state"}, "reward", "inferred reward after the fit a r_hat + b(x)"},
+      {"predicted_tuning", L::task, {"perturbation", "neuron", "input", "others_active"}, "probability",
+       "tuning curves of the prediction: p(sigma_i = 1 | x, c other neurons active) after neuron i updates"},
       {"kl_baseline", L::point, {"perturbation"}, "nats", "KL(true adapted || unperturbed): the no-adaptation baseline"},
       {"true_reward", L::point, {"state"}, "reward", "the true reward r(sigma, x)"},
       {"true_stationary", L::point, {"state"}, "probability", "stationary distribution of the true optimum"},
       {"true_value", L::point, {}, "reward per step", "L = E[r] - lambda E[cost] at the true optimum"},
+      {"true_mean_reward", L::point, {}, "reward per step", "E[r] at the true optimum"},
+      {"tuning", L::point, {"neuron", "input", "others_active"}, "probability",
+       "tuning curves of the true optimum: p(sigma_i = 1 | x, c other neurons active) after neuron i updates; NaN where the condition has probability 0"},
+      {"count_distribution", L::point, {"input", "count"}, "probability", "p(spike count | x) at the true optimum"},
+      {"raster", L::point, {"step", "neuron"}, "1", "a raster excerpt of the true optimum (1: active)"},
+      {"raster_input", L::point, {"step"}, "1", "the input index x of each step of the excerpt"},
+      {"adapted_tuning", L::point, {"perturbation", "neuron", "input", "others_active"}, "probability",
+       "tuning curves of the true adapted optimum"},
+      {"adapted_count_distribution", L::point, {"perturbation", "input", "count"}, "probability",
+       "p(spike count | x) of the true adapted optimum"},
+      {"adapted_raster", L::point, {"perturbation", "step", "neuron"}, "1", "a raster excerpt of the true adapted optimum"},
+      {"adapted_raster_input", L::point, {"perturbation", "step"}, "1", "the input index of each step of that excerpt"},
+      {"adapted_mean_reward", L::point, {"perturbation"}, "reward per step", "E[r] of the true adapted optimum (its own reward)"},
   };
   return all;
 }
@@ -109,6 +153,7 @@ std::shared_ptr<const PipelinePoint> SyntheticPipeline::resolve(const Assignment
   if (point->samples < 2) fail("study.samples must be >= 2 (got ", point->samples, ")");
   if (point->observation.block_length < 1) fail("study.block_length must be >= 1");
   if (!(point->threshold >= 0.0)) fail("study.threshold must be >= 0");
+  if (perturbations_.size() > 255) fail("study.perturbations: at most 255 (the raster excerpts' streams)");
   for (const std::string& spec : perturbations_) {
     try {
       apply_perturbation(point->net, parse_perturbation(spec));
@@ -120,9 +165,15 @@ std::shared_ptr<const PipelinePoint> SyntheticPipeline::resolve(const Assignment
 }
 
 std::vector<ValueAxis> SyntheticPipeline::value_axes(const PipelinePoint& point) const {
+  const SyntheticPoint& p = static_cast<const SyntheticPoint&>(point);
+  const std::size_t n = std::size_t(p.net.n());
   return {{"perturbation", perturbations_.size(), perturbations_, "nirl predict specifications", "study.perturbations"},
-          {"state", static_cast<const SyntheticPoint&>(point).net.space.size, {},
-           "state index s = sigma + 2^n x (bit i of sigma: neuron i active)", ""}};
+          {"state", p.net.space.size, {}, "state index s = sigma + 2^n x (bit i of sigma: neuron i active)", ""},
+          {"neuron", n, {}, "neuron index", ""},
+          {"input", std::size_t(p.net.space.nx), {}, "input index x", ""},
+          {"others_active", n, {}, "number of other neurons active", ""},
+          {"count", n + 1, {}, "number of active neurons", ""},
+          {"step", p.raster_steps, {}, "time step of the raster excerpt", "study.raster_steps"}};
 }
 
 std::shared_ptr<const PipelineTruth> SyntheticPipeline::solve_truth(const PipelinePoint& point) const {
@@ -143,20 +194,37 @@ void SyntheticPipeline::run_task(const PipelinePoint& point, const PipelineTruth
     else if (name == "log_likelihood") record.push_back(o.inverse.log_likelihood);
     else if (name == "kl_predicted") record.insert(record.end(), o.kl_predicted.begin(), o.kl_predicted.end());
     else if (name == "aligned_reward") record.insert(record.end(), o.aligned_reward.begin(), o.aligned_reward.end());
+    else if (name == "predicted_tuning")
+      for (std::size_t k = 0; k < o.predicted.size(); ++k) append_tuning(record, o.predicted_net[k], o.predicted[k]);
     else fail("measure ", name, " is not a task measure");
   }
 }
 
-void SyntheticPipeline::point_measures(const PipelinePoint&, const PipelineTruth& truth,
+void SyntheticPipeline::point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,
                                        const std::vector<const MeasureInfo*>& measures,
                                        std::vector<double>& record) const {
+  const SyntheticPoint& p = static_cast<const SyntheticPoint&>(point);
   const SyntheticTruth& t = static_cast<const SyntheticTruth&>(truth);
+  const std::size_t P = t.adapted.size();
   for (const MeasureInfo* m : measures) {
     const std::string& name = m->name;
     if (name == "kl_baseline") record.insert(record.end(), t.kl_baseline.begin(), t.kl_baseline.end());
     else if (name == "true_reward") append(record, t.net.reward);
     else if (name == "true_stationary") append(record, t.solution.stationary);
     else if (name == "true_value") record.push_back(t.solution.L);
+    else if (name == "true_mean_reward") record.push_back(t.solution.mean_reward);
+    else if (name == "tuning") append_tuning(record, t.net, t.solution);
+    else if (name == "count_distribution") append_counts(record, t.net, t.solution);
+    else if (name == "raster" || name == "raster_input") append_excerpt(record, t.net, t.solution, p, first, 0, name == "raster");
+    else if (name == "adapted_tuning")
+      for (std::size_t k = 0; k < P; ++k) append_tuning(record, t.adapted_net[k], t.adapted[k]);
+    else if (name == "adapted_count_distribution")
+      for (std::size_t k = 0; k < P; ++k) append_counts(record, t.adapted_net[k], t.adapted[k]);
+    else if (name == "adapted_raster" || name == "adapted_raster_input")
+      for (std::size_t k = 0; k < P; ++k)
+        append_excerpt(record, t.adapted_net[k], t.adapted[k], p, first, 1 + k, name == "adapted_raster");
+    else if (name == "adapted_mean_reward")
+      for (const Solution& a : t.adapted) record.push_back(a.mean_reward);
     else fail("measure ", name, " is not a point measure");
   }
 }

@@ -12,12 +12,15 @@
 #include "nirl/core/random_stream.hpp"
 #include "nirl/core/reward.hpp"
 #include "nirl/sample/sampler.hpp"
+#include "nirl/measures/tuning.hpp"
+#include "test_networks.hpp"
 
 namespace {
 
-// The streams of study tasks (synthetic_pipeline.hpp): raster (1 << 40) | (point * T + trial),
-// bootstrap resample (2 << 40) | task id.
-constexpr std::uint64_t kRaster = std::uint64_t(1) << 40, kBootstrap = std::uint64_t(2) << 40;
+// The streams of study tasks (observed_counts.hpp): raster (1 << 40) | (point * T + trial),
+// bootstrap resample (2 << 40) | task id, raster excerpt (3 << 40) | point << 8 | k.
+constexpr std::uint64_t kRaster = std::uint64_t(1) << 40, kBootstrap = std::uint64_t(2) << 40,
+                        kExcerpt = std::uint64_t(3) << 40;
 
 class CliStudy : public Cli {};
 
@@ -108,6 +111,66 @@ TEST_F(CliStudy, ExplicitPointsAndUndefinedR2OfAFrozenTruthAreRecorded) {
   const std::vector<double> value = nirl::h5::read_doubles(f, "/study/true_value", 1);
   // The frozen state with one neuron on (r = 1 at x = -1 only), reached to the solver's tolerances.
   EXPECT_NEAR(value[0], 0.5, 1e-9);
+}
+
+TEST_F(CliStudy, Fig2StudyPredictsBetterThanNoAdaptationAndItsPanelsMatchTheLibrary) {
+  // jobs/fig2.ini as shipped: from 1e6 simulated steps the inferred reward is close to the
+  // true one and predicts every perturbation better than no adaptation; the panels' point
+  // measures equal the library's tuning curves, spike-count distributions and raster
+  // excerpts of the true and adapted optima composed here.
+  const std::string ini = std::string(NIRL_SOURCE_DIR) + "/jobs/fig2.ini";
+  const RunResult r = run({"run", ini, "--out", out().string()});
+  ASSERT_EQ(r.status, 0) << describe(r);
+  const nirl::h5::InputFile f(out().string());
+  std::vector<hsize_t> dims;
+  const double r2 = nirl::h5::read_doubles(f, "/study/r2", 2)[0], scale = nirl::h5::read_doubles(f, "/study/scale", 2)[0];
+  EXPECT_GT(r2, 0.95);
+  EXPECT_NEAR(scale, 1.0, 0.05);
+  const std::vector<double> kl = nirl::h5::read_doubles(f, "/study/kl_predicted", 3, &dims);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{1, 1, 3}));
+  const std::vector<double> baseline = nirl::h5::read_doubles(f, "/study/kl_baseline", 1);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_LT(kl[k], baseline[k]) << "perturbation " << k;
+
+  const nirl::Network net = nirl::testing::fig2(0.3, 0.05);
+  nirl::SearchOptions search;
+  search.seed = 1;
+  nirl::PredictionOptions prediction;
+  prediction.search = search;
+  const nirl::Solution truth = nirl::search_optimum(net, nirl::SolverOptions{}, search);
+  const std::vector<double> tuning = nirl::h5::read_doubles(f, "/study/tuning", 3, &dims);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{8, 2, 8}));
+  const std::vector<double> adapted_tuning = nirl::h5::read_doubles(f, "/study/adapted_tuning", 4, &dims);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{3, 8, 2, 8}));
+  const std::vector<double> adapted_counts = nirl::h5::read_doubles(f, "/study/adapted_count_distribution", 3);
+  const std::vector<double> adapted_raster = nirl::h5::read_doubles(f, "/study/adapted_raster", 3, &dims);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{3, 3000, 8}));
+  auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+  const char* specs[] = {"switch_up=0.035", "dead=3", "lambda=1.0"};
+  for (std::size_t k = 0; k < 4; ++k) {  // k = 0: the truth; 1 + p: perturbation p
+    nirl::Network net_k = net;
+    nirl::Solution sol_k = truth;
+    if (k > 0) {
+      net_k = nirl::apply_perturbation(net, nirl::parse_perturbation(specs[k - 1]));
+      sol_k = nirl::adapted_optimum(net, truth, net_k, nirl::SolverOptions{}, prediction);
+    }
+    const std::vector<Eigen::MatrixXd> curves = nirl::tuning_curves(net_k, sol_k);
+    const std::vector<double>& file = k == 0 ? tuning : adapted_tuning;
+    const std::size_t base = k == 0 ? 0 : (k - 1) * 8 * 2 * 8;
+    for (std::size_t i = 0; i < 8; ++i)
+      for (std::size_t x = 0; x < 2; ++x)
+        for (std::size_t c = 0; c < 8; ++c)
+          ASSERT_TRUE(same(file[base + (i * 2 + x) * 8 + c], curves[i](Eigen::Index(x), Eigen::Index(c))))
+              << "k " << k << " neuron " << i << " x " << x << " others " << c;
+    if (k == 0) continue;
+    const Eigen::MatrixXd counts = nirl::count_distribution(net_k.space, sol_k.stationary);
+    for (Eigen::Index x = 0; x < 2; ++x)
+      for (Eigen::Index c = 0; c < 9; ++c)
+        ASSERT_EQ(adapted_counts[(k - 1) * 18 + std::size_t(x * 9 + c)], counts(x, c));
+    const nirl::Raster excerpt = nirl::simulate(net_k, nirl::expected_next_value(net_k, sol_k), sol_k.q,
+                                                sol_k.stationary, 3000, 1, kExcerpt | k);
+    for (std::size_t e = 0; e < excerpt.spikes.size(); ++e)
+      ASSERT_EQ(adapted_raster[(k - 1) * 3000 * 8 + e], double(excerpt.spikes[e])) << "k " << k << " entry " << e;
+  }
 }
 
 TEST_F(CliStudy, BatchLogsGetPlainProgressLines) {

@@ -14,8 +14,9 @@
 
 namespace nirl {
 
-// Stream ids: bits 40+ name the purpose, the rest the raster or task.
-inline constexpr std::uint64_t kRasterStreams = std::uint64_t(1) << 40, kBootstrapStreams = std::uint64_t(2) << 40;
+// Stream ids: bits 40+ name the purpose, the rest the raster, task or point.
+inline constexpr std::uint64_t kRasterStreams = std::uint64_t(1) << 40, kBootstrapStreams = std::uint64_t(2) << 40,
+                               kExcerptStreams = std::uint64_t(3) << 40;
 
 enum class Statistics { sampled, exact };
 

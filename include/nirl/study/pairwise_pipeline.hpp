@@ -45,7 +45,7 @@ class PairwisePipeline : public StudyPipeline {
   std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const override;
   void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid, const StudyTask& task,
                 const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
-  void point_measures(const PipelinePoint& point, const PipelineTruth& truth,
+  void point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,
                       const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
 
  private:

@@ -62,8 +62,9 @@ class StudyPipeline {
   virtual void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid,
                         const StudyTask& task, const std::vector<const MeasureInfo*>& measures,
                         std::vector<double>& record) const = 0;
-  // Appends the values of `measures` (point measures, in that order) for one point.
-  virtual void point_measures(const PipelinePoint& point, const PipelineTruth& truth,
+  // Appends the values of `measures` (point measures, in that order) for one point; `first`
+  // is the point's first task (trial 0, bootstrap 0), whose id keys any stream they draw.
+  virtual void point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,
                               const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const = 0;
 };
 

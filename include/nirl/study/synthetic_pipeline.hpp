@@ -4,7 +4,8 @@
 // resamples the raster with a moving-block bootstrap, or takes the exact expected counts;
 // observed_counts.hpp), infers the reward by maximum
 // likelihood (section 3b), aligns it with the true reward (section 7) and predicts every
-// perturbation from the inferred reward. Random streams are keyed by (seed, raster index)
+// perturbation from the inferred reward. Point measures describe the truth and its adapted
+// optima (tuning curves, spike-count distributions, raster excerpts). Random streams are keyed by (seed, raster index)
 // and (seed, task id), so a task's outcome does not depend on the rank or thread running it.
 #pragma once
 #include <Eigen/Dense>
@@ -32,11 +33,13 @@ struct SyntheticPoint : PipelinePoint {
   MaxLikelihoodOptions likelihood;
   Observation observation;       // what a task observes (observed_counts.hpp)
   double threshold = kIdentifiedProbability;  // aligned r2 over states with true p above this
+  std::size_t raster_steps = 0;  // length of the raster excerpts (raster, adapted_raster)
 };
 
 struct SyntheticTruth : PipelineTruth {
   Network net;
   Solution solution;
+  std::vector<Network> adapted_net;  // per perturbation
   std::vector<Solution> adapted;    // per perturbation
   std::vector<double> kl_baseline;  // KL(true adapted || unperturbed), per perturbation
 };
@@ -56,7 +59,7 @@ class SyntheticPipeline : public StudyPipeline {
   std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const override;
   void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid, const StudyTask& task,
                 const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
-  void point_measures(const PipelinePoint& point, const PipelineTruth& truth,
+  void point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,
                       const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
 
 
