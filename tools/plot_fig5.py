@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from study_results import attr, axis_labels, config_values
+
 
 def show_raster(a, r, step):
     """Raster rows (updates) every `step`, neurons down, time in sweeps of n updates."""
@@ -29,24 +31,40 @@ def show_raster(a, r, step):
 
 def main(path, out):
     with h5py.File(path, "r") as f:
-        g = f["fig5"]
-        theta = g["theta"][()]
-        attrs = dict(g["theta"].attrs)
-        raster = g["raster"][()]
-        pos = g["hill_position"][()]
-        visited = int(g["hill_position"].attrs["positions_visited"])
-        p = g["distribution"][()]
-        truth = g["reward"][()]
-        inferred = {k: (g["inferred"][k][()], float(g["inferred"][k].attrs["r2"])) for k in g["inferred"]}
-        base_rates = g["rates"][()]
+        st = f["study"]
+        if attr(st, "pipeline") != "pairwise" or st["theta"].ndim != 1:
+            sys.exit("error: %s is not a one-point pairwise study (jobs/fig5.ini)" % path)
+        config = config_values(attr(f, "config", ""))
+        specs = axis_labels(st, "perturbation")
+        sparse = axis_labels(st, "assumption").index("sparse")
+        theta = st["theta"][()]
+        attrs = {"lambda": float(config["network.lambda"]), "F": float(st["true_value"][()])}
+        raster = st["raster"][()].astype(np.uint8)
+        pos = st["hill_position"][()]
+        visited = int(st["positions_visited"][()])
+        p = st["true_distribution"][()]
+        truth = st["true_reward"][()]
+        inferred = {a: (st["inferred_reward"][0, 0, k], float(st["r2"][0, 0, k]))
+                    for k, a in enumerate(axis_labels(st, "assumption"))}
+        base_rates = st["rates"][()]
+        base_runs = float(st["clusters"][2:].sum())
         preds = {}
-        for k in ["higher_lambda", "removed_couplings", "pinned"]:
-            h = g["predictions"][k]
-            preds[k] = {name: h[name][()] for name in h}
-            preds[k]["kl"] = float(h["true_theta"].attrs["kl"])
-            preds[k]["kl_baseline"] = float(h["true_theta"].attrs["kl_baseline"])
-            preds[k]["runs"] = float(h["true_clusters"].attrs["p_two_or_more"])
-        base_runs = float(g["clusters"].attrs["p_two_or_more"])
+        for k, spec in enumerate(specs):
+            clusters = st["adapted_clusters"][k]
+            preds[spec] = {"true_rates": st["adapted_rates"][k], "predicted_rates": st["predicted_rates"][0, 0, sparse, k],
+                           "true_counts": st["adapted_count_distribution"][k],
+                           "predicted_counts": st["predicted_count_distribution"][0, 0, sparse, k],
+                           "true_raster": st["adapted_raster"][k].astype(np.uint8),
+                           "kl": float(st["kl_predicted"][0, 0, sparse, k]), "kl_baseline": float(st["kl_baseline"][k]),
+                           "runs": float(clusters[2:].sum())}
+
+    def find(key):
+        for spec in specs:
+            if key in spec:
+                return spec
+        sys.exit("error: %s has no perturbation with %s (jobs/fig5.ini)" % (path, key))
+
+    higher, removed, pinned = find("lambda="), find("remove_beyond="), find("pin=")
     n = raster.shape[1]
     fig, ax = plt.subplots(2, 4, figsize=(17, 7.5))
     d = np.arange(1, len(theta))
@@ -68,14 +86,12 @@ def main(path, out):
     ax[0, 2].set(xlabel="true reward (jittered)", ylabel="inferred (sparse)",
                  title=f"A  inferred reward, r2 = {r2:.3f} ({keep.sum()} states)\n"
                        f"pairwise r2 {inferred['pairwise'][1]:.3f}, global r2 {inferred['global'][1]:.3f}")
-    show_raster(ax[0, 3], preds["removed_couplings"]["true_raster"], step)
+    show_raster(ax[0, 3], preds[removed]["true_raster"], step)
     ax[0, 3].set(xlabel="time (sweeps)", ylabel="neuron",
                  title=f"C  couplings removed: uncoordinated activity\n"
-                       f"P(>= 2 separate active runs) {preds['removed_couplings']['runs']:.2f} (was {base_runs:.3f})")
-    labels = {"higher_lambda": f"B  higher lambda ({attrs['lambda_high']:g})",
-              "removed_couplings": f"C  couplings d > {int(attrs['max_distance'])} removed",
-              "pinned": f"D  pinned neurons (field {attrs['pin_field']:g})"}
-    for c, k in enumerate(preds):
+                       f"P(>= 2 separate active runs) {preds[removed]['runs']:.2f} (was {base_runs:.3f})")
+    labels = {higher: f"B  {higher}", removed: f"C  {removed}", pinned: f"D  {pinned}"}
+    for c, k in enumerate((higher, removed, pinned)):
         q = preds[k]
         a = ax[1, c]
         a.plot(q["true_rates"], "k-o", ms=3, label="true re-optimised")
@@ -91,7 +107,7 @@ def main(path, out):
         ins.set_title("spike count", fontsize=7)
         ins.tick_params(labelsize=6)
     a = ax[1, 3]
-    show_raster(a, preds["pinned"]["true_raster"], step)
+    show_raster(a, preds[pinned]["true_raster"], step)
     a.set(xlabel="time (sweeps)", ylabel="neuron", title="D  pinned: the hill held in place")
     fig.tight_layout()
     fig.savefig(out, dpi=110)

@@ -58,7 +58,7 @@ EfficientCodingOptions efficient_coding_from_options(const po::variables_map& vm
 InputChain input_from_options(const po::variables_map& vm);
 
 // Fails naming the first key of `keys` given in vm (not defaulted): such keys do not apply
-// (`why`, e.g. "experiment.kind = fig4 does not use it").
+// (`why`, e.g. "study.pipeline = pairwise does not use the [solver] section").
 void refuse_given(const po::variables_map& vm, const po::options_description& keys, const std::string& why);
 
 // The resolved values of the given keys (given or defaulted) rendered as INI text.

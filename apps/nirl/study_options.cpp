@@ -28,7 +28,8 @@ const std::map<std::string, PipelineKeys> kPipelines = {
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
        "study.raster_steps"},
       true}},
-    {"pairwise", {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold"}, true}},
+    {"pairwise",
+     {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold", "study.raster_steps"}, true}},
     {"coding",
      {{"network", "input", "reward", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
@@ -126,6 +127,13 @@ PairwisePoint pairwise_point(const po::variables_map& vm) {
   if (!(p.fit.ridge >= 0.0)) fail("pairwise.ridge must be >= 0 (got ", p.fit.ridge, ")");
   p.infer.mu_relative = get_double(vm, "pairwise.mu_relative");
   if (!(p.infer.mu_relative > 0.0)) fail("pairwise.mu_relative must be > 0 (got ", p.infer.mu_relative, ")");
+  const std::string sampling = get_string(vm, "pairwise.sampling");
+  if (sampling == "dynamics") p.sampling = PairwisePoint::Sampling::dynamics;
+  else if (sampling != "iid") fail("pairwise.sampling: expected iid or dynamics (got '", sampling, "')");
+  p.sample_interval = std::size_t(get_int(vm, "pairwise.sample_interval", 1, LLONG_MAX));
+  if (has(vm, "pairwise.sample_interval") && p.sampling != PairwisePoint::Sampling::dynamics)
+    fail("pairwise.sample_interval was given, but pairwise.sampling = iid draws independent states");
+  p.raster_steps = std::size_t(get_int(vm, "study.raster_steps", 0, LLONG_MAX));
   p.seed = get_uint(vm, "seed");
   return p;
 }
@@ -150,7 +158,7 @@ po::options_description study_options() {
       ("study.statistics", po::value<std::string>()->default_value("sampled"),
        "sampled (a simulated raster) | exact (the expected counts of an infinite recording, scaled to study.samples)")
       ("study.raster_steps", po::value<std::string>()->default_value("0"),
-       "synthetic: length of the raster excerpts of the measures raster and adapted_raster")
+       "synthetic, pairwise: length of the raster excerpts of the measures raster and adapted_raster")
       ("study.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "coding: neurons whose tuning curves differ by less than this everywhere share a cell type")
       ("study.perturbations", po::value<std::string>()->default_value(""),
@@ -168,7 +176,11 @@ po::options_description pairwise_study_options() {
       ("pairwise.ridge", po::value<std::string>()->default_value("1e-3"), "(ridge/2)|theta|^2 added to the mean -log pseudo-likelihood")
       ("pairwise.mu_relative", po::value<std::string>()->default_value("1e-3"), "sparse assumption: mu as a fraction of mu_max")
       ("pairwise.random_starts", po::value<std::string>()->default_value("6"),
-       "random starts of each changed-context solve, besides the structured ones");
+       "random starts of each changed-context solve, besides the structured ones")
+      ("pairwise.sampling", po::value<std::string>()->default_value("iid"),
+       "iid (independent states of the optimum) | dynamics (states of its asynchronous dynamics)")
+      ("pairwise.sample_interval", po::value<std::string>()->default_value("1"),
+       "dynamics: neuron updates between the observed states");
   return d;
 }
 

@@ -54,4 +54,40 @@ Perturbation parse_perturbation(const std::string& spec) {
   return change;
 }
 
+FamilyChange parse_family_change(const std::string& spec) {
+  FamilyChange change;
+  std::istringstream in(spec);
+  std::string item;
+  bool any = false, field = false;
+  const char* keys = "(keys: lambda, remove_beyond, pin, pin_field)";
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) continue;
+    any = true;
+    if (item == "none") continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) fail("'", item, "' is not key=value ", keys);
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key == "lambda") {
+      change.lambda = parse_real(value, key);
+      if (!(*change.lambda > 0.0)) fail("lambda must be > 0 (got ", value, ")");
+    } else if (key == "remove_beyond") {
+      change.remove_beyond = int(parse_integer(value, key, 1, std::numeric_limits<int>::max()));
+    } else if (key == "pin") {
+      std::istringstream cells(value);
+      std::string cell;
+      while (std::getline(cells, cell, '+'))
+        change.pinned.push_back(int(parse_integer(cell, key, 0, std::numeric_limits<int>::max())));
+      if (value.empty() || value.back() == '+') fail("pin: expected neurons such as 0+1 (got '", value, "')");
+    } else if (key == "pin_field") {
+      change.pin_field = parse_real(value, key);
+      field = true;
+    } else {
+      fail("unknown key '", key, "' ", keys);
+    }
+  }
+  if (!any) fail("the change is empty (use 'none' for no change)");
+  if (field && change.pinned.empty()) fail("pin_field was given without pin (the neurons it drives)");
+  return change;
+}
+
 }  // namespace nirl

@@ -10,7 +10,7 @@
 #include "nirl/pairwise/ising_forward.hpp"
 #include "nirl/measures/measures.hpp"
 #include "nirl/detail/nonneg_lasso.hpp"
-#include "nirl/study/pairwise_study.hpp"
+#include "nirl/measures/ring_activity.hpp"
 #include "nirl/pairwise/pseudo_likelihood.hpp"
 #include "nirl/core/reward.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"

@@ -9,10 +9,21 @@
 #include <string>
 
 #include "nirl/core/perturbation.hpp"
+#include "nirl/pairwise/family_change.hpp"
 
 namespace nirl {
 
 // Throws nirl::Error naming the item (and the file, for input=) on bad text.
 Perturbation parse_perturbation(const std::string& spec);
+
+// The text form of a change of the pairwise family (study.pipeline = pairwise):
+// comma-separated items,
+//   lambda=1.5          new coding cost
+//   remove_beyond=3     couplings of ring distance > 3 removed
+//   pin=0+1             neurons 0 and 1 driven by an extra field ...
+//   pin_field=1.0       ... of this size (default 1)
+//   none                no change
+// Throws nirl::Error naming the item.
+FamilyChange parse_family_change(const std::string& spec);
 
 }  // namespace nirl
