@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Fig 1F from a `nirl maze` result: python3 tools/plot_fig1.py fig1.h5 fig1.png
+"""Fig 1F from `nirl run jobs/fig1.ini` (a maze study): python3 tools/plot_fig1.py fig1.h5 fig1.png
 
 Left: the maze (walls dark), the visit density (stationary occupancy, shaded), the optimal
 policy (arrows: mean displacement), one sampled episode from the start to the rewarded
@@ -17,6 +17,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+from study_results import attr, axis_labels, config_values, dim_labels  # noqa: E402
 
 
 def draw_maze(ax, codes, values, cmap, title, vmin=None, vmax=None):
@@ -47,27 +49,41 @@ def first_episode(cells, codes):
 
 def main(path, out):
     with h5py.File(path, "r") as f:
-        g = f["fig1"]
-        codes = g["maze"][()]
-        moved = g["moved_maze"][()]
-        policy = g["policy"][()]
-        density = g["visit_density"][()]
-        cells = g["trajectory/cells"][()]
-        aligned = g["aligned_inferred_reward"][()]
-        true_reward = g["true_reward"][()]
-        r2 = g["inferred_reward"].attrs["r2"]
-        samples = g["inferred_reward"].attrs["samples"]
-        exact_r2 = g["exact"].attrs["r2"]
-        sizes = g["data/sample_sizes"][()]
-        r2_data = g["data/r2"][()]
-        lam = g.attrs["lambda"]
+        st = f["study"]
+        if attr(st, "pipeline") != "maze":
+            sys.exit("error: %s is not a maze study (jobs/fig1.ini)" % path)
+        if dim_labels(st["r2"]) != ["study.statistics", "study.samples", "trial", "bootstrap"]:
+            sys.exit("error: %s: /study/r2 has axes %s, expected study.statistics, study.samples, trial, "
+                     "bootstrap (jobs/fig1.ini)" % (path, dim_labels(st["r2"])))
+        config = config_values(attr(f, "config", ""))
+        statistics = axis_labels(st, "study.statistics")
+        sampled, exact = statistics.index("sampled"), statistics.index("exact")
+        specs = axis_labels(st, "perturbation")
+        codes = st["maze"][0, 0].astype(int)
+        policy = st["policy"][0, 0]
+        density = st["visit_density"][0, 0]
+        cells = st["trajectory_cells"][0, 0].astype(int)
+        sizes = st["axes/study.samples"][()]
+        largest = int(np.argmax(sizes))
+        aligned = st["aligned_reward"][sampled, largest, 0, 0]
+        true_reward = st["true_reward"][0, 0]
+        r2 = st["r2"][sampled, largest, 0, 0]
+        samples = sizes[largest]
+        exact_r2 = st["r2"][exact, largest, 0, 0]
+        r2_data = st["r2"][sampled, :, :, 0]
+        lam = float(config["maze.lambda"])
         preds = {}
-        for name in ("larger_lambda", "moved_walls"):
-            p = g["predictions"][name]
-            preds[name] = dict(true=p["true"][()], predicted=p["predicted"][()],
-                               kl=p.attrs["kl_predicted"], base=p.attrs["kl_baseline"],
-                               lam=p.attrs.get("lambda", lam))
-        identified = int(g.attrs["identified_cells"])
+        for k, spec in enumerate(specs):
+            name = "larger_lambda" if spec.startswith("lambda=") else "moved_walls"
+            preds[name] = dict(true=st["adapted_occupancy"][0, 0, k],
+                               predicted=st["predicted_occupancy"][sampled, largest, 0, 0, k],
+                               kl=st["kl_predicted"][sampled, largest, 0, 0, k], base=st["kl_baseline"][0, 0, k],
+                               lam=float(spec.split("=", 1)[1]) if name == "larger_lambda" else lam,
+                               maze=st["adapted_maze"][0, 0, k].astype(int))
+        if sorted(preds) != ["larger_lambda", "moved_walls"]:
+            sys.exit("error: %s needs one lambda=X and one map=... perturbation (jobs/fig1.ini)" % path)
+        moved = preds["moved_walls"]["maze"]
+        identified = int(st["identified"][0, 0].sum())
         free = int((codes > 0).sum())
 
     fig = plt.figure(figsize=(19, 6.2))

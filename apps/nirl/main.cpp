@@ -28,7 +28,6 @@ const Command kCommands[] = {
     {"compare", nirl::cli::compare_main, "aligned r2 and KL measures between result files"},
     {"run", nirl::cli::run_main, "a whole experiment from one config (e.g. jobs/fig2.ini)"},
     {"report", nirl::cli::report_main, "a recording -> reward with bootstrap intervals and model choice"},
-    {"maze", nirl::cli::maze_main, "Fig 1: the maze agent, its inferred reward and predictions (jobs/fig1.ini)"},
     {"pairwise", nirl::cli::pairwise_main, "pairwise (Ising) family: fit a raster, infer the reward"},
 };
 

@@ -1,6 +1,6 @@
 // nirl run CONFIG: a study described by one config file (experiment.kind = study): a grid of
 // inference tasks of one pipeline over MPI ranks with checkpoint/resume (study_runner.hpp),
-// its [study] and [pairwise] sections read by study_options.hpp. Every figure of the paper
+// its [study], [pairwise] and [maze] sections read by study_options.hpp. Every figure of the paper
 // is such a config under jobs/.
 #include <chrono>
 #include <cstdio>
@@ -46,7 +46,7 @@ int run_main(int argc, const char* const argv[]) {
       "then writes RESULT.h5");
   po::options_description keys;
   keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options())
-      .add(study_options()).add(pairwise_study_options());
+      .add(study_options()).add(pairwise_study_options()).add(maze_study_options());
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;

@@ -8,7 +8,9 @@
 #include "nirl/core/error.hpp"
 #include "nirl/io/parse_number.hpp"
 #include "nirl/pairwise/ising_forward.hpp"
+#include "nirl/maze/gridworld.hpp"
 #include "nirl/study/coding_pipeline.hpp"
+#include "nirl/study/maze_pipeline.hpp"
 #include "nirl/study/pairwise_pipeline.hpp"
 #include "nirl/study/synthetic_pipeline.hpp"
 
@@ -30,6 +32,10 @@ const std::map<std::string, PipelineKeys> kPipelines = {
       true}},
     {"pairwise",
      {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold", "study.raster_steps"}, true}},
+    {"maze",
+     {{"maze", "solver"},
+      {"study.samples", "study.threshold", "study.ridge", "study.statistics", "study.raster_steps"},
+      true}},
     {"coding",
      {{"network", "input", "reward", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
@@ -113,6 +119,28 @@ CodingPoint coding_point(const po::variables_map& vm) {
   return p;
 }
 
+MazePoint maze_point(const po::variables_map& vm) {
+  MazePoint p;
+  for (const char* key : {"maze.map", "maze.lambda"})
+    if (!vm.count(key)) fail(key, " is required for study.pipeline = maze");
+  p.world = parse_gridworld(get_string(vm, "maze.map"), "maze.map");
+  p.lambda = get_double(vm, "maze.lambda");
+  p.goal_reward = get_double(vm, "maze.goal_reward");
+  p.damping = get_double(vm, "maze.damping");
+  p.solver = solver_from_options(vm);
+  p.samples = samples_from(vm);
+  p.observation.samples = p.samples;
+  const std::string statistics = get_string(vm, "study.statistics");
+  if (statistics == "exact") p.observation.statistics = Statistics::exact;
+  else if (statistics != "sampled") fail("study.statistics: expected sampled or exact (got '", statistics, "')");
+  p.observation.seed = get_uint(vm, "seed");
+  p.inverse.ridge = get_double(vm, "study.ridge");
+  if (!(p.inverse.ridge >= 0.0)) fail("study.ridge must be >= 0 (got ", p.inverse.ridge, ")");
+  p.threshold = threshold_from(vm);
+  p.trajectory_steps = std::size_t(get_int(vm, "study.raster_steps", 0, LLONG_MAX));
+  return p;
+}
+
 PairwisePoint pairwise_point(const po::variables_map& vm) {
   PairwisePoint p;
   const Network net = network_from_options(vm);
@@ -146,7 +174,8 @@ po::options_description study_options() {
       ("study.pipeline", po::value<std::string>()->default_value("synthetic"),
        "synthetic (tabular network: simulate, maximum likelihood, predict) | pairwise (ring-tied pairwise family: "
        "i.i.d. samples, pseudo-likelihood, three reward assumptions) | coding (efficient coding of a pixel "
-       "feature: tuning, readout, information, inverse, recovered feature)")
+       "feature: tuning, readout, information, inverse, recovered feature) | maze (the maze agent of Fig 1: "
+       "trajectories, inverse, predictions)")
       ("study.vary", po::value<std::vector<std::string>>()->composing(),
        "a grid axis, KEY: V1, V2, ... (';' between values that contain commas); repeat for more axes")
       ("study.point", po::value<std::vector<std::string>>()->composing(),
@@ -158,7 +187,8 @@ po::options_description study_options() {
       ("study.statistics", po::value<std::string>()->default_value("sampled"),
        "sampled (a simulated raster) | exact (the expected counts of an infinite recording, scaled to study.samples)")
       ("study.raster_steps", po::value<std::string>()->default_value("0"),
-       "synthetic, pairwise: length of the raster excerpts of the measures raster and adapted_raster")
+       "synthetic, pairwise: length of the raster excerpts (measures raster, adapted_raster); maze: of the drawn "
+       "trajectory (trajectory_cells, trajectory_actions)")
       ("study.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "coding: neurons whose tuning curves differ by less than this everywhere share a cell type")
       ("study.perturbations", po::value<std::string>()->default_value(""),
@@ -167,6 +197,17 @@ po::options_description study_options() {
       ("study.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
       ("study.measures", po::value<std::string>(),
        "measures to record, e.g. r2,kl_predicted (default r2, r2_weighted and, with perturbations, kl_predicted, kl_baseline)");
+  return d;
+}
+
+po::options_description maze_study_options() {
+  po::options_description d("Maze pipeline ([maze] section, study.pipeline = maze)");
+  d.add_options()
+      ("maze.map", po::value<std::string>(), "rows top to bottom separated by spaces: X wall, . free, S start, G rewarded")
+      ("maze.lambda", po::value<std::string>(), "coding cost lambda > 0")
+      ("maze.goal_reward", po::value<std::string>()->default_value("1"), "reward of a rewarded cell")
+      ("maze.damping", po::value<std::string>()->default_value("0.5"),
+       "relative value iteration v <- (1-d) v + d T(v), d in (0, 1]");
   return d;
 }
 
@@ -188,15 +229,15 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
   const std::string pipeline = get_string(vm, "study.pipeline");
   const auto found = kPipelines.find(pipeline);
   if (found == kPipelines.end())
-    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic, pairwise or coding)");
+    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic, pairwise, coding or maze)");
   const PipelineKeys& reads = found->second;
-  const std::map<std::string, po::options_description> sections = {{"solver", solver_options()},
-                                                                    {"search", search_options()},
-                                                                    {"prediction", prediction_options()},
-                                                                    {"pairwise", pairwise_study_options()}};
-  for (const auto& [section, options] : sections)
-    if (!reads.sections.count(section))
-      refuse_given(vm, options, "study.pipeline = " + pipeline + " does not use the [" + section + "] section");
+  const std::set<std::string> sections = {"network", "input", "reward", "solver", "search", "prediction", "pairwise", "maze"};
+  for (const auto& option : keys.options()) {
+    const std::string& key = option->long_name();
+    const std::string section = key.substr(0, key.find('.'));
+    if (sections.count(section) && !reads.sections.count(section) && has(vm, key))
+      fail(key, " was given, but study.pipeline = ", pipeline, " does not use the [", section, "] section");
+  }
   for (const auto& [name, other] : kPipelines)
     for (const std::string& key : other.study_keys)
       if (!reads.study_keys.count(key) && has(vm, key))
@@ -228,7 +269,10 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
   Study study{StudyGrid(std::move(axes), int(get_int(vm, "study.trials", 1, kIntMax)),
                         int(get_int(vm, "study.bootstraps", 0, kIntMax))),
               nullptr, pipeline, {}};
-  if (pipeline == "pairwise")
+  if (pipeline == "maze")
+    study.pipeline = std::make_shared<MazePipeline>(
+        std::move(perturbations), [vm](const Assignments& settings) { return maze_point(with_settings(vm, settings)); });
+  else if (pipeline == "pairwise")
     study.pipeline = std::make_shared<PairwisePipeline>(
         std::move(perturbations), [vm](const Assignments& settings) { return pairwise_point(with_settings(vm, settings)); });
   else if (pipeline == "coding")

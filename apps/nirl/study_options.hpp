@@ -9,6 +9,8 @@ namespace nirl::cli {
 po::options_description study_options();
 // The [pairwise] section of study.pipeline = pairwise.
 po::options_description pairwise_study_options();
+// The [maze] section of study.pipeline = maze.
+po::options_description maze_study_options();
 
 // The study of vm; `keys` are every config key of the command. An axis may vary any key of
 // the sections its pipeline reads (synthetic: model, solver, search, prediction; pairwise:

@@ -90,4 +90,31 @@ FamilyChange parse_family_change(const std::string& spec) {
   return change;
 }
 
+MazeChange parse_maze_change(const std::string& spec) {
+  MazeChange change;
+  std::istringstream in(spec);
+  std::string item;
+  bool any = false;
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    if (b == std::string::npos) continue;
+    item = item.substr(b, e - b + 1);
+    any = true;
+    if (item == "none") continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) fail("'", item, "' is not key=value (keys: lambda, map)");
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key == "lambda") {
+      change.lambda = parse_real(value, key);
+      if (!(*change.lambda > 0.0)) fail("lambda must be > 0 (got ", value, ")");
+    } else if (key == "map") {
+      change.map = value;
+    } else {
+      fail("unknown key '", key, "' (keys: lambda, map)");
+    }
+  }
+  if (!any) fail("the change is empty (use 'none' for no change)");
+  return change;
+}
+
 }  // namespace nirl

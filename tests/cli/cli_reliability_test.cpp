@@ -151,8 +151,8 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
   ASSERT_EQ(run({"pairwise", "infer", fit.string(), "--lambda", "0.5", "--assumption", "sparse", "--out", preward.string()}).status, 0);
   const fs::path study = config(small_config() + "\n[experiment]\nkind = study\n\n[study]\nsamples = 200\ntrials = 2\nthreshold = 0\n", "study.ini");
   const fs::path maze = config(
-      "seed = 1\n\n[maze]\nmap = S... .... ...G\nmoved_map = S... .XX. ...G\nlambda = 0.05\n\n"
-      "[fig1]\nlarger_lambda = 0.1\nsample_sizes = 100\ntrials = 1\n",
+      "seed = 1\n\n[maze]\nmap = S... .... ...G\nlambda = 0.05\n\n[experiment]\nkind = study\n\n"
+      "[study]\npipeline = maze\nsamples = 100\nperturbations = lambda=0.1; map=S... .XX. ...G\n",
       "maze.ini");
   const std::string o = (disk_ / "o.h5").string();
   const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
@@ -163,7 +163,7 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
       {"compare", {"compare", "--truth", model.string(), "--adapted", model.string(), "--predicted", model.string(), "--out", o}},
       {"report", {"report", "--raster", plain, "--dataset", "/spikes", "--bootstraps", "20", "--folds", "0", "--out", o}},
       {"run", {"run", study.string(), "--out", o}},
-      {"maze", {"maze", "--config", maze.string(), "--out", o}},
+      {"run", {"run", maze.string(), "--out", o}},
       {"pairwise", {"pairwise", "fit", plain, "--out", o}},
       {"pairwise", {"pairwise", "infer", fit.string(), "--lambda", "0.5", "--out", o}},
       {"pairwise", {"pairwise", "predict", fit.string(), "--reward", preward.string(), "--out", o}},

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "nirl/core/perturbation.hpp"
+#include "nirl/maze/gridworld.hpp"
 #include "nirl/pairwise/family_change.hpp"
 
 namespace nirl {
@@ -25,5 +26,12 @@ Perturbation parse_perturbation(const std::string& spec);
 //   none                no change
 // Throws nirl::Error naming the item.
 FamilyChange parse_family_change(const std::string& spec);
+
+// The text form of a change of a maze (study.pipeline = maze): comma-separated items,
+//   lambda=0.06                      new coding cost
+//   map=S..... ...... .....G         a new map of the same size (rows separated by spaces)
+//   none                             no change
+// Throws nirl::Error naming the item.
+MazeChange parse_maze_change(const std::string& spec);
 
 }  // namespace nirl

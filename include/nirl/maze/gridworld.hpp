@@ -9,6 +9,7 @@
 // reachable from the start without passing a rewarded cell.
 #pragma once
 #include <Eigen/Dense>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,5 +44,12 @@ Eigen::VectorXd on_grid(const Gridworld& world, const Eigen::VectorXd& per_state
 
 // The map as uint8 codes per cell: 0 wall, 1 free, 2 start, 3 rewarded.
 std::vector<unsigned char> map_codes(const Gridworld& world);
+
+// A change of the agent's context (Fig 1F predictions): a new coding cost, a new map of the
+// same size (walls moved).
+struct MazeChange {
+  std::optional<double> lambda;
+  std::optional<std::string> map;
+};
 
 }  // namespace nirl
