@@ -5,6 +5,7 @@
 #include <cmath>
 
 
+#include "nirl/sample/sampler.hpp"
 #include "nirl/core/forward_solver.hpp"
 #include "nirl/inverse/max_likelihood.hpp"
 #include "nirl/measures/measures.hpp"

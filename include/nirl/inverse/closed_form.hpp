@@ -7,7 +7,7 @@
 #pragma once
 #include <Eigen/Dense>
 
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
 

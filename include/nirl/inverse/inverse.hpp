@@ -9,7 +9,7 @@
 #include "nirl/inverse/closed_form.hpp"
 #include "nirl/core/input_chain.hpp"
 #include "nirl/inverse/max_likelihood.hpp"
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
 

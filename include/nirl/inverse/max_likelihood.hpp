@@ -20,7 +20,7 @@
 
 #include "nirl/core/input_chain.hpp"
 #include "nirl/core/policy.hpp"
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 #include "nirl/core/state_space.hpp"
 
 namespace nirl {

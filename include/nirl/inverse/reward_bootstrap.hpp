@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "nirl/inverse/closed_form.hpp"
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
 

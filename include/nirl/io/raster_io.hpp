@@ -6,7 +6,7 @@
 #include <string>
 
 #include "nirl/io/hdf5_io.hpp"
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
 

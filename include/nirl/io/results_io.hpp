@@ -14,7 +14,7 @@
 #include "nirl/io/hdf5_io.hpp"
 #include "nirl/inverse/inverse.hpp"
 #include "nirl/core/network.hpp"
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 #include "nirl/coding/efficient_coding.hpp"
 
 namespace nirl {

@@ -23,7 +23,7 @@
 #include "nirl/inverse/closed_form.hpp"
 #include "nirl/core/forward_solver.hpp"
 #include "nirl/pairwise/reward_family.hpp"
-#include "nirl/sample/sampler.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
 

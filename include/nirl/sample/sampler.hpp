@@ -12,23 +12,9 @@
 
 #include "nirl/core/network.hpp"
 #include "nirl/core/policy.hpp"
+#include "nirl/sample/raster.hpp"
 
 namespace nirl {
-
-struct Raster {
-  int n = 0;
-  std::size_t steps = 0;
-  std::vector<std::uint8_t> spikes;  // steps x n, row-major, 0/1
-  std::vector<std::int32_t> input;   // length steps, input index; empty when nx = 1
-
-  std::uint64_t sigma(std::size_t t) const {
-    std::uint64_t s = 0;
-    for (int i = 0; i < n; ++i)
-      if (spikes[t * std::size_t(n) + std::size_t(i)]) s |= std::uint64_t(1) << i;
-    return s;
-  }
-  int x(std::size_t t) const { return input.empty() ? 0 : input[t]; }
-};
 
 // w = E_x'[v] of the solution, q its marginals, p its stationary distribution.
 // progress(done_steps) is called every 2^20 steps when given.

@@ -1,0 +1,25 @@
+// A recorded or simulated raster of the network (MODEL.md section 2): the activity of n
+// binary neurons and the input index at each time step.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace nirl {
+
+struct Raster {
+  int n = 0;
+  std::size_t steps = 0;
+  std::vector<std::uint8_t> spikes;  // steps x n, row-major, 0/1
+  std::vector<std::int32_t> input;   // length steps, input index; empty when nx = 1
+
+  std::uint64_t sigma(std::size_t t) const {
+    std::uint64_t s = 0;
+    for (int i = 0; i < n; ++i)
+      if (spikes[t * std::size_t(n) + std::size_t(i)]) s |= std::uint64_t(1) << i;
+    return s;
+  }
+  int x(std::size_t t) const { return input.empty() ? 0 : input[t]; }
+};
+
+}  // namespace nirl
