@@ -67,13 +67,7 @@ void append_map(std::vector<double>& record, const Gridworld& world) {
 
 MazePipeline::MazePipeline(std::vector<std::string> perturbations, std::function<MazePoint(const Assignments&)> resolve)
     : perturbations_(std::move(perturbations)), resolve_(std::move(resolve)) {
-  for (const std::string& spec : perturbations_) {
-    try {
-      changes_.push_back(parse_maze_change(spec));
-    } catch (const Error& e) {
-      fail("study.perturbations '", spec, "': ", e.what());
-    }
-  }
+  changes_ = parse_perturbations(perturbations_, parse_maze_change);
 }
 
 const std::vector<MeasureInfo>& MazePipeline::measures() const {

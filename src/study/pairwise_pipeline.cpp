@@ -56,13 +56,7 @@ PairwisePipeline::PairwisePipeline(std::vector<std::string> perturbations,
                                    std::function<PairwisePoint(const Assignments&)> resolve)
     : perturbations_(std::move(perturbations)), resolve_(std::move(resolve)) {
   if (perturbations_.size() > 255) fail("study.perturbations: at most 255 (the raster excerpts' streams)");
-  for (const std::string& spec : perturbations_) {
-    try {
-      changes_.push_back(parse_family_change(spec));
-    } catch (const Error& e) {
-      fail("study.perturbations '", spec, "': ", e.what());
-    }
-  }
+  changes_ = parse_perturbations(perturbations_, parse_family_change);
 }
 
 const std::vector<MeasureInfo>& PairwisePipeline::measures() const {

@@ -15,6 +15,9 @@
 #include "nirl/maze/gridworld.hpp"
 #include "nirl/maze/mdp.hpp"
 #include "nirl/measures/tuning.hpp"
+#include "nirl/pairwise/ising_forward.hpp"
+#include "nirl/pairwise/pseudo_likelihood.hpp"
+#include "nirl/pairwise/reward_assumptions.hpp"
 #include "test_networks.hpp"
 
 namespace {
@@ -219,10 +222,57 @@ TEST_F(CliStudy, MazeStudyMatchesTheLibraryComposedDirectly) {
   for (int t = 0; t < 2; ++t) EXPECT_GT(r2[2 + std::size_t(t)], 1 - 1e-6);
 }
 
+TEST_F(CliStudy, PairwiseStudyMatchesTheLibraryComposedDirectly) {
+  // A pairwise study's r2 per assumption and its prediction KL equal the fit, inverse and
+  // re-solve composed here from i.i.d. samples of the documented stream (seed, task id).
+  const std::string ini = "seed = 4\n\n[network]\nn = 6\nlambda = 1.0\n\n[reward]\ntype = ring\nring_m = 2\n\n"
+                          "[experiment]\nkind = study\n\n[study]\npipeline = pairwise\nsamples = 3000\ntrials = 2\n"
+                          "perturbations = lambda=1.2,remove_beyond=2\nmeasures = r2, kl_predicted, kl_baseline\n\n"
+                          "[pairwise]\nrandom_starts = 2\n";
+  const RunResult r = run({"run", config(ini).string(), "--out", out().string()});
+  ASSERT_EQ(r.status, 0) << describe(r);
+  const nirl::h5::InputFile f(out().string());
+  std::vector<hsize_t> dims;
+  const std::vector<double> r2 = nirl::h5::read_doubles(f, "/study/r2", 3, &dims);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{2, 1, 3}));
+  const std::vector<double> kl = nirl::h5::read_doubles(f, "/study/kl_predicted", 4);
+
+  const int n = 6;
+  const nirl::StateSpace space(n, 1);
+  nirl::IsingReward reward;
+  reward.table = nirl::ring_reward(space, 2);
+  const nirl::IsingFamily ring = nirl::IsingFamily::ring_tied(n);
+  nirl::IsingForwardOptions options;
+  options.lambda = 1.0;
+  options.exact = true;
+  const nirl::IsingForwardResult truth =
+      nirl::optimise_ising_multistart(ring, reward, nirl::default_ring_starts(ring), options);
+  const nirl::IsingFamily changed = ring.without_couplings_beyond(2);
+  const nirl::IsingForwardResult adapted =
+      nirl::optimise_in_context(changed, reward, 1.2, truth.theta, 2, 4, nirl::IsingForwardOptions{});
+  for (std::uint64_t t = 0; t < 2; ++t) {
+    const std::vector<std::uint8_t> data = nirl::iid_raster(truth.distribution, n, 3000, 4, t);
+    nirl::PseudoLikelihoodOptions fit_options;
+    const nirl::PseudoLikelihoodFit fit = nirl::fit_pseudo_likelihood(nirl::count_states(data, 3000, n), fit_options);
+    const nirl::ConstraintSet constraints = nirl::build_constraints(fit.params, 1.0);
+    for (std::size_t a = 0; a < 3; ++a) {
+      const nirl::InferredReward inferred = nirl::infer_pairwise_reward(constraints, nirl::kAssumptions[a], {});
+      const Eigen::VectorXd table = nirl::reward_table(constraints, inferred);
+      EXPECT_DOUBLE_EQ(r2[t * 3 + a], nirl::aligned_r2(space, reward.table, table, truth.distribution, 1e-6).r2)
+          << "trial " << t << ", assumption " << a;
+      nirl::IsingReward inferred_reward;
+      inferred_reward.table = table;
+      const nirl::IsingForwardResult predicted =
+          nirl::optimise_in_context(changed, inferred_reward, 1.2, truth.theta, 2, 4, nirl::IsingForwardOptions{});
+      EXPECT_DOUBLE_EQ(kl[t * 3 + a], nirl::kl_divergence(adapted.distribution, predicted.distribution));
+    }
+  }
+}
+
 TEST_F(CliStudy, BatchLogsGetPlainProgressLines) {
   // stderr is a pipe here, as in a batch log: plain lines at the set interval, no '\r'.
   const std::string ini = small_config() +
-                          "\n[experiment]\nkind = study\n\n[study]\nsamples = 20000\ntrials = 12\nmeasures = r2\n";
+                          "\n[experiment]\nkind = study\n\n[study]\nsamples = 2000\ntrials = 12\nmeasures = r2\n";
   const RunResult r = run({"run", config(ini).string(), "--input.switch_up", "0.02", "--input.switch_down", "0.02",
                            "--out", out().string()},
                           {"NIRL_PROGRESS_SECONDS=0.001"});

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nirl/core/error.hpp"
 #include "nirl/study/study_grid.hpp"
 
 namespace nirl {
@@ -73,5 +74,20 @@ const MeasureInfo& find_measure(const StudyPipeline& pipeline, const std::string
 
 // The number of values of a measure per task or point: the product of its value axes' sizes.
 std::size_t measure_size(const MeasureInfo& measure, const std::vector<ValueAxis>& axes);
+
+// Every perturbation spec parsed by `parse` (a text form of perturbation_spec.hpp); an
+// error names the spec: "study.perturbations 'SPEC': ...".
+template <typename Parse>
+auto parse_perturbations(const std::vector<std::string>& specs, Parse parse) {
+  std::vector<decltype(parse(std::string()))> parsed;
+  for (const std::string& spec : specs) {
+    try {
+      parsed.push_back(parse(spec));
+    } catch (const Error& e) {
+      fail("study.perturbations '", spec, "': ", e.what());
+    }
+  }
+  return parsed;
+}
 
 }  // namespace nirl
