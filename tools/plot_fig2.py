@@ -127,30 +127,6 @@ def load(path):
                             "predicted_tuning": m["predicted_tuning"][0, 0, k], "perturbation": specs[k],
                             "kl_predicted": float(m["kl_predicted"][0, 0, k]),
                             "kl_baseline": float(m["kl_baseline"][k])}
-    n, nx = d["n"], d["nx"]
-    S = (2 ** n) * nx
-    tshape = (n, nx, n)
-    if d["C"].shape != tshape:
-        raise InputError("/fig2/C/tuning has shape %s, expected %s"
-                         % (d["C"].shape, tshape))
-    for i, r in enumerate(d["D"]):
-        if r["spikes"].ndim != 2 or r["spikes"].shape[1] != n:
-            raise InputError("/fig2/D/%d/raster/spikes has shape %s, expected [T, %d]"
-                             % (i, r["spikes"].shape, n))
-        if r["input"].shape[0] != r["spikes"].shape[0]:
-            raise InputError("/fig2/D/%d/raster/input length differs from spikes" % i)
-        if r["counts"].shape != (nx, n + 1):
-            raise InputError("/fig2/D/%d/count_distribution has shape %s, expected %s"
-                             % (i, r["counts"].shape, (nx, n + 1)))
-    for k in ("true_reward", "aligned_inferred_reward", "stationary"):
-        if d["E"][k].shape != (S,):
-            raise InputError("/fig2/E/%s has shape %s, expected (%d,)"
-                             % (k, d["E"][k].shape, S))
-    for name, e in d["F"].items():
-        for k in ("original_tuning", "true_tuning", "predicted_tuning"):
-            if e[k].shape != tshape:
-                raise InputError("/fig2/F/%s/%s has shape %s, expected %s"
-                                 % (name, k, e[k].shape, tshape))
     return d
 
 
