@@ -19,28 +19,28 @@ namespace {
 
 // What each pipeline reads: the config sections and the [study] keys that set a point (a
 // grid axis may vary them; the other [study] keys shape the grid itself), and whether it
-// predicts perturbations.
+// predicts perturbations and has bootstrap resamples.
 struct PipelineKeys {
   std::set<std::string> sections, study_keys;
-  bool perturbations;
+  bool perturbations, bootstraps;
 };
 const std::map<std::string, PipelineKeys> kPipelines = {
     {"synthetic",
      {{"network", "input", "reward", "solver", "search", "prediction"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
        "study.raster_steps"},
-      true}},
+      true, true}},
     {"pairwise",
-     {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold", "study.raster_steps"}, true}},
+     {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold", "study.raster_steps"}, true, false}},
     {"maze",
      {{"maze", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.statistics", "study.raster_steps"},
-      true}},
+      true, false}},
     {"coding",
      {{"network", "input", "reward", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
        "study.group_tolerance"},
-      false}},
+      false, true}},
 };
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -77,10 +77,9 @@ double threshold_from(const po::variables_map& vm) {
   return threshold;
 }
 
-// The observation and the maximum-likelihood prior of a tabular pipeline.
-Observation observation_from(const po::variables_map& vm, MaxLikelihoodOptions& likelihood) {
+// What a task of a tabular pipeline observes (its samples are the point's, set by resolve).
+Observation observation_from(const po::variables_map& vm) {
   Observation o;
-  o.samples = samples_from(vm);
   o.block_length = std::size_t(get_int(vm, "study.block_length", 1, LLONG_MAX));
   const std::string statistics = get_string(vm, "study.statistics");
   if (statistics == "exact") o.statistics = Statistics::exact;
@@ -88,9 +87,14 @@ Observation observation_from(const po::variables_map& vm, MaxLikelihoodOptions& 
   if (o.statistics == Statistics::exact && get_int(vm, "study.bootstraps", 0, kIntMax) != 0)
     fail("study.statistics = exact has no bootstrap resamples (study.bootstraps must be 0)");
   o.seed = get_uint(vm, "seed");
-  likelihood.ridge = get_double(vm, "study.ridge");
-  if (!(likelihood.ridge >= 0.0)) fail("study.ridge must be >= 0 (got ", likelihood.ridge, ")");
   return o;
+}
+
+// The prior (ridge/2)||v||^2 of the maximum-likelihood inverse.
+double ridge_from(const po::variables_map& vm) {
+  const double ridge = get_double(vm, "study.ridge");
+  if (!(ridge >= 0.0)) fail("study.ridge must be >= 0 (got ", ridge, ")");
+  return ridge;
 }
 
 SyntheticPoint synthetic_point(const po::variables_map& vm) {
@@ -98,8 +102,9 @@ SyntheticPoint synthetic_point(const po::variables_map& vm) {
   p.net = network_from_options(vm);
   p.solver = solver_from_options(vm);
   p.prediction = prediction_from_options(vm);
-  p.observation = observation_from(vm, p.likelihood);
-  p.samples = p.observation.samples;
+  p.samples = samples_from(vm);
+  p.observation = observation_from(vm);
+  p.likelihood.ridge = ridge_from(vm);
   p.threshold = threshold_from(vm);
   p.raster_steps = std::size_t(get_int(vm, "study.raster_steps", 0, LLONG_MAX));
   return p;
@@ -111,8 +116,9 @@ CodingPoint coding_point(const po::variables_map& vm) {
   p.net = network_from_options(vm);
   p.feature = feature_from_options(vm, p.net.input);
   p.coding = efficient_coding_from_options(vm);
-  p.observation = observation_from(vm, p.likelihood);
-  p.samples = p.observation.samples;
+  p.samples = samples_from(vm);
+  p.observation = observation_from(vm);
+  p.likelihood.ridge = ridge_from(vm);
   p.threshold = threshold_from(vm);
   p.group_tolerance = get_double(vm, "study.group_tolerance");
   if (!(p.group_tolerance > 0.0)) fail("study.group_tolerance must be > 0 (got ", p.group_tolerance, ")");
@@ -129,13 +135,8 @@ MazePoint maze_point(const po::variables_map& vm) {
   p.damping = get_double(vm, "maze.damping");
   p.solver = solver_from_options(vm);
   p.samples = samples_from(vm);
-  p.observation.samples = p.samples;
-  const std::string statistics = get_string(vm, "study.statistics");
-  if (statistics == "exact") p.observation.statistics = Statistics::exact;
-  else if (statistics != "sampled") fail("study.statistics: expected sampled or exact (got '", statistics, "')");
-  p.observation.seed = get_uint(vm, "seed");
-  p.inverse.ridge = get_double(vm, "study.ridge");
-  if (!(p.inverse.ridge >= 0.0)) fail("study.ridge must be >= 0 (got ", p.inverse.ridge, ")");
+  p.observation = observation_from(vm);
+  p.inverse.ridge = ridge_from(vm);
   p.threshold = threshold_from(vm);
   p.trajectory_steps = std::size_t(get_int(vm, "study.raster_steps", 0, LLONG_MAX));
   return p;
@@ -244,8 +245,8 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
         fail(key, " was given, but study.pipeline = ", pipeline, " does not use it");
   if (!reads.perturbations && has(vm, "study.perturbations"))
     fail("study.perturbations was given, but study.pipeline = ", pipeline, " predicts no perturbations");
-  if (pipeline == "pairwise" && get_int(vm, "study.bootstraps", 0, kIntMax) != 0)
-    fail("study.pipeline = pairwise has no bootstrap resamples (study.bootstraps must be 0)");
+  if (!reads.bootstraps && get_int(vm, "study.bootstraps", 0, kIntMax) != 0)
+    fail("study.pipeline = ", pipeline, " has no bootstrap resamples (study.bootstraps must be 0)");
   std::set<std::string> variable;
   std::string variable_text;
   for (const std::string& section : reads.sections) variable_text += "[" + section + "], ";

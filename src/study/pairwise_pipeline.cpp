@@ -196,6 +196,11 @@ void PairwisePipeline::point_measures(const PipelinePoint& point, const Pipeline
                                       std::vector<double>& record) const {
   const PairwisePoint& p = static_cast<const PairwisePoint&>(point);
   const PairwiseTruth& t = static_cast<const PairwiseTruth&>(truth);
+  std::vector<std::uint8_t> optimum_excerpt;  // simulated once for raster, hill_position and positions_visited
+  auto optimum_raster = [&]() -> const std::vector<std::uint8_t>& {
+    if (optimum_excerpt.empty() && p.raster_steps > 0) optimum_excerpt = excerpt(p, t.optimum, first, 0);
+    return optimum_excerpt;
+  };
   for (const MeasureInfo* m : measures) {
     const std::string& name = m->name;
     if (name == "kl_baseline") record.insert(record.end(), t.kl_baseline.begin(), t.kl_baseline.end());
@@ -204,10 +209,9 @@ void PairwisePipeline::point_measures(const PipelinePoint& point, const Pipeline
     else if (name == "true_distribution") append(record, t.optimum.distribution);
     else if (append_description(record, name, p, t.optimum)) continue;
     else if (name == "raster") {
-      const std::vector<std::uint8_t> r = excerpt(p, t.optimum, first, 0);
-      record.insert(record.end(), r.begin(), r.end());
+      record.insert(record.end(), optimum_raster().begin(), optimum_raster().end());
     } else if (name == "hill_position" || name == "positions_visited") {
-      const std::vector<int> pos = hill_positions(excerpt(p, t.optimum, first, 0), p.n);
+      const std::vector<int> pos = hill_positions(optimum_raster(), p.n);
       if (name == "hill_position") record.insert(record.end(), pos.begin(), pos.end());
       else {
         std::set<int> visited(pos.begin(), pos.end());

@@ -1,6 +1,7 @@
 #include "nirl/study/synthetic_pipeline.hpp"
 
 #include <cmath>
+#include <map>
 
 #include "nirl/core/error.hpp"
 #include "nirl/core/optimum_search.hpp"
@@ -91,16 +92,35 @@ void append_counts(std::vector<double>& record, const Network& net, const Soluti
     for (Eigen::Index k = 0; k < c.cols(); ++k) record.push_back(c(x, k));
 }
 
-// A raster excerpt [step, neuron] (spikes: true) or its input [step] from stream (seed,
-// kExcerptStreams | point << 8 | k), k = 0 for the truth and 1 + p for perturbation p.
-void append_excerpt(std::vector<double>& record, const Network& net, const Solution& sol, const SyntheticPoint& point,
-                    const StudyTask& first, std::uint64_t k, bool spikes) {
-  const Raster r = simulate(net, expected_next_value(net, sol), sol.q, sol.stationary, point.raster_steps, point.observation.seed,
-                            kExcerptStreams | std::uint64_t(first.point) << 8 | k);
-  if (spikes) record.insert(record.end(), r.spikes.begin(), r.spikes.end());
-  else if (r.input.empty()) record.insert(record.end(), r.steps, 0.0);
-  else record.insert(record.end(), r.input.begin(), r.input.end());
-}
+// The raster excerpts of a point, each simulated once however many measures read it: k = 0
+// the truth, 1 + p the adapted optimum of perturbation p, from stream (seed,
+// kExcerptStreams | point << 8 | k).
+class Excerpts {
+ public:
+  Excerpts(const SyntheticPoint& point, const SyntheticTruth& truth, const StudyTask& first)
+      : point_(point), truth_(truth), first_(first) {}
+  // Spikes [step, neuron] (spikes: true) or inputs [step] of excerpt k.
+  void append(std::vector<double>& record, std::size_t k, bool spikes) {
+    const Raster& r = get(k);
+    if (spikes) record.insert(record.end(), r.spikes.begin(), r.spikes.end());
+    else if (r.input.empty()) record.insert(record.end(), r.steps, 0.0);
+    else record.insert(record.end(), r.input.begin(), r.input.end());
+  }
+
+ private:
+  const Raster& get(std::size_t k) {
+    auto found = rasters_.find(k);
+    if (found != rasters_.end()) return found->second;
+    const Network& net = k == 0 ? truth_.net : truth_.adapted_net[k - 1];
+    const Solution& sol = k == 0 ? truth_.solution : truth_.adapted[k - 1];
+    return rasters_[k] = simulate(net, expected_next_value(net, sol), sol.q, sol.stationary, point_.raster_steps,
+                                  point_.observation.seed, kExcerptStreams | std::uint64_t(first_.point) << 8 | k);
+  }
+  const SyntheticPoint& point_;
+  const SyntheticTruth& truth_;
+  const StudyTask& first_;
+  std::map<std::size_t, Raster> rasters_;
+};
 
 }  // namespace
 
@@ -206,6 +226,7 @@ void SyntheticPipeline::point_measures(const PipelinePoint& point, const Pipelin
   const SyntheticPoint& p = static_cast<const SyntheticPoint&>(point);
   const SyntheticTruth& t = static_cast<const SyntheticTruth&>(truth);
   const std::size_t P = t.adapted.size();
+  Excerpts excerpts(p, t, first);
   for (const MeasureInfo* m : measures) {
     const std::string& name = m->name;
     if (name == "kl_baseline") record.insert(record.end(), t.kl_baseline.begin(), t.kl_baseline.end());
@@ -215,14 +236,13 @@ void SyntheticPipeline::point_measures(const PipelinePoint& point, const Pipelin
     else if (name == "true_mean_reward") record.push_back(t.solution.mean_reward);
     else if (name == "tuning") append_tuning(record, t.net, t.solution);
     else if (name == "count_distribution") append_counts(record, t.net, t.solution);
-    else if (name == "raster" || name == "raster_input") append_excerpt(record, t.net, t.solution, p, first, 0, name == "raster");
+    else if (name == "raster" || name == "raster_input") excerpts.append(record, 0, name == "raster");
     else if (name == "adapted_tuning")
       for (std::size_t k = 0; k < P; ++k) append_tuning(record, t.adapted_net[k], t.adapted[k]);
     else if (name == "adapted_count_distribution")
       for (std::size_t k = 0; k < P; ++k) append_counts(record, t.adapted_net[k], t.adapted[k]);
     else if (name == "adapted_raster" || name == "adapted_raster_input")
-      for (std::size_t k = 0; k < P; ++k)
-        append_excerpt(record, t.adapted_net[k], t.adapted[k], p, first, 1 + k, name == "adapted_raster");
+      for (std::size_t k = 0; k < P; ++k) excerpts.append(record, 1 + k, name == "adapted_raster");
     else if (name == "adapted_mean_reward")
       for (const Solution& a : t.adapted) record.push_back(a.mean_reward);
     else fail("measure ", name, " is not a point measure");
