@@ -14,7 +14,6 @@ int infer_main(int argc, const char* const argv[]);
 int predict_main(int argc, const char* const argv[]);
 int compare_main(int argc, const char* const argv[]);
 int run_main(int argc, const char* const argv[]);
-int report_main(int argc, const char* const argv[]);
 int pairwise_main(int argc, const char* const argv[]);
 
 // "nirl optimise --config ..." as one string, recorded in result files.

@@ -18,7 +18,7 @@ namespace nirl::cli {
 namespace {
 
 // The most rewarded states among those observed often enough to be trusted.
-void print_top_states(const Inference& inf, std::size_t top, double min_visits) {
+void print_top_states(const TabularInference& inf, std::size_t top, double min_visits) {
   std::vector<std::size_t> states;
   for (std::size_t s = 0; s < inf.space.size; ++s)
     if (inf.visits[Eigen::Index(s)] >= min_visits) states.push_back(s);
@@ -138,7 +138,7 @@ int infer_main(int argc, const char* const argv[]) {
     if (expected_n >= 0 && raster.n != expected_n)
       fail(raster_path, " has ", raster.n, " neurons, but the model has ", expected_n);
   }
-  const Inference inf = infer_reward(raster, input, lambda, options);
+  const TabularInference inf = infer_reward(raster, input, lambda, options);
 
   write_provenance(out, render_ini(vm, config_keys), 0, command_line(argc, argv));
   write_inference(out, inf);

@@ -26,8 +26,7 @@ const Command kCommands[] = {
     {"infer", nirl::cli::infer_main, "infer the reward from a spike raster (inverse RL)"},
     {"predict", nirl::cli::predict_main, "predict the adapted dynamics in a changed context"},
     {"compare", nirl::cli::compare_main, "aligned r2 and KL measures between result files"},
-    {"run", nirl::cli::run_main, "a whole experiment from one config (e.g. jobs/fig2.ini)"},
-    {"report", nirl::cli::report_main, "a recording -> reward with bootstrap intervals and model choice"},
+    {"run", nirl::cli::run_main, "a study from one config: a figure (jobs/fig2.ini), a recording's report (jobs/report.ini), ..."},
     {"pairwise", nirl::cli::pairwise_main, "pairwise (Ising) family: fit a raster, infer the reward"},
 };
 

@@ -106,7 +106,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
            co.exact ? "all, exact" : "Gibbs samples", c.ensemble.size(), c.sparse.size());
   const Eigen::VectorXd& w = c.ensemble.weights();
   for (Assumption a : assumptions) {
-    const InferredReward r = infer_pairwise_reward(c, a, io);
+    const PairwiseInference r = infer_pairwise_reward(c, a, io);
     const std::string g = std::string("/pairwise_inferred/") + assumption_name(a);
     h5::write_doubles(out.id(), g + "/reward", r.on_states.data(), {hsize_t(r.on_states.size())});
     h5::set_attribute(out.id(), g + "/reward", "lambda", lambda);

@@ -1,7 +1,7 @@
 // nirl run CONFIG: a study described by one config file (experiment.kind = study): a grid of
 // inference tasks of one pipeline over MPI ranks with checkpoint/resume (study_runner.hpp),
-// its [study], [pairwise] and [maze] sections read by study_options.hpp. Every figure of the paper
-// is such a config under jobs/.
+// its [study], [pairwise], [maze] and [recording] sections read by study_options.hpp. Every
+// figure of the paper, and the report of a recording, is such a config under jobs/.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -14,6 +14,7 @@
 #include "nirl/io/output_files.hpp"
 #include "nirl/io/parse_number.hpp"
 #include "nirl/study/mpi_tasks.hpp"
+#include "recording_options.hpp"
 #include "study_options.hpp"
 
 namespace nirl::cli {
@@ -46,7 +47,7 @@ int run_main(int argc, const char* const argv[]) {
       "then writes RESULT.h5");
   po::options_description keys;
   keys.add(model_options()).add(solver_options()).add(search_options()).add(prediction_options()).add(experiment_options())
-      .add(study_options()).add(pairwise_study_options()).add(maze_study_options());
+      .add(study_options()).add(pairwise_study_options()).add(maze_study_options()).add(recording_study_options());
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;
@@ -59,6 +60,7 @@ int run_main(int argc, const char* const argv[]) {
   if (!vm.count("out")) fail("--out is required");
   const std::string out_path = get_string(vm, "out");
   check_output_differs(out_path, get_string(vm, "config"), "config");
+  if (vm.count("recording.path")) check_output_differs(out_path, get_string(vm, "recording.path"), "recording.path");
   { const h5::OutputFile probe(out_path); }  // an unwritable --out fails now, not after the tasks
   if (vm.count("checkpoint")) check_output_folder(get_string(vm, "checkpoint"));
   if (!vm.count("experiment.kind")) fail("experiment.kind is required (study)");
@@ -72,7 +74,7 @@ int run_main(int argc, const char* const argv[]) {
   StudyRun run{out_path, vm.count("checkpoint") ? get_string(vm, "checkpoint") : out_path + ".checkpoint", config_text,
                command, get_uint(vm, "seed")};
   if (vm.count("part")) std::tie(run.part, run.parts) = part_from_text(get_string(vm, "part"));
-  run_study(mpi, study, run);
+  const std::uint64_t tasks = run_study(mpi, study, run);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (mpi.rank() != 0) return 0;
   if (run.parts > 1) {
@@ -81,9 +83,10 @@ int run_main(int argc, const char* const argv[]) {
                 run.part, run.parts, seconds, mpi.size(), run.checkpoint_dir.c_str(), out_path.c_str());
     return 0;
   }
-  std::printf("study: %llu tasks (%zu grid points x %d trials x %d) on %d rank(s), %.1f s\n",
-              (unsigned long long)study.grid.tasks(), study.grid.points(), study.grid.trials(),
-              study.grid.bootstraps() + 1, mpi.size(), seconds);
+  const std::uint64_t pieces = tasks / study.grid.points() - study.grid.samples_per_point();
+  std::printf("study: %llu tasks (%zu grid point(s) x (%d trial(s) x %d%s)) on %d rank(s), %.1f s\n",
+              (unsigned long long)tasks, study.grid.points(), study.grid.trials(), study.grid.bootstraps() + 1,
+              pieces > 0 ? (" + " + std::to_string(pieces) + " pieces").c_str() : "", mpi.size(), seconds);
   std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }

@@ -13,34 +13,37 @@
 #include "nirl/study/maze_pipeline.hpp"
 #include "nirl/study/pairwise_pipeline.hpp"
 #include "nirl/study/synthetic_pipeline.hpp"
+#include "recording_options.hpp"
 
 namespace nirl::cli {
 namespace {
 
 // What each pipeline reads: the config sections and the [study] keys that set a point (a
 // grid axis may vary them; the other [study] keys shape the grid itself), and whether it
-// predicts perturbations and has bootstrap resamples.
+// predicts perturbations, has bootstrap resamples and simulates trials.
 struct PipelineKeys {
   std::set<std::string> sections, study_keys;
-  bool perturbations, bootstraps;
+  bool perturbations, bootstraps, trials;
 };
 const std::map<std::string, PipelineKeys> kPipelines = {
     {"synthetic",
      {{"network", "input", "reward", "solver", "search", "prediction"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
        "study.raster_steps"},
-      true, true}},
+      true, true, true}},
     {"pairwise",
-     {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold", "study.raster_steps"}, true, false}},
+     {{"network", "input", "reward", "pairwise"}, {"study.samples", "study.threshold", "study.raster_steps"}, true, false,
+      true}},
     {"maze",
      {{"maze", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.statistics", "study.raster_steps"},
-      true, false}},
+      true, false, true}},
     {"coding",
      {{"network", "input", "reward", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
        "study.group_tolerance"},
-      false, true}},
+      false, true, true}},
+    {"recording", {{"recording"}, {}, false, true, false}},
 };
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -176,7 +179,8 @@ po::options_description study_options() {
        "synthetic (tabular network: simulate, maximum likelihood, predict) | pairwise (ring-tied pairwise family: "
        "i.i.d. samples, pseudo-likelihood, three reward assumptions) | coding (efficient coding of a pixel "
        "feature: tuning, readout, information, inverse, recovered feature) | maze (the maze agent of Fig 1: "
-       "trajectories, inverse, predictions)")
+       "trajectories, inverse, predictions) | recording (a recording: reward with bootstrap intervals, held-out "
+       "model choice)")
       ("study.vary", po::value<std::vector<std::string>>()->composing(),
        "a grid axis, KEY: V1, V2, ... (';' between values that contain commas); repeat for more axes")
       ("study.point", po::value<std::vector<std::string>>()->composing(),
@@ -230,9 +234,10 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
   const std::string pipeline = get_string(vm, "study.pipeline");
   const auto found = kPipelines.find(pipeline);
   if (found == kPipelines.end())
-    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic, pairwise, coding or maze)");
+    fail("study.pipeline: unknown pipeline '", pipeline, "' (expected synthetic, pairwise, coding, maze or recording)");
   const PipelineKeys& reads = found->second;
-  const std::set<std::string> sections = {"network", "input", "reward", "solver", "search", "prediction", "pairwise", "maze"};
+  const std::set<std::string> sections = {"network", "input",    "reward", "solver",   "search",
+                                          "prediction", "pairwise", "maze", "recording"};
   for (const auto& option : keys.options()) {
     const std::string& key = option->long_name();
     const std::string section = key.substr(0, key.find('.'));
@@ -247,6 +252,8 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
     fail("study.perturbations was given, but study.pipeline = ", pipeline, " predicts no perturbations");
   if (!reads.bootstraps && get_int(vm, "study.bootstraps", 0, kIntMax) != 0)
     fail("study.pipeline = ", pipeline, " has no bootstrap resamples (study.bootstraps must be 0)");
+  if (!reads.trials && get_int(vm, "study.trials", 1, kIntMax) != 1)
+    fail("study.pipeline = ", pipeline, " analyses one recording per grid point (study.trials must be 1)");
   std::set<std::string> variable;
   std::string variable_text;
   for (const std::string& section : reads.sections) variable_text += "[" + section + "], ";
@@ -270,7 +277,10 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
   Study study{StudyGrid(std::move(axes), int(get_int(vm, "study.trials", 1, kIntMax)),
                         int(get_int(vm, "study.bootstraps", 0, kIntMax))),
               nullptr, pipeline, {}};
-  if (pipeline == "maze")
+  if (pipeline == "recording")
+    study.pipeline = std::make_shared<RecordingPipeline>(
+        [vm](const Assignments& settings) { return recording_point(with_settings(vm, settings)); });
+  else if (pipeline == "maze")
     study.pipeline = std::make_shared<MazePipeline>(
         std::move(perturbations), [vm](const Assignments& settings) { return maze_point(with_settings(vm, settings)); });
   else if (pipeline == "pairwise")

@@ -13,9 +13,9 @@ po::options_description pairwise_study_options();
 po::options_description maze_study_options();
 
 // The study of vm; `keys` are every config key of the command. An axis may vary any key of
-// the sections its pipeline reads (synthetic: model, solver, search, prediction; pairwise:
-// model, pairwise), seed, study.samples, study.threshold and (synthetic) study.ridge and
-// study.block_length. Throws nirl::Error naming the key.
+// the sections its pipeline reads (kPipelines in study_options.cpp: e.g. synthetic: network,
+// input, reward, solver, search, prediction; recording: recording), seed and the [study] keys
+// that set a point (e.g. study.samples). Throws nirl::Error naming the key.
 Study study_from_options(const po::variables_map& vm, const po::options_description& keys);
 
 }  // namespace nirl::cli

@@ -11,7 +11,7 @@
 namespace nirl {
 namespace {
 
-// Stream of the initial-q jitter (bits 40+ name the purpose, as in sweep.cpp).
+// Stream of the initial-q jitter (bits 40+ name the purpose, as in study/observed_counts.hpp).
 constexpr std::uint64_t kJitterStream = std::uint64_t(3) << 40;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

@@ -10,8 +10,8 @@ namespace {
 
 // MODEL.md 3a: the smoothed histogram gives the reward in closed form; the value follows
 // from the Gibbs form p(sigma) ∝ prod_i q_i(sigma_i) exp(v(sigma)/lambda).
-Inference closed_form_inference(const Raster& raster, double lambda, double pseudocount) {
-  Inference inf;
+TabularInference closed_form_inference(const Raster& raster, double lambda, double pseudocount) {
+  TabularInference inf;
   inf.space = StateSpace(raster.n, 1);
   const Eigen::VectorXd p = state_histogram(raster, pseudocount);
   inf.reward = closed_form_reward(raster.n, p, lambda);
@@ -36,7 +36,7 @@ Inference closed_form_inference(const Raster& raster, double lambda, double pseu
 
 }  // namespace
 
-Inference infer_reward(const Raster& raster, const InputChain& input, double lambda, const InferOptions& options) {
+TabularInference infer_reward(const Raster& raster, const InputChain& input, double lambda, const InferOptions& options) {
   if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("--lambda must be > 0 (got ", lambda, ")");
   const int nx = input.nx();
   std::string method = options.method;
@@ -47,13 +47,13 @@ Inference infer_reward(const Raster& raster, const InputChain& input, double lam
                  "the " + method + " inverse of " + std::to_string(raster.n) + " neurons x " + std::to_string(nx) +
                      " input states (S = " + std::to_string(space.size) + " states)");
   }
-  Inference inf;
+  TabularInference inf;
   if (method == "closed_form") {
     if (nx != 1) fail("--method closed_form needs a network without input (this model has nx = ", nx, ")");
     inf = closed_form_inference(raster, lambda, options.pseudocount);
   } else if (method == "max_likelihood") {
     const TransitionCounts counts = count_transitions(raster, nx);
-    const InverseResult ml = max_likelihood_reward(counts, input, lambda, options.likelihood);
+    const LikelihoodInference ml = max_likelihood_reward(counts, input, lambda, options.likelihood);
     inf.space = counts.space;
     inf.reward = ml.reward;
     inf.value = ml.value;

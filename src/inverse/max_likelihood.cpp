@@ -205,7 +205,7 @@ Eigen::VectorXd reward_from_value(const StateSpace& space, const InputChain& inp
   return r;
 }
 
-InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputChain& input, double lambda,
+LikelihoodInference max_likelihood_reward(const TransitionCounts& counts, const InputChain& input, double lambda,
                                     const MaxLikelihoodOptions& options) {
   const StateSpace& space = counts.space;
   if (input.nx() != space.nx) fail("the input chain has ", input.nx(), " states but the counts use ", space.nx);
@@ -232,7 +232,7 @@ InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputC
     v.array() -= v.mean();
   }
 
-  InverseResult result;
+  LikelihoodInference result;
   const LbfgsOutcome fit = minimise_lbfgs(
       [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
         return negative_log_likelihood(counts, input, lambda, q, options.ridge, x, grad);

@@ -73,12 +73,11 @@ LabelledArray::LabelledArray(hid_t file, const std::string& path, const std::vec
   }
 }
 
-void LabelledArray::write_block(std::uint64_t offset, const double* values, std::size_t count) {
+Handle LabelledArray::select_block(std::uint64_t offset, std::size_t count) const {
+  Handle file_space = check(H5Dget_space(dataset_.get()), H5Sclose, "cannot read the shape of " + path_);
   if (dims_.empty()) {
     if (offset != 0 || count != 1) fail("HDF5: ", path_, " is a scalar");
-    check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values),
-                 "cannot write " + path_);
-    return;
+    return file_space;
   }
   // The block is the whole of the last `trailing` dimensions at one index of the others.
   std::size_t trailing = 0;
@@ -96,13 +95,27 @@ void LabelledArray::write_block(std::uint64_t offset, const double* values, std:
       index /= dims_[k];
     }
   }
-  Handle file_space = check(H5Dget_space(dataset_.get()), H5Sclose, "cannot read the shape of " + path_);
   check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, counts.data(), nullptr),
                "cannot select a block of " + path_);
+  return file_space;
+}
+
+void LabelledArray::write_block(std::uint64_t offset, const double* values, std::size_t count) {
+  const Handle file_space = select_block(offset, count);
   const hsize_t n = count;
   Handle memory = check(H5Screate_simple(1, &n, nullptr), H5Sclose, "cannot create dataspace");
   check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, memory.get(), file_space.get(), H5P_DEFAULT, values),
                "cannot write " + path_);
+}
+
+std::vector<double> LabelledArray::read_block(std::uint64_t offset, std::size_t count) const {
+  const Handle file_space = select_block(offset, count);
+  std::vector<double> values(count);
+  const hsize_t n = count;
+  Handle memory = check(H5Screate_simple(1, &n, nullptr), H5Sclose, "cannot create dataspace");
+  check_status(H5Dread(dataset_.get(), H5T_NATIVE_DOUBLE, memory.get(), file_space.get(), H5P_DEFAULT, values.data()),
+               "cannot read " + path_);
+  return values;
 }
 
 }  // namespace nirl::h5

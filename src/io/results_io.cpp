@@ -146,7 +146,7 @@ StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix)
   return out;
 }
 
-void write_inference(const h5::OutputFile& out, const Inference& inf, const std::string& prefix) {
+void write_inference(const h5::OutputFile& out, const TabularInference& inf, const std::string& prefix) {
   const hid_t f = out.id();
   const std::string group = prefix + "/inferred";
   const hsize_t S = inf.space.size, n = hsize_t(inf.space.n);

@@ -283,7 +283,7 @@ Eigen::MatrixXd action_counts(const Mdp& mdp, const Trajectory& trajectory) {
   return n;
 }
 
-MdpInverse infer_mdp_reward(const Mdp& mdp, const Eigen::MatrixXd& counts, const MdpInverseOptions& options) {
+MdpInference infer_mdp_reward(const Mdp& mdp, const Eigen::MatrixXd& counts, const MdpInferenceOptions& options) {
   const int S = mdp.states, A = mdp.actions;
   if (counts.rows() != S || counts.cols() != A) fail("action counts must be ", S, " x ", A);
   if (!(counts.minCoeff() >= 0.0)) fail("action counts must be >= 0");
@@ -291,7 +291,7 @@ MdpInverse infer_mdp_reward(const Mdp& mdp, const Eigen::MatrixXd& counts, const
   if (!(options.ridge >= 0.0)) fail("ridge must be >= 0 (got ", options.ridge, ")");
   const double steps = counts.sum();
   if (!(steps > 0.0)) fail("no observed steps");
-  MdpInverse result;
+  MdpInference result;
   for (int a = 0; a < A; ++a) result.log_q.push_back(std::log(counts.col(a).sum() / steps));
   const std::vector<double>& log_q = result.log_q;
   const double lambda = mdp.lambda, inv_lambda = 1.0 / lambda;

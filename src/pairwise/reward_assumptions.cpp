@@ -90,12 +90,12 @@ ConstraintSet build_constraints(const IsingParams& fitted, double lambda, const 
   return c;
 }
 
-InferredReward infer_pairwise_reward(const ConstraintSet& c, Assumption assumption, const AssumptionOptions& o) {
+PairwiseInference infer_pairwise_reward(const ConstraintSet& c, Assumption assumption, const AssumptionOptions& o) {
   const StateEnsemble& e = c.ensemble;
   const int n = e.n();
   const IsingFamily untied = IsingFamily::untied(n);
   const double b_norm = std::max(c.b.norm(), 1e-300);
-  InferredReward r;
+  PairwiseInference r;
   r.assumption = assumption;
   r.on_states = Eigen::VectorXd::Zero(Eigen::Index(e.size()));
   switch (assumption) {
@@ -169,7 +169,7 @@ InferredReward infer_pairwise_reward(const ConstraintSet& c, Assumption assumpti
   return r;
 }
 
-Eigen::VectorXd reward_table(const ConstraintSet& c, const InferredReward& r) {
+Eigen::VectorXd reward_table(const ConstraintSet& c, const PairwiseInference& r) {
   const int n = c.ensemble.n();
   const StateEnsemble all = StateEnsemble::enumeration(n);
   Eigen::VectorXd table = Eigen::VectorXd::Zero(Eigen::Index(all.size()));

@@ -111,7 +111,7 @@ void CodingPipeline::run_task(const PipelinePoint& point, const PipelineTruth& t
   const Network& net = t.coding.net;
   const Eigen::VectorXd& stationary = t.coding.solution.stationary;
   const TransitionCounts counts = observed_counts(net, t.coding.solution, p.observation, grid, task);
-  const InverseResult inverse =
+  const LikelihoodInference inverse =
       max_likelihood_reward(counts, net.input, net.lambda, likelihood_for(p.observation, p.likelihood));
   const AlignedFit fit = aligned_r2(net.space, t.log_posterior, inverse.reward, stationary, p.threshold);
   const AlignedFit weighted = aligned_r2(net.space, t.log_posterior, inverse.reward, stationary, p.threshold, true);

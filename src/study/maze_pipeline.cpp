@@ -168,7 +168,7 @@ void MazePipeline::run_task(const PipelinePoint& point, const PipelineTruth& tru
           ? Eigen::MatrixXd(double(p.samples) * (sol.stationary.asDiagonal() * sol.policy))
           : action_counts(t.mdp, sample_trajectory(t.mdp, sol.policy, p.world.start, p.samples, p.observation.seed,
                                                    kRasterStreams | grid.raster_index(task)));
-  const MdpInverse inv = infer_mdp_reward(t.mdp, counts, p.inverse);
+  const MdpInference inv = infer_mdp_reward(t.mdp, counts, p.inverse);
   const AlignedFit fit = aligned_r2(t.mdp.reward, inv.reward, sol.stationary, p.threshold);
   // Cells a change opens were never observed: the median inferred reward of the identified cells.
   std::vector<double> known;

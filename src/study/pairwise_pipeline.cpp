@@ -167,7 +167,7 @@ void PairwisePipeline::run_task(const PipelinePoint& point, const PipelineTruth&
   std::vector<IsingForwardResult> predicted(A * P);
   double support = 0.0;
   for (std::size_t a = 0; a < A; ++a) {
-    const InferredReward r = infer_pairwise_reward(constraints, kAssumptions[a], p.infer);
+    const PairwiseInference r = infer_pairwise_reward(constraints, kAssumptions[a], p.infer);
     inferred[a] = reward_table(constraints, r);
     r2[a] = aligned_r2(space, p.reward, inferred[a], t.optimum.distribution, p.threshold).r2;
     r2w[a] = aligned_r2(space, p.reward, inferred[a], t.optimum.distribution, p.threshold, true).r2;

@@ -64,10 +64,11 @@ StudyAxis parse_points(const std::vector<std::string>& lines) {
   return axis;
 }
 
-StudyGrid::StudyGrid(std::vector<StudyAxis> axes, int trials, int bootstraps)
-    : axes_(std::move(axes)), trials_(trials), bootstraps_(bootstraps) {
+StudyGrid::StudyGrid(std::vector<StudyAxis> axes, int trials, int bootstraps, int pieces)
+    : axes_(std::move(axes)), trials_(trials), bootstraps_(bootstraps), pieces_(pieces) {
   if (trials_ < 1) fail("study.trials must be >= 1 (got ", trials_, ")");
   if (bootstraps_ < 0) fail("study.bootstraps must be >= 0 (got ", bootstraps_, ")");
+  if (pieces_ < 0) fail("study: a negative number of piece tasks (", pieces_, ")");
   std::set<std::string> keys;
   for (const StudyAxis& axis : axes_) {
     if (axis.settings.empty()) fail("study axis ", axis.name, " has no values");
@@ -80,8 +81,10 @@ StudyGrid::StudyGrid(std::vector<StudyAxis> axes, int trials, int bootstraps)
     if (axis.settings.size() > kMaxTasks / points_) fail("study: the grid has more than 2^40 points");
     points_ *= axis.settings.size();
   }
-  const unsigned __int128 total = (unsigned __int128)points_ * unsigned(trials_) * unsigned(bootstraps_ + 1);
-  if (total > ((unsigned __int128)1 << 40)) fail("study: more than 2^40 tasks (points x trials x (bootstraps + 1))");
+  const unsigned __int128 total =
+      (unsigned __int128)points_ * ((unsigned __int128)unsigned(trials_) * unsigned(bootstraps_ + 1) + unsigned(pieces_));
+  if (total > ((unsigned __int128)1 << 40))
+    fail("study: more than 2^40 tasks (points x (trials x (bootstraps + 1) + pieces))");
 }
 
 std::vector<std::size_t> StudyGrid::coordinates(std::size_t point) const {
@@ -105,10 +108,15 @@ StudyTask StudyGrid::task(std::uint64_t id) const {
   if (id >= tasks()) fail("study: task ", id, " is outside the grid (", tasks(), " tasks)");
   StudyTask t;
   t.id = id;
-  t.bootstrap = int(id % std::uint64_t(bootstraps_ + 1));
-  id /= std::uint64_t(bootstraps_ + 1);
-  t.trial = int(id % std::uint64_t(trials_));
-  t.point = std::size_t(id / std::uint64_t(trials_));
+  t.point = std::size_t(id / tasks_per_point());
+  const std::uint64_t k = id % tasks_per_point();
+  if (k >= samples_per_point()) {
+    t.trial = t.bootstrap = -1;
+    t.piece = int(k - samples_per_point());
+    return t;
+  }
+  t.bootstrap = int(k % std::uint64_t(bootstraps_ + 1));
+  t.trial = int(k / std::uint64_t(bootstraps_ + 1));
   return t;
 }
 

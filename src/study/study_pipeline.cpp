@@ -13,6 +13,16 @@ const MeasureInfo& find_measure(const StudyPipeline& pipeline, const std::string
   fail("study.measures: unknown measure '", name, "' (expected some of: ", names, ")");
 }
 
+void StudyPipeline::run_piece(const PipelinePoint&, const PipelineTruth&, const StudyTask&,
+                              const std::vector<const MeasureInfo*>&, std::vector<double>&) const {
+  fail("this pipeline has no piece measures");
+}
+
+void StudyPipeline::summarise(const PipelinePoint&, const StudyGrid&, const StoredPoint&,
+                              const std::vector<const MeasureInfo*>&, std::vector<double>&) const {
+  fail("this pipeline has no summary measures");
+}
+
 std::size_t measure_size(const MeasureInfo& measure, const std::vector<ValueAxis>& axes) {
   std::size_t size = 1;
   for (const std::string& name : measure.axes) {

@@ -26,6 +26,7 @@ std::string truth_key(const Assignments& settings) {
 // What every rank needs to schedule: per point, its sample size and truth group.
 struct Schedule {
   std::vector<std::uint64_t> samples, group;
+  std::uint64_t pieces = 0;           // piece tasks per point
   std::vector<ValueAxis> value_axes;  // rank 0 only: those of the first point
 };
 
@@ -43,7 +44,33 @@ bool measured_along(const Study& study, const std::string& name) {
   return false;
 }
 
+bool records(const Study& study, MeasureLevel level) {
+  for (const std::string& m : study.measures)
+    if (find_measure(*study.pipeline, m).level == level) return true;
+  return false;
+}
+
+// What the measures need beyond their axes: a summary's inputs, bootstrap resamples, piece
+// measures along the piece axes.
+void check_measures(const Study& study) {
+  const std::vector<std::string> piece_axes = study.pipeline->piece_axes();
+  for (const std::string& name : study.measures) {
+    const MeasureInfo& m = find_measure(*study.pipeline, name);
+    const MeasureNeeds needs = study.pipeline->needs(name);
+    for (const std::string& input : needs.inputs)
+      if (std::find(study.measures.begin(), study.measures.end(), input) == study.measures.end())
+        fail("study.measures: ", name, " is computed from ", input, ", which is not listed");
+    if (study.grid.bootstraps() < needs.min_bootstraps)
+      fail("study.measures: ", name, " needs study.bootstraps >= ", needs.min_bootstraps, " (got ",
+           study.grid.bootstraps(), ")");
+    if (m.level == MeasureLevel::piece &&
+        (m.axes.size() < piece_axes.size() || !std::equal(piece_axes.begin(), piece_axes.end(), m.axes.begin())))
+      fail("measure ", name, ": a piece measure's leading value axes must be the pipeline's piece axes");
+  }
+}
+
 Schedule resolve_all(const Study& study) {
+  check_measures(study);
   Schedule s;
   std::map<std::string, std::uint64_t> groups;
   for (std::size_t p = 0; p < study.grid.points(); ++p) {
@@ -60,10 +87,15 @@ Schedule resolve_all(const Study& study) {
                   fail("study.measures: ", m, " needs ", axis.source.empty() ? "a non-empty " + axis.name + " axis" : axis.source);
         s.value_axes = std::move(axes);
       } else {
-        for (std::size_t k = 0; k < axes.size(); ++k)
-          if (axes[k].size != s.value_axes[k].size && measured_along(study, axes[k].name))
+        for (std::size_t k = 0; k < axes.size(); ++k) {
+          if (!measured_along(study, axes[k].name)) continue;
+          if (axes[k].size != s.value_axes[k].size)
             fail("the number of values along '", axes[k].name, "' differs between grid points (", s.value_axes[k].size,
                  " and ", axes[k].size, "), so measures along it cannot share one array: drop them from study.measures");
+          if (axes[k].labels != s.value_axes[k].labels)
+            fail("the values along '", axes[k].name, "' differ between grid points, so measures along it cannot share "
+                 "one array: drop them from study.measures");
+        }
       }
       s.samples.push_back(point->samples);
     } catch (const Error& e) {
@@ -72,11 +104,18 @@ Schedule resolve_all(const Study& study) {
     }
     s.group.push_back(groups.emplace(truth_key(settings), groups.size()).first->second);
   }
+  if (records(study, MeasureLevel::piece)) {
+    s.pieces = 1;
+    for (const std::string& name : study.pipeline->piece_axes())
+      for (const ValueAxis& axis : s.value_axes)
+        if (axis.name == name) s.pieces *= axis.size;
+  }
   return s;
 }
 
 // Task ids truth group by truth group, largest sample sizes first within a group. A point's
-// tasks have consecutive ids, so the points are ordered and their id ranges laid end to end.
+// tasks have consecutive ids, so the points are ordered and their id ranges laid end to end,
+// each point's piece tasks (its long computations) first.
 std::vector<std::uint64_t> schedule_order(const StudyGrid& grid, const Schedule& s) {
   std::vector<std::size_t> points(grid.points());
   for (std::size_t p = 0; p < points.size(); ++p) points[p] = p;
@@ -84,11 +123,13 @@ std::vector<std::uint64_t> schedule_order(const StudyGrid& grid, const Schedule&
     if (s.group[a] != s.group[b]) return s.group[a] < s.group[b];
     return s.samples[a] > s.samples[b];
   });
-  const std::uint64_t per_point = grid.tasks() / grid.points();
+  const std::uint64_t per_point = grid.tasks_per_point(), samples = grid.samples_per_point();
   std::vector<std::uint64_t> order;
   order.reserve(grid.tasks());
-  for (const std::size_t p : points)
-    for (std::uint64_t k = 0; k < per_point; ++k) order.push_back(std::uint64_t(p) * per_point + k);
+  for (const std::size_t p : points) {
+    for (std::uint64_t k = samples; k < per_point; ++k) order.push_back(std::uint64_t(p) * per_point + k);
+    for (std::uint64_t k = 0; k < samples; ++k) order.push_back(std::uint64_t(p) * per_point + k);
+  }
   return order;
 }
 
@@ -144,6 +185,66 @@ void write_grid_axis(hid_t file, const std::string& path, const StudyAxis& axis)
   h5::write_axis(file, path, axis.name, numbers, "", "values of " + axis.name);
 }
 
+// One recorded measure: its array and the number of values it has per task or point.
+struct Column {
+  const MeasureInfo* info;
+  std::size_t size;
+  h5::LabelledArray array;
+};
+
+// A sample task's row among the point-major [points, trials, bootstraps + 1] rows of the
+// task measures.
+std::uint64_t id_in_samples(const StudyGrid& grid, const StudyTask& task) {
+  return (std::uint64_t(task.point) * std::uint64_t(grid.trials()) + std::uint64_t(task.trial)) *
+             std::uint64_t(grid.bootstraps() + 1) +
+         std::uint64_t(task.bootstrap);
+}
+
+// One point's stored values, read back from the arrays being written.
+class StoredColumns : public StoredPoint {
+ public:
+  StoredColumns(const StudyGrid& grid, const std::vector<Column>& columns, std::size_t point)
+      : grid_(grid), columns_(columns), point_(point) {}
+  std::vector<double> values(const std::string& measure) const override {
+    for (const Column& c : columns_) {
+      if (c.info->name != measure || c.info->level == MeasureLevel::summary) continue;
+      if (c.info->level != MeasureLevel::task) return c.array.read_block(point_ * c.size, c.size);
+      const std::uint64_t count = grid_.samples_per_point() * c.size;
+      return count == 0 ? std::vector<double>{} : c.array.read_block(point_ * count, count);
+    }
+    fail("the summary needs measure ", measure, ", which is not recorded");
+  }
+
+ private:
+  const StudyGrid& grid_;
+  const std::vector<Column>& columns_;
+  std::size_t point_;
+};
+
+// The summary measures of every point, one point at a time from its stored values.
+void write_summaries(const Study& study, std::vector<Column>& columns) {
+  std::vector<const MeasureInfo*> measures;
+  for (const Column& c : columns)
+    if (c.info->level == MeasureLevel::summary) measures.push_back(c.info);
+  for (std::size_t p = 0; p < study.grid.points(); ++p) {
+    const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
+    std::vector<double> record;
+    try {
+      study.pipeline->summarise(*point, study.grid, StoredColumns(study.grid, columns, p), measures, record);
+    } catch (const Error& e) {
+      fail(point_name(study.grid, p), ", summary: ", e.what());
+    }
+    std::size_t at = 0;
+    for (Column& c : columns) {
+      if (c.info->level != MeasureLevel::summary) continue;
+      if (at + c.size > record.size()) fail("the summary of ", point_name(study.grid, p), " has too few values");
+      if (c.size > 0) c.array.write_block(p * c.size, record.data() + at, c.size);
+      at += c.size;
+    }
+    if (at != record.size()) fail("the summary of ", point_name(study.grid, p), " has too many values");
+  }
+}
+
 void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
   const StudyGrid& grid = study.grid;
   h5::OutputFile out(run.out_path);
@@ -173,11 +274,6 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
   }
 
   // Arrays in measure order; each record is laid out in the same order.
-  struct Column {
-    const MeasureInfo* info;
-    std::size_t size;
-    h5::LabelledArray array;
-  };
   std::vector<Column> columns;
   for (const std::string& name : study.measures) {
     const MeasureInfo& m = find_measure(*study.pipeline, name);
@@ -195,24 +291,34 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
   for_each_checkpoint_record(run.checkpoint_dir, [&](std::uint64_t id, const std::vector<double>& record) {
     if (id >= grid.tasks() || written[id]) return;
     const StudyTask task = grid.task(id);
-    const bool with_point = task.trial == 0 && task.bootstrap == 0;
+    // A sample task's record holds its task measures, then (trial 0, bootstrap 0) its point's
+    // point measures; a piece task's its piece of the piece measures.
+    const std::vector<MeasureLevel> levels =
+        task.piece >= 0 ? std::vector<MeasureLevel>{MeasureLevel::piece}
+        : task.trial == 0 && task.bootstrap == 0 ? std::vector<MeasureLevel>{MeasureLevel::task, MeasureLevel::point}
+                                                 : std::vector<MeasureLevel>{MeasureLevel::task};
+    const auto block = [&](const Column& c) { return c.info->level == MeasureLevel::piece ? c.size / s.pieces : c.size; };
     std::size_t expected = 0;
-    for (const Column& c : columns)
-      if (c.info->level == MeasureLevel::task || with_point) expected += c.size;
+    for (const MeasureLevel level : levels)
+      for (const Column& c : columns)
+        if (c.info->level == level) expected += block(c);
     if (record.size() != expected)
       fail(run.checkpoint_dir, ": task ", id, " has ", record.size(), " values, expected ", expected);
-    std::size_t at = 0;  // the record holds the task measures, then the point measures
-    for (const MeasureLevel level : {MeasureLevel::task, MeasureLevel::point})
+    std::size_t at = 0;
+    for (const MeasureLevel level : levels)
       for (Column& c : columns) {
-        if (c.info->level != level || (level == MeasureLevel::point && !with_point)) continue;
-        const std::uint64_t row = level == MeasureLevel::task ? id : task.point;
-        if (c.size > 0) c.array.write_block(row * c.size, record.data() + at, c.size);
-        at += c.size;
+        if (c.info->level != level) continue;
+        const std::uint64_t offset = level == MeasureLevel::task    ? id_in_samples(grid, task) * c.size
+                                     : level == MeasureLevel::point ? task.point * c.size
+                                                                    : task.point * c.size + std::uint64_t(task.piece) * block(c);
+        if (block(c) > 0) c.array.write_block(offset, record.data() + at, block(c));
+        at += block(c);
       }
     written[id] = true;
     ++count;
   });
   if (count != grid.tasks()) fail(run.checkpoint_dir, " holds ", count, " of ", grid.tasks(), " task records");
+  if (records(study, MeasureLevel::summary)) write_summaries(study, columns);
   std::string measures;
   for (const std::string& m : study.measures) measures += (measures.empty() ? "" : ",") + m;
   h5::set_attribute(f, "/study", "pipeline", study.pipeline_name);
@@ -223,16 +329,21 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
 
 }  // namespace
 
-void run_study(const MpiSession& mpi, const Study& study, const StudyRun& run) {
+std::uint64_t run_study(const MpiSession& mpi, const Study& configured, const StudyRun& run) {
   Schedule schedule;
-  on_rank_zero(mpi, [&] { schedule = resolve_all(study); });
-  broadcast(schedule.samples, study.grid.points());
-  broadcast(schedule.group, study.grid.points());
+  on_rank_zero(mpi, [&] { schedule = resolve_all(configured); });
+  broadcast(schedule.samples, configured.grid.points());
+  broadcast(schedule.group, configured.grid.points());
+  MPI_Bcast(&schedule.pieces, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  Study study = configured;
+  study.grid = configured.grid.with_pieces(int(schedule.pieces));
 
-  std::vector<const MeasureInfo*> task_measures, point_measures;
+  std::vector<const MeasureInfo*> task_measures, point_measures, piece_measures;
   for (const std::string& name : study.measures) {
     const MeasureInfo& m = find_measure(*study.pipeline, name);
-    (m.level == MeasureLevel::task ? task_measures : point_measures).push_back(&m);
+    if (m.level == MeasureLevel::task) task_measures.push_back(&m);
+    if (m.level == MeasureLevel::point) point_measures.push_back(&m);
+    if (m.level == MeasureLevel::piece) piece_measures.push_back(&m);
   }
   TruthCache cache(study, schedule);
   run_tasks_to_checkpoint(
@@ -243,20 +354,26 @@ void run_study(const MpiSession& mpi, const Study& study, const StudyRun& run) {
           const PipelinePoint& point = cache.point(task.point);
           const PipelineTruth& truth = cache.truth(task.point);
           std::vector<double> record;
+          if (task.piece >= 0) {
+            study.pipeline->run_piece(point, truth, task, piece_measures, record);
+            return record;
+          }
           if (!task_measures.empty()) study.pipeline->run_task(point, truth, study.grid, task, task_measures, record);
           if (task.trial == 0 && task.bootstrap == 0 && !point_measures.empty())
             study.pipeline->point_measures(point, truth, task, point_measures, record);
           return record;
         } catch (const Error& e) {
+          if (task.piece >= 0) fail(point_name(study.grid, task.point), ", piece ", task.piece, ": ", e.what());
           fail(point_name(study.grid, task.point), ", trial ", task.trial, ", bootstrap ", task.bootstrap, ": ", e.what());
         }
       },
       TaskRun{run.checkpoint_dir, run.config_text, "run", run.part, run.parts});
-  if (run.parts > 1) return;
+  if (run.parts > 1) return study.grid.tasks();
   on_rank_zero(mpi, [&] {
     write_study(study, schedule, run);
     remove_checkpoint(run.checkpoint_dir);
   });
+  return study.grid.tasks();
 }
 
 }  // namespace nirl

@@ -30,7 +30,7 @@ AlignedFit aligned_or_undefined(const Network& net, const Eigen::VectorXd& infer
 struct SyntheticOutcome {
   AlignedFit fit, fit_weighted;       // aligned r2, unweighted and weighted by the true p;
                                       // NaN where undefined (a frozen truth: < 2 states used)
-  InverseResult inverse;
+  LikelihoodInference inverse;
   std::vector<double> kl_predicted;   // KL(true adapted || predicted), per perturbation
   std::vector<Network> predicted_net; // per perturbation
   std::vector<Solution> predicted;    // per perturbation

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <iterator>
 #include <sstream>
 
@@ -164,14 +165,6 @@ void for_each_checkpoint_record(const std::string& dir,
       left -= body + sizeof(std::uint64_t);
     }
   }
-}
-
-std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir) {
-  std::map<std::uint64_t, std::vector<double>> records;
-  for_each_checkpoint_record(dir, [&](std::uint64_t task, const std::vector<double>& payload) {
-    records.emplace(task, payload);
-  });
-  return records;
 }
 
 void remove_checkpoint(const std::string& dir) {

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <set>
 
 #include "nirl/core/error.hpp"
 #include "nirl/study/progress.hpp"
@@ -100,21 +99,6 @@ void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint6
     }
     MPI_Barrier(MPI_COMM_WORLD);
   }
-}
-
-std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
-                                                        const std::function<std::vector<double>(std::uint64_t)>& task,
-                                                        const TaskRun& run) {
-  run_tasks_to_checkpoint(mpi, order, task, run);
-  const std::set<std::uint64_t> wanted(order.begin(), order.end());
-  std::map<std::uint64_t, std::vector<double>> records;
-  on_rank_zero(mpi, [&] {
-    for (auto& [id, record] : read_checkpoint(run.checkpoint_dir))
-      if (wanted.count(id)) records.emplace(id, std::move(record));
-    if (records.size() != wanted.size())
-      fail(run.checkpoint_dir, " holds ", records.size(), " of ", wanted.size(), " task records");
-  });
-  return records;
 }
 
 }  // namespace nirl

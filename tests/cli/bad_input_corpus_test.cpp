@@ -112,6 +112,8 @@ class BadInputCorpus : public ::testing::Test {
                "[network]\nn = 3\nlambda = 0.1\n\n[input]\ntype = pixels\npixels = 2\npixel_on = 0.5\npixel_redraw = 0.2\n\n"
                "[reward]\ntype = feature\nthreshold = 1\n");
     write_text(f / "study.ini", small_config() + "\n[experiment]\nkind = study\n\n[study]\nsamples = 100\ntrials = 1\n");
+    write_text(f / "report.ini", "[experiment]\nkind = study\n\n[study]\npipeline = recording\nbootstraps = 20\n\n"
+                                 "[recording]\npath = " + (f / "plain.h5").string() + "\ndataset = /spikes\n");
     std::string garbage;
     for (int k = 0; k < 256; ++k) garbage += char((k * 37 + 11) % 256);
     write_text(f / "garbage.ini", garbage);

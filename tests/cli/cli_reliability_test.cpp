@@ -154,6 +154,10 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
       "seed = 1\n\n[maze]\nmap = S... .... ...G\nlambda = 0.05\n\n[experiment]\nkind = study\n\n"
       "[study]\npipeline = maze\nsamples = 100\nperturbations = lambda=0.1; map=S... .XX. ...G\n",
       "maze.ini");
+  const fs::path report = config("[experiment]\nkind = study\n\n[study]\npipeline = recording\nbootstraps = 20\n"
+                                 "measures = reward, reward_interval\n\n[recording]\npath = " + plain +
+                                     "\ndataset = /spikes\nfolds = 0\n",
+                                 "report.ini");
   const std::string o = (disk_ / "o.h5").string();
   const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
       {"optimise", {"optimise", "--config", model_ini.string(), "--out", o}},
@@ -161,7 +165,7 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
       {"infer", {"infer", "--raster", raster.string(), "--lambda", "0.5", "--out", o}},
       {"predict", {"predict", "--reward", model.string(), "--perturb", "lambda=0.6", "--out", o}},
       {"compare", {"compare", "--truth", model.string(), "--adapted", model.string(), "--predicted", model.string(), "--out", o}},
-      {"report", {"report", "--raster", plain, "--dataset", "/spikes", "--bootstraps", "20", "--folds", "0", "--out", o}},
+      {"run", {"run", report.string(), "--out", o}},
       {"run", {"run", study.string(), "--out", o}},
       {"run", {"run", maze.string(), "--out", o}},
       {"pairwise", {"pairwise", "fit", plain, "--out", o}},

@@ -1,11 +1,16 @@
-// nirl report end to end on a small recording (bootstrap intervals, model choice, HDF5
-// layout, checkpoint removed), its errors, and the recording formats through nirl infer:
+// The report of a recording as a study (study.pipeline = recording, jobs/report.ini) end to
+// end on a small recording: its arrays against the library's own all-in-one computations
+// (bootstrap replicates and intervals, the model choice of choose_reward_model, which does not
+// split the folds into piece tasks), its errors, and the recording formats through nirl infer:
 // example15.mat infers the same reward as spikes15.h5, and an NWB units table is binned.
 #include <algorithm>
 #include <cmath>
 
 #include "cli_harness.hpp"
 #include "nirl/core/random_stream.hpp"
+#include "nirl/inverse/reward_bootstrap.hpp"
+#include "nirl/io/recording_io.hpp"
+#include "nirl/pairwise/model_choice.hpp"
 
 namespace {
 
@@ -31,67 +36,125 @@ class CliReport : public Cli {
     f.commit();
     return p;
   }
+  // The report study of `rec`.
+  fs::path report_config(const fs::path& rec) const {
+    return config("seed = 4\n\n[experiment]\nkind = study\n\n[study]\npipeline = recording\nbootstraps = 30\n\n"
+                  "[recording]\npath = " + rec.string() +
+                      "\ndataset = /data/spk\norientation = neurons_x_time\nfolds = 3\nmin_visits = 20\n",
+                  "report.ini");
+  }
   std::vector<std::string> report_args(const fs::path& rec) const {
-    return {"report", "--raster", rec.string(), "--dataset", "/data/spk", "--orientation", "neurons_x_time",
-            "--bootstraps", "30", "--folds", "3", "--min-visits", "20", "--out", out().string()};
+    return {"run", report_config(rec).string(), "--out", out().string()};
   }
 };
 
-TEST_F(CliReport, EndToEnd) {
+TEST_F(CliReport, EndToEndMatchesTheLibrary) {
   const RunResult r = run(report_args(recording()));
   ASSERT_EQ(r.status, 0) << describe(r);
-  EXPECT_NE(r.out.find("model choice"), std::string::npos);
-  EXPECT_NE(r.out.find("best: "), std::string::npos);
+  EXPECT_NE(r.out.find("x 31 + 9 pieces)"), std::string::npos) << r.out;  // 3 families x 3 folds
   EXPECT_FALSE(fs::exists(path("out.h5.checkpoint")));
   const nirl::h5::InputFile f(out().string());
-  const std::vector<double> states = nirl::h5::read_doubles(f, "/reward/states", 1);
-  const std::vector<double> est = nirl::h5::read_doubles(f, "/reward/state_estimate", 1);
-  const std::vector<double> lo = nirl::h5::read_doubles(f, "/reward/state_lower", 1);
-  const std::vector<double> hi = nirl::h5::read_doubles(f, "/reward/state_upper", 1);
-  const std::vector<double> visits = nirl::h5::read_doubles(f, "/reward/state_visits", 1);
-  ASSERT_FALSE(states.empty());
-  ASSERT_EQ(est.size(), states.size());
-  double mean = 0.0;
-  for (std::size_t j = 0; j < est.size(); ++j) {
-    EXPECT_LE(lo[j], hi[j]);
+  const auto read = [&](const std::string& name) {
+    return nirl::h5::read_doubles(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
+  };
+
+  // The same analysis in this process.
+  nirl::RecordingSource src;
+  src.path = path("rec.h5").string();
+  src.dataset = "/data/spk";
+  src.orientation = "neurons_x_time";
+  const nirl::Raster raster = nirl::read_recording(src).raster;
+  nirl::RewardBootstrapOptions boot;
+  boot.min_visits = 20;
+  boot.seed = 4;
+  const nirl::BootstrapPlan plan = nirl::plan_reward_bootstrap(raster, boot);
+  const std::size_t m = plan.states.size(), B = 30;
+  ASSERT_GT(m, 1u);
+  const std::vector<double> estimate = nirl::bootstrap_record(nirl::estimate_reward(raster, plan, boot), plan);
+  std::vector<std::vector<double>> replicates;
+  for (std::uint64_t b = 0; b < B; ++b) replicates.push_back(nirl::bootstrap_replicate(raster, plan, boot, b));
+  const nirl::BootstrapIntervals ci = nirl::bootstrap_intervals(estimate, replicates, 0.95);
+
+  EXPECT_EQ(nirl::h5::shape(f, "/study/reward"), (std::vector<hsize_t>{1, B + 1, m}));
+  EXPECT_EQ(nirl::h5::shape(f, "/study/reward_by_count"), (std::vector<hsize_t>{1, B + 1, 6}));
+  EXPECT_EQ(nirl::h5::shape(f, "/study/reward_interval"), (std::vector<hsize_t>{m, 5}));
+  EXPECT_EQ(nirl::h5::shape(f, "/study/pattern_reward"), (std::vector<hsize_t>{32}));
+  const std::vector<double> reward = read("reward"), by_count = read("reward_by_count");
+  const std::vector<double> interval = read("reward_interval"), count_interval = read("reward_by_count_interval");
+  const std::vector<double> states = read("reference_state"), visits = read("state_visits");
+  for (std::size_t j = 0; j < m; ++j) {
+    EXPECT_EQ(states[j], double(plan.states[j]));
+    EXPECT_EQ(visits[j], plan.visits[j]);
     EXPECT_GE(visits[j], 20.0);
-    mean += est[j] / double(est.size());
+    EXPECT_EQ(reward[j], estimate[j]);
+    for (std::size_t b = 0; b < B; ++b) EXPECT_EQ(reward[(b + 1) * m + j], replicates[b][j]);
+    EXPECT_EQ(interval[j * 5 + 0], ci.percentile_lower[j]);
+    EXPECT_EQ(interval[j * 5 + 1], ci.percentile_upper[j]);
+    EXPECT_EQ(interval[j * 5 + 2], ci.basic_lower[j]);
+    EXPECT_EQ(interval[j * 5 + 3], ci.basic_upper[j]);
+    EXPECT_EQ(interval[j * 5 + 4], ci.standard_error[j]);
+    EXPECT_LE(interval[j * 5 + 0], interval[j * 5 + 1]);
   }
+  double mean = 0.0;
+  for (std::size_t j = 0; j < m; ++j) mean += reward[j] / double(m);
   EXPECT_NEAR(mean, 0.0, 1e-12);  // the gauge
-  EXPECT_EQ(nirl::h5::shape(f, "/reward/estimate"), (std::vector<hsize_t>{32}));
-  EXPECT_EQ(nirl::h5::shape(f, "/reward/count_estimate"), (std::vector<hsize_t>{6}));
-  EXPECT_EQ(nirl::h5::shape(f, "/reward/replicates"), (std::vector<hsize_t>{30, states.size() + 6}));
-  EXPECT_EQ(nirl::h5::shape(f, "/model_choice/fold_log_likelihood"), (std::vector<hsize_t>{3, 3}));
+  for (std::size_t k = 0; k <= 5; ++k) {
+    if (std::isnan(estimate[m + k])) continue;
+    EXPECT_EQ(by_count[k], estimate[m + k]);
+    EXPECT_EQ(count_interval[k * 5 + 0], ci.percentile_lower[m + k]);
+    EXPECT_EQ(count_interval[k * 5 + 1], ci.percentile_upper[m + k]);
+  }
+
+  nirl::ModelChoiceOptions mc;
+  mc.folds = 3;
+  const nirl::ModelChoice choice = nirl::choose_reward_model(raster, mc);
+  const std::vector<double> held_out = read("held_out_log_likelihood"), folds = read("fold_log_likelihood");
+  ASSERT_EQ(held_out.size(), choice.scores.size());
+  for (std::size_t fam = 0; fam < choice.scores.size(); ++fam) {
+    EXPECT_EQ(held_out[fam], choice.scores[fam].log_likelihood);
+    for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(folds[fam * 3 + k], choice.scores[fam].fold_log_likelihood[k]);
+  }
+  EXPECT_EQ(read("best_family").at(0), double(choice.best));
+  EXPECT_EQ(read("margin").at(0), choice.margin);
+  EXPECT_EQ(read("margin_se").at(0), choice.margin_se);
+  EXPECT_EQ(nirl::h5::shape(f, "/study/axes/family"), (std::vector<hsize_t>{3}));
+  EXPECT_EQ(nirl::h5::shape(f, "/study/fold_score"), (std::vector<hsize_t>{3, 3}));
+
   // Each bin copies the previous one with probability 0.6: tau = 1/2 + 0.6 / 0.4 = 2, and the
   // default block is max(ceil(3000^(1/3)) = 15, ceil(10 tau)).
-  const double tau = nirl::h5::read_attribute_double(f, "/reward", "autocorrelation_time");
+  const double tau = read("autocorrelation_time").at(0);
   EXPECT_NEAR(tau, 2.0, 0.3);
-  EXPECT_EQ(nirl::h5::read_attribute_int(f, "/reward", "block_length"), (long long)std::max(15.0, std::ceil(10 * tau)));
-  EXPECT_EQ(nirl::h5::read_attribute_string(f, "/recording", "format"), "h5");
+  EXPECT_EQ(read("block_length").at(0), std::max(15.0, std::ceil(10 * tau)));
+  EXPECT_EQ(read("bins").at(0), 3000.0);
   // The same seed gives the same intervals.
   fs::rename(out(), path("first.h5"));
   ASSERT_EQ(run(report_args(path("rec.h5"))).status, 0);
-  EXPECT_EQ(nirl::h5::read_doubles(nirl::h5::InputFile(out().string()), "/reward/state_lower", 1), lo);
+  EXPECT_EQ(nirl::h5::read_doubles(nirl::h5::InputFile(out().string()), "/study/reward_interval", 2), interval);
 }
 
 TEST_F(CliReport, Errors) {
   static_cast<void>(&small_config);  // the harness's model config is not needed here
   const fs::path rec = recording(200);
-  const auto fails = [&](std::vector<std::string> extra, const std::string& needle) {
-    std::vector<std::string> args = {"report", "--raster", rec.string(), "--orientation", "neurons_x_time",
-                                     "--out", out().string()};
-    if (std::find(extra.begin(), extra.end(), "--dataset") == extra.end())
-      args.insert(args.end(), {"--dataset", "/data/spk"});
+  const auto fails = [&](const std::vector<std::string>& extra, const std::string& needle) {
+    std::vector<std::string> args = {"run", report_config(rec).string(), "--out", out().string()};
     args.insert(args.end(), extra.begin(), extra.end());
-    return FailsCleanly(run(args), "report", needle, out(), dir_);
+    return FailsCleanly(run(args), "run", needle, out(), dir_);
   };
-  EXPECT_TRUE(fails({"--bootstraps", "1"}, "--bootstraps must be in [2, "));
-  EXPECT_TRUE(fails({"--folds", "1"}, "--folds must be 0 or >= 2"));
-  EXPECT_TRUE(fails({"--format", "csv"}, "unknown recording format"));
-  EXPECT_TRUE(fails({"--dataset", "/nope"}, "dataset /nope is missing"));
-  EXPECT_TRUE(fails({"--min-visits", "100000"}, "no state is observed at least"));
-  EXPECT_TRUE(fails({"--bin-width", "0.1"}, "apply to NWB spike times only"));
-  EXPECT_TRUE(FailsCleanly(run({"report", "--out", out().string()}), "report", "--raster is required", out(), dir_));
+  EXPECT_TRUE(fails({"--study.bootstraps", "1"}, "reward_interval needs study.bootstraps >= 2 (got 1)"));
+  EXPECT_TRUE(fails({"--study.trials", "2"}, "analyses one recording per grid point (study.trials must be 1)"));
+  EXPECT_TRUE(fails({"--recording.folds", "1"}, "recording.folds must be 0 or >= 2 (got 1)"));
+  EXPECT_TRUE(fails({"--recording.folds", "0"}, "fold_score needs recording.folds >= 2"));
+  EXPECT_TRUE(fails({"--recording.level", "1"}, "recording.level must be in (0, 1)"));
+  EXPECT_TRUE(fails({"--recording.format", "csv"}, "unknown recording format"));
+  EXPECT_TRUE(fails({"--recording.dataset", "/nope"}, "dataset /nope is missing"));
+  EXPECT_TRUE(fails({"--recording.min_visits", "100000"}, "no state is observed at least"));
+  EXPECT_TRUE(fails({"--recording.bin_width", "0.1"}, "apply to NWB spike times only"));
+  EXPECT_TRUE(fails({"--study.vary", "recording.lambda: 1, -1"}, "recording.lambda must be > 0"));
+  const auto size = fs::file_size(rec);
+  const RunResult over = run({"run", report_config(rec).string(), "--out", rec.string()});
+  EXPECT_EQ(over.status, 1);
+  EXPECT_NE(over.err.find("would overwrite the recording.path file"), std::string::npos) << describe(over);
+  EXPECT_EQ(fs::file_size(rec), size);
 }
 
 TEST_F(CliReport, InferReadsMatlabLikeH5) {

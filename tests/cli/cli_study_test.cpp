@@ -78,7 +78,7 @@ TEST_F(CliStudy, EveryGridPointMatchesThePipelineComposedDirectly) {
           }
           nirl::MaxLikelihoodOptions ml;
           ml.ridge = 1.0;
-          const nirl::InverseResult inv = nirl::max_likelihood_reward(counts, net.input, net.lambda, ml);
+          const nirl::LikelihoodInference inv = nirl::max_likelihood_reward(counts, net.input, net.lambda, ml);
           const nirl::AlignedFit fit = nirl::aligned_r2(space, net.reward, inv.reward, truth.stationary, 1e-6);
           EXPECT_DOUBLE_EQ(r2[id], fit.r2) << "lambda index " << l << ", samples " << sizes[k] << ", trial " << t << ", bootstrap " << b;
           for (std::size_t s = 0; s < space.size; ++s)
@@ -207,7 +207,7 @@ TEST_F(CliStudy, MazeStudyMatchesTheLibraryComposedDirectly) {
   EXPECT_GT(baseline[0], 0.0);
   for (int t = 0; t < 2; ++t) {
     const nirl::Trajectory tr = nirl::sample_trajectory(mdp, truth.policy, world.start, 3000, 2, kRaster | std::uint64_t(t));
-    const nirl::MdpInverse inv = nirl::infer_mdp_reward(mdp, nirl::action_counts(mdp, tr));
+    const nirl::MdpInference inv = nirl::infer_mdp_reward(mdp, nirl::action_counts(mdp, tr));
     EXPECT_DOUBLE_EQ(r2[std::size_t(t)], nirl::aligned_r2(mdp.reward, inv.reward, truth.stationary, 1e-6).r2) << "trial " << t;
     nirl::Mdp predicted = bigger;
     predicted.reward = inv.reward;
@@ -256,7 +256,7 @@ TEST_F(CliStudy, PairwiseStudyMatchesTheLibraryComposedDirectly) {
     const nirl::PseudoLikelihoodFit fit = nirl::fit_pseudo_likelihood(nirl::count_states(data, 3000, n), fit_options);
     const nirl::ConstraintSet constraints = nirl::build_constraints(fit.params, 1.0);
     for (std::size_t a = 0; a < 3; ++a) {
-      const nirl::InferredReward inferred = nirl::infer_pairwise_reward(constraints, nirl::kAssumptions[a], {});
+      const nirl::PairwiseInference inferred = nirl::infer_pairwise_reward(constraints, nirl::kAssumptions[a], {});
       const Eigen::VectorXd table = nirl::reward_table(constraints, inferred);
       EXPECT_DOUBLE_EQ(r2[t * 3 + a], nirl::aligned_r2(space, reward.table, table, truth.distribution, 1e-6).r2)
           << "trial " << t << ", assumption " << a;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# nirl report under MPI (run by ctest): every bootstrap resample is a task of the MPI
-# runner with its own stream (seed, resample), so the report is the same file on 1, 2 or 3
-# ranks (kill and resume of the shared task runner are tested by mpi_sweep_test.sh).
+# The report of a recording (a study with study.pipeline = recording) under MPI (run by
+# ctest): every bootstrap resample and every (family, fold) fit is a task with its own
+# stream, so the file is the same on 1, 2 or 3 ranks (kill and resume of the same runner are
+# tested by mpi_study_test.sh).
 # Usage: mpi_report_test.sh NIRL_BINARY
 set -euo pipefail
 NIRL=$1
@@ -24,19 +25,32 @@ INI
 "$NIRL" optimise --config model.ini --out model.h5 > /dev/null 2>&1 || true
 [ -f model.h5 ] || fail "optimise wrote no model"
 "$NIRL" simulate --model model.h5 --steps 20000 --seed 5 --out raster.h5 > /dev/null || fail "simulate failed"
+cat > report.ini <<'INI'
+seed = 9
+[experiment]
+kind = study
+[study]
+pipeline = recording
+bootstraps = 40
+[recording]
+path = ../raster.h5
+folds = 3
+INI
 
 run_in() {  # run_in DIR NP
   mkdir -p "$1"
-  (cd "$1" && mpirun -np "$2" "$NIRL" report --raster ../raster.h5 --bootstraps 40 --folds 3 --seed 9 \
-     --out report.h5 > log.txt 2>&1) || { cat "$1/log.txt" >&2; fail "report on $2 rank(s) failed"; }
+  (cd "$1" && mpirun -np "$2" "$NIRL" run ../report.ini --out report.h5 > log.txt 2>&1) ||
+    { cat "$1/log.txt" >&2; fail "report on $2 rank(s) failed"; }
 }
 run_in ref 1
 [ -f ref/report.h5 ] || fail "no report"
 [ ! -e ref/report.h5.checkpoint ] || fail "checkpoint not removed"
+grep -q "x 41 + 9 pieces)" ref/log.txt || fail "the model-choice fits are not piece tasks: $(cat ref/log.txt)"
 for np in 2 3; do
   run_in "np$np" "$np"
   h5diff ref/report.h5 "np$np/report.h5" > /dev/null || fail "report differs on $np ranks"
 done
 grep -q "on 3 rank(s)" np3/log.txt || fail "the 3-rank run did not use 3 ranks"
 echo "report identical on 1, 2 and 3 ranks"
+
 echo "1 passed, 0 failed"

@@ -142,7 +142,7 @@ TEST(EfficientCoding, InverseFromExactStatisticsRecoversTheFeature) {
   options.ridge = 1e-6;  // exact statistics need no prior (as in max_likelihood_test.cpp)
   options.pseudocount = 1e-15;  // pseudo-trials per edge: below every flip count of the data
   options.warm_start = MaxLikelihoodOptions::Start::flips;
-  const InverseResult inv = max_likelihood_reward(counts, net.input, net.lambda, options);
+  const LikelihoodInference inv = max_likelihood_reward(counts, net.input, net.lambda, options);
   EXPECT_TRUE(inv.converged) << inv.status;
   const Eigen::VectorXd truth = log_posterior_reward(net.space, res.solution.stationary, y);
   const AlignedFit fit = aligned_r2(net.space, truth, inv.reward, res.solution.stationary, 1e-6);

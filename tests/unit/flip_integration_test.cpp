@@ -70,9 +70,9 @@ TEST(FlipIntegration, SampledDataReachesTheSameOptimum) {
   const Raster raster = simulate(net, expected_next_value(net, sol), sol.q, sol.stationary, 100000, 1, 0);
   const TransitionCounts counts = count_transitions(raster, 2);
   MaxLikelihoodOptions options;
-  const InverseResult histogram = max_likelihood_reward(counts, net.input, net.lambda, options);
+  const LikelihoodInference histogram = max_likelihood_reward(counts, net.input, net.lambda, options);
   options.warm_start = MaxLikelihoodOptions::Start::flips;
-  const InverseResult flips = max_likelihood_reward(counts, net.input, net.lambda, options);
+  const LikelihoodInference flips = max_likelihood_reward(counts, net.input, net.lambda, options);
   EXPECT_TRUE(flips.converged) << flips.status;
   ASSERT_TRUE(flips.reward.allFinite());
   const double r2_histogram = aligned_r2(net.space, net.reward, histogram.reward, sol.stationary).r2;

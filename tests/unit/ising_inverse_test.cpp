@@ -104,7 +104,7 @@ TEST(RewardAssumptions, ExactRingDistribution) {
   EXPECT_EQ(c.sparse.size(), 121u);
   double r2[3];
   for (Assumption a : kAssumptions) {
-    const InferredReward r = infer_pairwise_reward(c, a);
+    const PairwiseInference r = infer_pairwise_reward(c, a);
     EXPECT_TRUE(r.converged) << assumption_name(a);
     const AlignedFit fit = aligned_r2(space, truth, reward_table(c, r), opt.distribution, 1e-6);
     EXPECT_EQ(fit.states, 121u);
@@ -170,13 +170,13 @@ TEST(RewardAssumptions, PairwiseRewardRecovered) {
     for (int i = 0; i < n; ++i) S(s, i) = ((s >> i) & 1) ? 1.0 : -1.0;
   const Eigen::VectorXd truth = reward.evaluate(S);
   const ConstraintSet exact = build_constraints(opt.params, 1.0);
-  const InferredReward r = infer_pairwise_reward(exact, Assumption::pairwise);
+  const PairwiseInference r = infer_pairwise_reward(exact, Assumption::pairwise);
   EXPECT_GT(aligned_r2(space, truth, reward_table(exact, r), opt.distribution, 0.0).r2, 1 - 1e-6);
   ConstraintOptions co;
   co.exact = false;
   co.samples_per_chain = 2000;
   const ConstraintSet sampled = build_constraints(opt.params, 1.0, co);
-  const InferredReward rs = infer_pairwise_reward(sampled, Assumption::pairwise);
+  const PairwiseInference rs = infer_pairwise_reward(sampled, Assumption::pairwise);
   EXPECT_GT(aligned_r2(space, truth, reward_table(sampled, rs), opt.distribution, 0.0).r2, 0.9);
 }
 
@@ -218,7 +218,7 @@ TEST(IsingScale, DISABLED_PairwiseRewardAtN100) {
   ConstraintOptions co;
   co.exact = false;
   const ConstraintSet c = build_constraints(opt.params, 1.0, co);
-  const InferredReward r = infer_pairwise_reward(c, Assumption::pairwise);
+  const PairwiseInference r = infer_pairwise_reward(c, Assumption::pairwise);
   EXPECT_TRUE(r.converged);
   Eigen::MatrixXd S;
   c.ensemble.fill(0, c.ensemble.size(), S);

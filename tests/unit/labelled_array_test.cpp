@@ -51,6 +51,11 @@ TEST(LabelledArray, BlocksOfEveryTrailingShapeLandInRowMajorOrder) {
     EXPECT_THROW(array.write_block(0, plane.data(), 3), Error);
     EXPECT_THROW(array.write_block(2, row.data(), C), Error);
     EXPECT_THROW(array.write_block(A * B * C, row.data(), C), Error);
+    // Blocks read back as written, NaN where unwritten.
+    EXPECT_EQ(array.read_block(B * C, B * C), plane);
+    EXPECT_EQ(array.read_block(C, C), row);
+    for (double v : array.read_block(2 * C, C)) EXPECT_TRUE(std::isnan(v));
+    EXPECT_THROW(array.read_block(2, C), Error);
     out.commit();
   }
   const h5::InputFile in(path);

@@ -54,7 +54,7 @@ TEST_P(ExactCounts, RecoversFig2Reward) {
   const TransitionCounts counts = expected_counts(net, sol, 1e6);
   MaxLikelihoodOptions options;
   options.ridge = 1e-6;
-  const InverseResult inv = max_likelihood_reward(counts, net.input, lambda, options);
+  const LikelihoodInference inv = max_likelihood_reward(counts, net.input, lambda, options);
   const AlignedFit fit = aligned_r2(net.space, net.reward, inv.reward, sol.stationary);
   RecordProperty("aligned_r2", std::to_string(fit.r2));
   EXPECT_TRUE(inv.converged) << inv.status;
@@ -78,7 +78,7 @@ TEST(MaxLikelihood, RoundTripFromSimulatedRasters) {
     double mean_r2 = 0.0;
     for (std::uint64_t seed = 1; seed <= 5; ++seed) {
       const Raster raster = simulate(net, w, sol.q, sol.stationary, steps, seed, 0);
-      const InverseResult inv = max_likelihood_reward(count_transitions(raster, 2), net.input, net.lambda);
+      const LikelihoodInference inv = max_likelihood_reward(count_transitions(raster, 2), net.input, net.lambda);
       mean_r2 += aligned_r2(net.space, net.reward, inv.reward, sol.stationary).r2 / 5.0;
     }
     RecordProperty("mean_r2_" + std::to_string(steps), std::to_string(mean_r2));

@@ -200,7 +200,7 @@ TEST(Maze, InverseOnTheExactPolicyRecoversTheReward) {
     const MdpSolution sol = nirl::solve_mdp(mdp, {}, 0.5);
     ASSERT_TRUE(sol.converged);
     const Eigen::MatrixXd counts = 1e6 * (sol.stationary.asDiagonal() * sol.policy);
-    const nirl::MdpInverse inv = nirl::infer_mdp_reward(mdp, counts);
+    const nirl::MdpInference inv = nirl::infer_mdp_reward(mdp, counts);
     EXPECT_TRUE(inv.converged) << inv.status;
     const nirl::AlignedFit fit = nirl::aligned_r2(mdp.reward, inv.reward, sol.stationary, 1e-6);
     EXPECT_EQ(fit.states, std::size_t(mdp.states)) << "every cell is visited";
@@ -230,7 +230,7 @@ TEST(Maze, RewardFromSampledTrajectories) {
   const Mdp mdp = nirl::gridworld_mdp(w, 0.02, 1.0);
   const MdpSolution sol = nirl::solve_mdp(mdp, {}, 0.5);
   const nirl::Trajectory tr = nirl::sample_trajectory(mdp, sol.policy, w.start, 100000, 1, 1);
-  const nirl::MdpInverse inv = nirl::infer_mdp_reward(mdp, nirl::action_counts(mdp, tr));
+  const nirl::MdpInference inv = nirl::infer_mdp_reward(mdp, nirl::action_counts(mdp, tr));
   EXPECT_GT(nirl::aligned_r2(mdp.reward, inv.reward, sol.stationary, 1e-6).r2, 0.9);
 }
 

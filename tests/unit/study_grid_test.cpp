@@ -56,6 +56,32 @@ TEST(StudyGrid, PointsAreRowMajorAndTaskIdsCountBootstrapsFastest) {
   EXPECT_THROW(grid.task(id), nirl::Error);
 }
 
+TEST(StudyGrid, PiecesFollowEachPointsSampleTasks) {
+  const StudyGrid grid = StudyGrid({parse_vary("a: 1, 2")}, 2, 1).with_pieces(3);
+  ASSERT_EQ(grid.samples_per_point(), 4u);
+  ASSERT_EQ(grid.tasks_per_point(), 7u);
+  ASSERT_EQ(grid.tasks(), 14u);
+  std::uint64_t id = 0;
+  for (std::size_t point = 0; point < 2; ++point) {
+    for (int t = 0; t < 2; ++t)
+      for (int b = 0; b < 2; ++b, ++id) {
+        const nirl::StudyTask task = grid.task(id);
+        EXPECT_EQ(task.point, point);
+        EXPECT_EQ(task.trial, t);
+        EXPECT_EQ(task.bootstrap, b);
+        EXPECT_EQ(task.piece, -1);
+      }
+    for (int k = 0; k < 3; ++k, ++id) {
+      const nirl::StudyTask task = grid.task(id);
+      EXPECT_EQ(task.point, point);
+      EXPECT_EQ(task.piece, k);
+      EXPECT_EQ(task.trial, -1);
+    }
+  }
+  EXPECT_THROW(grid.task(id), nirl::Error);
+  EXPECT_THROW(StudyGrid({}, 1, 0, -1), nirl::Error);
+}
+
 TEST(StudyGrid, NoAxesIsOnePoint) {
   const StudyGrid grid({}, 3, 0);
   EXPECT_EQ(grid.points(), 1u);

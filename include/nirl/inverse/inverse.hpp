@@ -1,6 +1,11 @@
 // The `nirl infer` pipeline (MODEL.md section 3): from a raster and an input model to
 // the inferred reward and value, by the closed form (3a, no input) or maximum
 // likelihood (3b, any input).
+//
+// Every inverse route returns an `...Inference`: TabularInference (this pipeline, a reward
+// per state), LikelihoodInference (its maximum-likelihood step, max_likelihood.hpp),
+// PairwiseInference (a reward under an assumption, reward_assumptions.hpp) and
+// MdpInference (the maze, mdp.hpp).
 #pragma once
 #include <Eigen/Dense>
 #include <string>
@@ -19,7 +24,7 @@ struct InferOptions {
   MaxLikelihoodOptions likelihood;
 };
 
-struct Inference {
+struct TabularInference {
   StateSpace space;
   InputChain input;
   double lambda = 0.0;
@@ -34,6 +39,6 @@ struct Inference {
   std::size_t samples = 0;        // time steps in the raster
 };
 
-Inference infer_reward(const Raster& raster, const InputChain& input, double lambda, const InferOptions& options);
+TabularInference infer_reward(const Raster& raster, const InputChain& input, double lambda, const InferOptions& options);
 
 }  // namespace nirl

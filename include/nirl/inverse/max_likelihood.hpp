@@ -57,7 +57,7 @@ struct MaxLikelihoodOptions {
   double pseudocount = 0.5;  // for the warm start's histogram (per state) or flips (trials per edge)
 };
 
-struct InverseResult {
+struct LikelihoodInference {
   Eigen::VectorXd reward;    // [S], up to an additive function of x
   Eigen::VectorXd value;     // [S]
   double log_likelihood = 0.0;  // summed over the observed steps (without the prior)
@@ -75,7 +75,7 @@ double negative_log_likelihood(const TransitionCounts& counts, const Eigen::Matr
                                const LogMarginals& q, double ridge, const Eigen::VectorXd& v,
                                Eigen::VectorXd& gradient);
 
-InverseResult max_likelihood_reward(const TransitionCounts& counts, const InputChain& input, double lambda,
+LikelihoodInference max_likelihood_reward(const TransitionCounts& counts, const InputChain& input, double lambda,
                                     const MaxLikelihoodOptions& options = {});
 
 // The reward that makes v optimal (Bellman equation read backwards), with the given q.

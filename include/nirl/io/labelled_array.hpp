@@ -3,7 +3,8 @@
 // each array dimension carries the axis name as its label, so h5py's `f[path].dims[k]`
 // says what axis k is and MATLAB's h5info lists the scales. Every array and axis carries
 // `units` and `description` attributes. Arrays are created whole and filled block by
-// block (write_block), so a writer never holds more than one block.
+// block (write_block) and read back the same way (read_block), so a writer never holds more
+// than one block.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,9 +32,12 @@ class LabelledArray {
   // dimensions (k >= 0) at one index of the others, so count is their product and offset a
   // multiple of it.
   void write_block(std::uint64_t offset, const double* values, std::size_t count);
+  // The block that write_block(offset, ..., count) writes, as stored (NaN where unwritten).
+  std::vector<double> read_block(std::uint64_t offset, std::size_t count) const;
   std::uint64_t size() const { return size_; }
 
  private:
+  Handle select_block(std::uint64_t offset, std::size_t count) const;  // in the file's dataspace
   Handle dataset_;
   std::vector<hsize_t> dims_;
   std::uint64_t size_ = 1;

@@ -39,7 +39,7 @@ struct StoredSolution {
 };
 StoredSolution read_solution(const h5::InputFile& in, const std::string& prefix = "");
 
-void write_inference(const h5::OutputFile& out, const Inference& inf, const std::string& prefix = "");
+void write_inference(const h5::OutputFile& out, const TabularInference& inf, const std::string& prefix = "");
 
 // The network a reward file describes, for predictions: the reward of an infer result
 // (/inferred) or of an optimise / predict result (/solution), its lambda, input chain and

@@ -86,14 +86,14 @@ Trajectory sample_trajectory(const Mdp& mdp, const Eigen::MatrixXd& policy, int 
 // Counts n(s, a) of a trajectory (S x A).
 Eigen::MatrixXd action_counts(const Mdp& mdp, const Trajectory& trajectory);
 
-struct MdpInverseOptions {
+struct MdpInferenceOptions {
   double ridge = 1.0;         // prior (ridge/2)||v||^2 added to the summed negative log-likelihood
   int max_iterations = 5000;  // L-BFGS
   double epsilon = 1e-8;      // gradient tolerance relative to max(1, ||v||) (1e-10 is below
                               // the precision of the objective on 1e6 exact counts)
 };
 
-struct MdpInverse {
+struct MdpInference {
   Eigen::VectorXd reward, value;  // reward up to an additive constant
   std::vector<double> log_q;      // empirical action frequencies used
   double log_likelihood = 0.0;    // sum over the data of log pi_v(a|s)
@@ -106,6 +106,6 @@ struct MdpInverse {
 // sum_{s,a} n(s,a) log pi_v(a|s) - (ridge/2)||v||^2 over v (concave) with L-BFGS, then read
 // the reward off the Bellman equation. counts: n(s, a), S x A (may be fractional: expected
 // counts of an exact policy). The MDP's own reward is not used.
-MdpInverse infer_mdp_reward(const Mdp& mdp, const Eigen::MatrixXd& counts, const MdpInverseOptions& options = {});
+MdpInference infer_mdp_reward(const Mdp& mdp, const Eigen::MatrixXd& counts, const MdpInferenceOptions& options = {});
 
 }  // namespace nirl

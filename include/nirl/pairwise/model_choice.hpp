@@ -65,7 +65,7 @@ Eigen::VectorXd operating_point_distribution(int n, const Eigen::VectorXd& rewar
 Eigen::VectorXd family_prediction(RewardFamily family, int n, const Eigen::VectorXd& p_train,
                                   const SolverOptions& solver, bool* converged = nullptr);
 
-// The pieces, so that each (fold, family) can be a task of the MPI runner (nirl report):
+// The pieces, so that each (fold, family) can be a task of its own (the recording pipeline):
 // bin boundaries of the K contiguous folds; the summed held-out log-probability of one fold
 // under one family; the scores [family][fold] (families in all_reward_families() order)
 // turned into the comparison.

@@ -50,7 +50,7 @@ struct AssumptionOptions {
   double damping = 1e-10;     // pairwise: relative Tikhonov term of the regression
 };
 
-struct InferredReward {
+struct PairwiseInference {
   Assumption assumption = Assumption::sparse;
   Eigen::VectorXd on_states;   // r at every ensemble state
   Eigen::VectorXd sparse;      // sparse: r at the candidate states (ConstraintSet::sparse order)
@@ -61,10 +61,10 @@ struct InferredReward {
   bool converged = false;
   int support = 0;             // sparse: states with r > 0
 };
-InferredReward infer_pairwise_reward(const ConstraintSet& constraints, Assumption assumption, const AssumptionOptions& options = {});
+PairwiseInference infer_pairwise_reward(const ConstraintSet& constraints, Assumption assumption, const AssumptionOptions& options = {});
 
 // The inferred reward over all 2^n states (n <= kMaxExactIsingNeurons); the sparse reward
 // is 0 off its candidate states. Needs an enumerated constraint set for sparse.
-Eigen::VectorXd reward_table(const ConstraintSet& constraints, const InferredReward& reward);
+Eigen::VectorXd reward_table(const ConstraintSet& constraints, const PairwiseInference& reward);
 
 }  // namespace nirl

@@ -30,7 +30,7 @@ struct MazePoint : PipelinePoint {
   double lambda = 0.05, goal_reward = 1.0;
   SolverOptions solver;
   double damping = 0.5;                        // relative value iteration damping (mdp.hpp)
-  MdpInverseOptions inverse;
+  MdpInferenceOptions inverse;
   Observation observation;                     // sampled trajectories or exact counts
   double threshold = kIdentifiedProbability;  // identified cells: true p above this
   std::size_t trajectory_steps = 0;            // the drawn trajectory (measures trajectory_*)

@@ -2,9 +2,12 @@
 // resamples. An axis either varies one key over listed values (`vary = network.lambda: 0.1,
 // 0.3`) or lists explicit points, each a set of key assignments (`point = network.lambda =
 // 0.1; study.samples = 1000`, the axis named "point"). A grid point is one value of every
-// axis (row-major, first axis slowest); a task is (point, trial, bootstrap), and its id is
-// its row-major index over [points, trials, bootstraps + 1], so task ids, and the streams
-// keyed by them, do not depend on how the tasks are scheduled.
+// axis (row-major, first axis slowest); a task is (point, trial, bootstrap), or one of the
+// point's `pieces` (tasks of a pipeline that computes a point measure piece by piece, e.g. one
+// model fit per fold). A point's tasks are its trials x (bootstraps + 1) in row-major order,
+// then its pieces; ids run point by point, so task ids, and the streams keyed by them, do not
+// depend on how the tasks are scheduled (and a study without pieces numbers its tasks
+// [points, trials, bootstraps + 1] row-major).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -33,18 +36,25 @@ StudyAxis parse_points(const std::vector<std::string>& lines);
 struct StudyTask {
   std::uint64_t id = 0;
   std::size_t point = 0;
-  int trial = 0, bootstrap = 0;  // bootstrap 0 = the simulated raster itself
+  int trial = 0, bootstrap = 0;  // bootstrap 0 = the simulated raster itself; -1 in a piece
+  int piece = -1;                // >= 0: the point's piece task of that index
 };
 
 class StudyGrid {
  public:
   // Throws nirl::Error when two axes set the same key or the task count overflows.
-  StudyGrid(std::vector<StudyAxis> axes, int trials, int bootstraps);
+  StudyGrid(std::vector<StudyAxis> axes, int trials, int bootstraps, int pieces = 0);
+  // The same grid with `pieces` piece tasks per point.
+  StudyGrid with_pieces(int pieces) const { return StudyGrid(axes_, trials_, bootstraps_, pieces); }
   const std::vector<StudyAxis>& axes() const { return axes_; }
   int trials() const { return trials_; }
   int bootstraps() const { return bootstraps_; }
+  int pieces() const { return pieces_; }
   std::size_t points() const { return points_; }
-  std::uint64_t tasks() const { return std::uint64_t(points_) * std::uint64_t(trials_) * std::uint64_t(bootstraps_ + 1); }
+  // Trial x bootstrap tasks per point, and all tasks of a point.
+  std::uint64_t samples_per_point() const { return std::uint64_t(trials_) * std::uint64_t(bootstraps_ + 1); }
+  std::uint64_t tasks_per_point() const { return samples_per_point() + std::uint64_t(pieces_); }
+  std::uint64_t tasks() const { return std::uint64_t(points_) * tasks_per_point(); }
   std::vector<std::size_t> coordinates(std::size_t point) const;  // one index per axis
   Assignments settings(std::size_t point) const;                  // all axes' assignments
   StudyTask task(std::uint64_t id) const;
@@ -53,7 +63,7 @@ class StudyGrid {
 
  private:
   std::vector<StudyAxis> axes_;
-  int trials_, bootstraps_;
+  int trials_, bootstraps_, pieces_;
   std::size_t points_ = 1;
 };
 

@@ -4,8 +4,13 @@
 //
 // A task measure is taken by every task (axes: grid axes, trial, bootstrap, then its value
 // axes); a point measure once per grid point from its truth (axes: grid axes, then its value
-// axes). A value axis (a perturbation, a state, an assumption, ...) has the same length at
-// every grid point; the pipeline names and labels it.
+// axes); a piece measure, too, once per grid point, but piece by piece: its leading value
+// axes are the pipeline's piece axes, and each combination of their indices is one task of
+// its own (a long computation spread over ranks, e.g. one model fit per fold); a summary
+// measure once per grid point by the rank that writes the file, from the point's stored
+// values of other measures (e.g. bootstrap intervals from the resamples). A value axis (a
+// perturbation, a state, an assumption, ...) has the same length at every grid point; the
+// pipeline names and labels it.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -17,13 +22,19 @@
 
 namespace nirl {
 
-enum class MeasureLevel { task, point };
+enum class MeasureLevel { task, point, piece, summary };
 
 struct MeasureInfo {
   std::string name;
   MeasureLevel level;
   std::vector<std::string> axes;  // value axes, slowest first; empty: one value
   std::string unit, description;
+};
+
+// What a measure needs besides its value axes.
+struct MeasureNeeds {
+  std::vector<std::string> inputs;  // summary: the measures it is computed from
+  int min_bootstraps = 0;           // study.bootstraps it needs
 };
 
 // A value axis: labelled (labels given) or numbered 0 .. size - 1.
@@ -44,6 +55,15 @@ struct PipelinePoint {
 // What every task of a point shares (a pipeline derives its own).
 struct PipelineTruth {
   virtual ~PipelineTruth() = default;
+};
+
+// The stored values of one grid point's measures, for its summary measures.
+class StoredPoint {
+ public:
+  virtual ~StoredPoint() = default;
+  // Row-major [trials, bootstraps + 1, value axes...] for a task measure, [value axes...]
+  // for a point or piece measure. Throws nirl::Error when the measure is not recorded.
+  virtual std::vector<double> values(const std::string& measure) const = 0;
 };
 
 class StudyPipeline {
@@ -67,6 +87,16 @@ class StudyPipeline {
   // is the point's first task (trial 0, bootstrap 0), whose id keys any stream they draw.
   virtual void point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,
                               const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const = 0;
+  virtual MeasureNeeds needs(const std::string& /*measure*/) const { return {}; }
+  // The value axes whose index combinations are a point's piece tasks (row-major); empty:
+  // the pipeline has no piece measures.
+  virtual std::vector<std::string> piece_axes() const { return {}; }
+  // Appends the values of `measures` (piece measures, in that order) at piece task.piece.
+  virtual void run_piece(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& task,
+                         const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const;
+  // Appends the values of `measures` (summary measures, in that order) of one point.
+  virtual void summarise(const PipelinePoint& point, const StudyGrid& grid, const StoredPoint& stored,
+                         const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const;
 };
 
 // The pipeline's measure of that name; throws nirl::Error listing its measures otherwise.

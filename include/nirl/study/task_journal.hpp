@@ -7,7 +7,6 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -24,9 +23,6 @@ void open_checkpoint(const std::string& dir, const std::string& config_text, boo
 // records in the order written; a task may appear more than once).
 void for_each_checkpoint_record(const std::string& dir,
                                 const std::function<void(std::uint64_t, const std::vector<double>&)>& visit);
-
-// All valid task records in the folder (task id -> payload); the first of duplicates wins.
-std::map<std::uint64_t, std::vector<double>> read_checkpoint(const std::string& dir);
 
 // Removes the folder after the final result is in place, and releases its lock.
 void remove_checkpoint(const std::string& dir);

@@ -1,5 +1,5 @@
-// The MPI experiment runner, independent of what a task computes (used by the study of
-// study_runner.hpp, Fig 4, Fig 6 and the bootstrap of `nirl report`):
+// The MPI experiment runner, independent of what a task computes (run by the study runner,
+// study_runner.hpp):
 //  1. rank 0 opens the checkpoint folder (refusing one made by another configuration)
 //     and reads the tasks already finished there;
 //  2. the remaining tasks, in the given order, are claimed from a shared counter
@@ -11,7 +11,6 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -37,11 +36,5 @@ struct TaskRun {
 // process; with several ranks it stops all of them (MPI_Abort) after one line on stderr.
 void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
                              const std::function<std::vector<double>(std::uint64_t)>& task, const TaskRun& run);
-
-// The same, returning all records on rank 0 (an empty map elsewhere): for results that fit in
-// memory.
-std::map<std::uint64_t, std::vector<double>> run_tasks(const MpiSession& mpi, const std::vector<std::uint64_t>& order,
-                                                        const std::function<std::vector<double>(std::uint64_t)>& task,
-                                                        const TaskRun& run);
 
 }  // namespace nirl
