@@ -63,13 +63,13 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   h5::write_matrix(out.id(), "/pairwise/J", fit.params.J);
   h5::set_attribute(out.id(), "/pairwise/h", "ridge", o.ridge);
   h5::set_attribute(out.id(), "/pairwise/h", "objective", fit.objective);
-  h5::set_attribute(out.id(), "/pairwise/h", "iterations", (long long)fit.iterations);
+  h5::set_attribute(out.id(), "/pairwise/h", "evaluations", (long long)fit.evaluations);
   h5::set_attribute(out.id(), "/pairwise/h", "converged", (long long)fit.converged);
   h5::set_attribute(out.id(), "/pairwise/h", "samples", (long long)T);
   h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + dataset);
   out.commit();
-  std::printf("n = %d, %zu samples, %lld distinct states; -log pseudo-likelihood %.6f per sample (ridge %g), %d iterations, gradient norm %.2e, %s\n",
-              n, T, (long long)counts.counts.size(), fit.objective, o.ridge, fit.iterations, fit.gradient_norm, fit.status.c_str());
+  std::printf("n = %d, %zu samples, %lld distinct states; -log pseudo-likelihood %.6f per sample (ridge %g), %d evaluations, gradient norm %.2e, %s\n",
+              n, T, (long long)counts.counts.size(), fit.objective, o.ridge, fit.evaluations, fit.gradient_norm, fit.status.c_str());
   std::printf("fields h: mean %.3f, range [%.3f, %.3f]; couplings J: mean %.3f, range [%.3f, %.3f]\n", fit.params.h.mean(),
               fit.params.h.minCoeff(), fit.params.h.maxCoeff(), fit.params.J.sum() / (n * (n - 1.0)),
               fit.params.J.minCoeff(), fit.params.J.maxCoeff());

@@ -94,8 +94,13 @@ PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLi
   Eigen::VectorXd x = Eigen::VectorXd::Zero(n + n * (n - 1) / 2);
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x = x;
+  PseudoLikelihoodFit fit;
   auto objective = [&](const Eigen::VectorXd& v, Eigen::VectorXd& grad) {
+    // A search direction that is not finite (a quasi-Newton update from a step of zero)
+    // ends the search; the best point so far is kept.
+    if (!v.allFinite()) throw std::runtime_error("the search direction is not finite");
     const double f = pseudo_likelihood_objective(data, options.ridge, v, grad);
+    ++fit.evaluations;
     if (f < best_f) {
       best_f = f;
       best_x = v;
@@ -106,28 +111,29 @@ PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLi
   param.epsilon = options.epsilon;
   param.epsilon_rel = options.epsilon;
   param.max_iterations = options.max_iterations;
+  param.past = 1;  // stop when an iteration leaves the objective unchanged ...
+  param.delta = 4 * std::numeric_limits<double>::epsilon();  // ... to a few ulps
   param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
-  param.max_linesearch = 100;
+  // A step range of 2^20: a search that needs more has met the objective's rounding.
+  param.max_linesearch = 20;
   // Nocedal-Wright line search (bracketing + zoom): the default backtracking strong-Wolfe
   // search failed on the first step of a recorded raster (spikes15).
   LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
-  PseudoLikelihoodFit fit;
   double f = 0.0;
+  bool limit = false;
   try {
-    fit.iterations = solver.minimize(objective, x, f);
-    fit.converged = fit.iterations < options.max_iterations;
-    fit.status = fit.converged ? "gradient tolerance reached" : "iteration limit reached";
+    limit = solver.minimize(objective, x, f) >= options.max_iterations;
   } catch (const std::exception& e) {
-    fit.status = std::string("stopped: ") + e.what();
+    fit.status = std::string("line search: ") + e.what();
   }
   Eigen::VectorXd grad;
   fit.objective = pseudo_likelihood_objective(data, options.ridge, best_x, grad);
-  // The line search may stop at the optimum before LBFGS++ sees its tolerance met.
   fit.gradient_norm = grad.norm();
-  if (!fit.converged && fit.gradient_norm <= 1e-6) {
-    fit.converged = true;
-    fit.status += " (at the optimum: gradient norm below 1e-6)";
-  }
+  // Whichever way LBFGS++ stopped, the fit is judged by the gradient at its best point.
+  fit.converged = fit.gradient_norm <= options.epsilon * std::max(1.0, best_x.norm());
+  if (fit.converged) fit.status = "gradient tolerance reached";
+  else if (limit) fit.status = "iteration limit reached";
+  else if (fit.status.empty()) fit.status = "objective unchanged to rounding with the gradient above the tolerance";
   fit.params = unpack(best_x, n);
   return fit;
 }
