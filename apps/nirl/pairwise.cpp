@@ -58,6 +58,7 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   const SpinCounts counts = count_states(raster, T, n);
   h5::OutputFile out(out_path);
   const PseudoLikelihoodFit fit = fit_pseudo_likelihood(counts, o);
+  const FitCheck check = check_fit(counts, fit.params);
   write_provenance(out, config, 0, command);
   h5::write_doubles(out.id(), "/pairwise/h", fit.params.h.data(), {hsize_t(n)});
   h5::write_matrix(out.id(), "/pairwise/J", fit.params.J);
@@ -67,12 +68,19 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   h5::set_attribute(out.id(), "/pairwise/h", "converged", (long long)fit.converged);
   h5::set_attribute(out.id(), "/pairwise/h", "samples", (long long)T);
   h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + dataset);
+  write_fit_check(out, check, "/pairwise/fit_check");
   out.commit();
   std::printf("n = %d, %zu samples, %lld distinct states; -log pseudo-likelihood %.6f per sample (ridge %g), %d evaluations, gradient norm %.2e, %s\n",
               n, T, (long long)counts.counts.size(), fit.objective, o.ridge, fit.evaluations, fit.gradient_norm, fit.status.c_str());
   std::printf("fields h: mean %.3f, range [%.3f, %.3f]; couplings J: mean %.3f, range [%.3f, %.3f]\n", fit.params.h.mean(),
               fit.params.h.minCoeff(), fit.params.h.maxCoeff(), fit.params.J.sum() / (n * (n - 1.0)),
               fit.params.J.minCoeff(), fit.params.J.maxCoeff());
+  std::printf("fit check (model vs data, %s): firing probabilities within %.4f; connected correlations slope %.3f, "
+              "r2 %.3f; number active: TV %.4f (threshold %.4f), model mass on counts the data lack %.2g: %s\n",
+              check.exact ? "exact" : ("Gibbs, " + std::to_string(std::lround(check.model_samples)) + " samples").c_str(),
+              check.rate_max_error, check.correlation_slope, check.correlation_r2, check.count_tv, check.tv_threshold,
+              check.unsupported_mass, check.passed ? "passed" : "FAILED");
+  if (!check.passed) std::fprintf(stderr, "nirl pairwise fit: warning: %s\n", check.problem.c_str());
   std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }
@@ -90,7 +98,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
   if (which == "all") assumptions.assign(std::begin(kAssumptions), std::end(kAssumptions));
   else assumptions.push_back(parse_assumption(which));
   const long long top = get_int(vm, "top", 0, LLONG_MAX);
-  const IsingParams params = read_pairwise_fit(in_path);
+  const IsingParams params = read_pairwise_fit(in_path, vm["accept-poor-fit"].as<bool>());
   const int n = params.n();
   ConstraintOptions co;
   co.exact = n <= kMaxExactIsingNeurons;
@@ -172,7 +180,8 @@ int pairwise_main(int argc, const char* const argv[]) {
       "remove-beyond", po::value<std::string>()->default_value("0"), "predict: remove couplings beyond this ring distance (0: none)")(
       "pin", po::value<std::string>(), "predict: neurons given an extra field, e.g. 0,1")(
       "pin-field", po::value<std::string>()->default_value("1.0"), "predict: the extra field of pinned neurons")(
-      "random-starts", po::value<std::string>()->default_value("6"), "predict: random starts besides the structured ones");
+      "random-starts", po::value<std::string>()->default_value("6"), "predict: random starts besides the structured ones")(
+      "accept-poor-fit", po::bool_switch(), "infer, predict: use a fit that failed its goodness-of-fit check");
   po::positional_options_description positional;
   positional.add("mode", 1).add("input", 1);
   po::variables_map vm;
@@ -186,8 +195,10 @@ int pairwise_main(int argc, const char* const argv[]) {
   // The options each mode reads; one given for another mode is refused.
   const std::map<std::string, std::set<std::string>> mode_options = {
       {"fit", {"dataset", "ridge"}},
-      {"infer", {"lambda", "assumption", "mu_relative", "top", "seed"}},
-      {"predict", {"lambda", "assumption", "seed", "reward", "tying", "remove-beyond", "pin", "pin-field", "random-starts"}},
+      {"infer", {"lambda", "assumption", "mu_relative", "top", "seed", "accept-poor-fit"}},
+      {"predict",
+       {"lambda", "assumption", "seed", "reward", "tying", "remove-beyond", "pin", "pin-field", "random-starts",
+        "accept-poor-fit"}},
   };
   const auto own = mode_options.find(mode);
   if (own != mode_options.end())
@@ -201,7 +212,8 @@ int pairwise_main(int argc, const char* const argv[]) {
   std::string config = "mode = " + mode + "\n";
   if (vm.count("input")) config += "input = " + get_string(vm, "input") + "\n";
   for (const std::string& key : own->second)
-    if (vm.count(key)) config += key + " = " + get_string(vm, key) + "\n";
+    if (key == "accept-poor-fit") config += key + " = " + (vm[key].as<bool>() ? "true" : "false") + "\n";
+    else if (vm.count(key)) config += key + " = " + get_string(vm, key) + "\n";
   if (mode == "fit") return fit_main(vm, command, config);
   if (mode == "infer") return infer_main_pairwise(vm, command, config);
   return predict_main_pairwise(vm, command, config);

@@ -13,11 +13,17 @@ namespace nirl::cli {
 // nirl pairwise predict (pairwise_predict.cpp).
 int predict_main_pairwise(const po::variables_map& vm, const std::string& command, const std::string& config);
 
-// The fit file of nirl pairwise fit (/pairwise/h, /pairwise/J).
-inline IsingParams read_pairwise_fit(const std::string& path) {
+// The fit file of nirl pairwise fit (/pairwise/h, /pairwise/J); a fit that failed its
+// goodness-of-fit check (/pairwise/fit_check) is refused unless accept_poor_fit.
+inline IsingParams read_pairwise_fit(const std::string& path, bool accept_poor_fit) {
   const h5::InputFile in(path);
   if (!h5::exists(in, "/pairwise/h") || !h5::exists(in, "/pairwise/J"))
     fail(path, ": no /pairwise/h and /pairwise/J (make it with nirl pairwise fit)");
+  if (!h5::exists(in, "/pairwise/fit_check"))
+    fail(path, ": no /pairwise/fit_check (made by an older nirl: fit again with nirl pairwise fit)");
+  if (!accept_poor_fit && h5::read_attribute_int(in, "/pairwise/fit_check", "passed") == 0)
+    fail(path, ": the fit failed its goodness-of-fit check: ", h5::read_attribute_string(in, "/pairwise/fit_check", "problem"),
+         " (its rewards and predictions would describe states the data never show; --accept-poor-fit uses it anyway)");
   IsingParams params;
   const std::vector<double> h = h5::read_doubles(in, "/pairwise/h", 1);
   params.h = Eigen::Map<const Eigen::VectorXd>(h.data(), Eigen::Index(h.size()));

@@ -230,4 +230,26 @@ void write_efficient_coding(const h5::OutputFile& out, const Network& net, const
   h5::set_attribute(out.id(), g, "converged", (long long)res.converged);
 }
 
+void write_fit_check(const h5::OutputFile& out, const FitCheck& c, const std::string& group) {
+  const hid_t f = out.id();
+  h5::ensure_group(f, group);
+  const auto vector = [&](const char* name, const Eigen::VectorXd& v) {
+    h5::write_doubles(f, group + "/" + name, v.data(), {hsize_t(v.size())});
+  };
+  vector("data_rates", c.data_rates);
+  vector("model_rates", c.model_rates);
+  vector("data_counts", c.data_counts);
+  vector("model_counts", c.model_counts);
+  h5::set_attribute(f, group, "passed", static_cast<long long>(c.passed));
+  h5::set_attribute(f, group, "problem", c.problem);
+  h5::set_attribute(f, group, "count_tv", c.count_tv);
+  h5::set_attribute(f, group, "tv_threshold", c.tv_threshold);
+  h5::set_attribute(f, group, "unsupported_mass", c.unsupported_mass);
+  h5::set_attribute(f, group, "rate_max_error", c.rate_max_error);
+  h5::set_attribute(f, group, "correlation_slope", c.correlation_slope);
+  h5::set_attribute(f, group, "correlation_r2", c.correlation_r2);
+  h5::set_attribute(f, group, "exact", static_cast<long long>(c.exact));
+  h5::set_attribute(f, group, "model_samples", c.model_samples);
+}
+
 }  // namespace nirl

@@ -1,6 +1,9 @@
 // nirl pairwise fit -> infer -> predict on samples of the Fig 5 ring optimum (MODEL.md 5):
 // the prediction for pinned neurons made from the inferred reward lands on the optimum
-// the true reward gives, and bad predict requests fail with one line.
+// the true reward gives, and bad predict requests fail with one line; a fit that fails its
+// goodness-of-fit check is flagged and guarded.
+#include <algorithm>
+
 #include "cli_harness.hpp"
 
 #include "nirl/pairwise/ising_forward.hpp"
@@ -128,6 +131,37 @@ TEST_F(CliPairwise, BadPredictRequestsFailWithOneLine) {
   EXPECT_TRUE(fails({"--tying", path("ties.h5").string()}, "78 entries"));
   EXPECT_TRUE(FailsCleanly(run({"pairwise", "predict", path("fit.h5").string(), "--out", out().string()}), "pairwise",
                            "--reward", out(), dir_));
+}
+
+// A raster with exactly one of 5 neurons active in every bin: its pseudo-likelihood fit gives
+// other numbers of active neurons 2% of its mass. fit writes the file with a one-line
+// warning; infer and predict refuse the fit in one line unless --accept-poor-fit.
+TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
+  std::vector<std::uint8_t> raster(3000 * 5, 0);
+  for (std::size_t t = 0; t < 3000; ++t) raster[t * 5 + (t * 3) % 5] = 1;
+  {
+    nirl::h5::OutputFile f(path("one_active.h5").string());
+    nirl::h5::write_uint8(f.id(), "/spikes", raster.data(), {3000, 5});
+    f.commit();
+  }
+  const RunResult fit = run({"pairwise", "fit", path("one_active.h5").string(), "--out", path("fit.h5").string()});
+  ASSERT_EQ(fit.status, 0) << describe(fit);
+  EXPECT_NE(fit.out.find("FAILED"), std::string::npos) << fit.out;
+  EXPECT_EQ(fit.err.rfind("nirl pairwise fit: warning: the model puts ", 0), 0u) << fit.err;
+  EXPECT_EQ(std::count(fit.err.begin(), fit.err.end(), '\n'), 1);
+  {
+    const nirl::h5::InputFile f(path("fit.h5").string());
+    EXPECT_EQ(nirl::h5::read_attribute_int(f, "/pairwise/fit_check", "passed"), 0);
+    EXPECT_GT(nirl::h5::read_attribute_double(f, "/pairwise/fit_check", "unsupported_mass"), 0.01);
+    const std::vector<double> counts = nirl::h5::read_doubles(f, "/pairwise/fit_check/data_counts", 1);
+    EXPECT_EQ(counts, (std::vector<double>{0, 1, 0, 0, 0, 0}));
+  }
+  const std::vector<std::string> infer = {"pairwise", "infer", path("fit.h5").string(), "--lambda", "1", "--out",
+                                          out().string()};
+  EXPECT_TRUE(FailsCleanly(run(infer), "pairwise", "failed its goodness-of-fit check", out(), dir_));
+  std::vector<std::string> accepted = infer;
+  accepted.push_back("--accept-poor-fit");
+  EXPECT_EQ(run(accepted).status, 0);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "nirl/core/network.hpp"
 #include "nirl/sample/raster.hpp"
 #include "nirl/coding/efficient_coding.hpp"
+#include "nirl/pairwise/fit_check.hpp"
 
 namespace nirl {
 
@@ -57,5 +58,11 @@ void write_tuning_curves(const h5::OutputFile& out, const std::string& name, con
 // updates, change, converged.
 void write_efficient_coding(const h5::OutputFile& out, const Network& net, const std::vector<int>& y,
                             const EfficientCodingResult& res, const std::string& prefix = "");
+
+// GROUP (e.g. /pairwise/fit_check): data_rates, model_rates [n] (P(neuron active)),
+// data_counts, model_counts [n + 1] (P(k active)); attributes passed (0/1), problem,
+// count_tv, tv_threshold, unsupported_mass, rate_max_error, correlation_slope,
+// correlation_r2, exact (0/1), model_samples.
+void write_fit_check(const h5::OutputFile& out, const FitCheck& check, const std::string& group);
 
 }  // namespace nirl
