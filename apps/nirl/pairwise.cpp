@@ -107,11 +107,19 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
   io.mu_relative = get_double(vm, "mu_relative");
   if (!(io.mu_relative > 0.0)) fail("--mu_relative must be > 0");
   const ConstraintSet c = build_constraints(params, lambda, co);
+  // Patterns are ranked only where the data could speak: states the fitted model expects at
+  // least 10 times in a recording as long as the fitted one (a state it gives less is one
+  // the data hardly inform, like an all-on pattern never recorded).
+  const long long bins = h5::read_attribute_int(h5::InputFile(in_path), "/pairwise/h", "samples");
+  const double floor = std::max(co.threshold, 10.0 / double(bins));
   h5::OutputFile out(out_path);
   DeferredText text;
   write_provenance(out, config, co.seed, command);
   text.add("n = %d, lambda = %g, constraint states: %s (%zu; sparse candidates %zu)\n", n, lambda,
            co.exact ? "all, exact" : "Gibbs samples", c.ensemble.size(), c.sparse.size());
+  text.add("most rewarded patterns among those the fitted model expects at least 10 times in the %lld fitted bins "
+           "(p >= %.3g):\n",
+           bins, floor);
   const Eigen::VectorXd& w = c.ensemble.weights();
   for (Assumption a : assumptions) {
     const PairwiseInference r = infer_pairwise_reward(c, a, io);
@@ -129,10 +137,10 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
       h5::set_attribute(out.id(), g + "/reward", "mu", r.mu);
       h5::set_attribute(out.id(), g + "/reward", "support", (long long)r.support);
     }
-    // Most rewarded patterns among states with weight (rank by reward, then probability).
+    // Most rewarded patterns among the supported states (rank by reward, then probability).
     std::vector<Eigen::Index> order(std::size_t(r.on_states.size()));
     std::iota(order.begin(), order.end(), Eigen::Index(0));
-    order.erase(std::remove_if(order.begin(), order.end(), [&](Eigen::Index s) { return !(w[s] > co.threshold); }),
+    order.erase(std::remove_if(order.begin(), order.end(), [&](Eigen::Index s) { return !(w[s] >= floor); }),
                 order.end());
     std::stable_sort(order.begin(), order.end(),
                      [&](Eigen::Index x, Eigen::Index y) { return r.on_states[x] > r.on_states[y]; });
@@ -145,6 +153,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
                r.on_states[order[std::size_t(k)]], w[order[std::size_t(k)]]);
   }
   h5::write_doubles(out.id(), "/pairwise_inferred/p_model", w.data(), {hsize_t(w.size())});
+  h5::set_attribute(out.id(), "/pairwise_inferred/p_model", "rank_floor", floor);
   if (!co.exact) {
     Eigen::MatrixXd S;
     c.ensemble.fill(0, c.ensemble.size(), S);

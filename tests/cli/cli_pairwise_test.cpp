@@ -135,7 +135,8 @@ TEST_F(CliPairwise, BadPredictRequestsFailWithOneLine) {
 
 // A raster with exactly one of 5 neurons active in every bin: its pseudo-likelihood fit gives
 // other numbers of active neurons 2% of its mass. fit writes the file with a one-line
-// warning; infer and predict refuse the fit in one line unless --accept-poor-fit.
+// warning; infer and predict refuse the fit in one line unless --accept-poor-fit, and infer
+// ranks only patterns the model expects at least 10 times in the fitted recording.
 TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
   std::vector<std::uint8_t> raster(3000 * 5, 0);
   for (std::size_t t = 0; t < 3000; ++t) raster[t * 5 + (t * 3) % 5] = 1;
@@ -161,7 +162,12 @@ TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
   EXPECT_TRUE(FailsCleanly(run(infer), "pairwise", "failed its goodness-of-fit check", out(), dir_));
   std::vector<std::string> accepted = infer;
   accepted.push_back("--accept-poor-fit");
-  EXPECT_EQ(run(accepted).status, 0);
+  const RunResult r = run(accepted);
+  ASSERT_EQ(r.status, 0) << describe(r);
+  // Patterns are ranked among those the model expects at least 10 times in the 3000 bins.
+  EXPECT_NE(r.out.find("at least 10 times in the 3000 fitted bins (p >= 0.00333)"), std::string::npos) << r.out;
+  const nirl::h5::InputFile f(out().string());
+  EXPECT_DOUBLE_EQ(nirl::h5::read_attribute_double(f, "/pairwise_inferred/p_model", "rank_floor"), 10.0 / 3000.0);
 }
 
 }  // namespace
