@@ -21,6 +21,7 @@
 #include "nirl/io/results_io.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"
 #include "pairwise_cli.hpp"
+#include "recording_options.hpp"
 
 namespace nirl::cli {
 namespace {
@@ -36,25 +37,15 @@ std::string pattern(const StateEnsemble& e, Eigen::Index row) {
 int fit_main(const po::variables_map& vm, const std::string& command, const std::string& config) {
   if (!vm.count("input")) fail("a raster file is required (nirl pairwise fit RASTER.h5 --out FIT.h5)");
   if (!vm.count("out")) fail("--out is required");
-  const std::string in_path = get_string(vm, "input"), out_path = get_string(vm, "out"),
-                    dataset = get_string(vm, "dataset");
+  const std::string in_path = get_string(vm, "input"), out_path = get_string(vm, "out");
   check_output_differs(out_path, in_path, "raster");
   PseudoLikelihoodOptions o;
   o.ridge = get_double(vm, "ridge");
   if (!(o.ridge >= 0.0)) fail("--ridge must be >= 0 (got ", o.ridge, ")");
-  const h5::InputFile in(in_path);
-  if (!h5::exists(in, dataset)) fail(in_path, ": no dataset ", dataset);
-  std::vector<hsize_t> dims;
-  const std::vector<std::int64_t> values = h5::read_integers(in, dataset, 2, &dims);
-  const std::size_t T = dims[0];
-  const int n = int(dims[1]);
-  std::vector<std::uint8_t> raster(values.size());
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    if (values[k] != 0 && values[k] != 1)
-      fail(in_path, ":", dataset, ": value ", values[k], " at row ", k / std::size_t(n), ", column ", k % std::size_t(n),
-           " is not 0 or 1");
-    raster[k] = std::uint8_t(values[k]);
-  }
+  const Recording rec = read_recording(recording_source(vm, in_path, "dataset"));
+  const std::size_t T = rec.raster.steps;
+  const int n = rec.raster.n;
+  const std::vector<std::uint8_t>& raster = rec.raster.spikes;
   const SpinCounts counts = count_states(raster, T, n);
   h5::OutputFile out(out_path);
   const PseudoLikelihoodFit fit = fit_pseudo_likelihood(counts, o);
@@ -67,9 +58,13 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   h5::set_attribute(out.id(), "/pairwise/h", "evaluations", (long long)fit.evaluations);
   h5::set_attribute(out.id(), "/pairwise/h", "converged", (long long)fit.converged);
   h5::set_attribute(out.id(), "/pairwise/h", "samples", (long long)T);
-  h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + dataset);
+  h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + rec.dataset);
+  h5::set_attribute(out.id(), "/pairwise/h", "format", rec.format);
+  std::vector<double> units(rec.unit_ids.begin(), rec.unit_ids.end());
+  h5::write_doubles(out.id(), "/pairwise/unit_ids", units.data(), {hsize_t(units.size())});
   write_fit_check(out, check, "/pairwise/fit_check");
   out.commit();
+  if (rec.clipped > 0) std::printf("%zu counts > 1 set to 1\n", rec.clipped);
   std::printf("n = %d, %zu samples, %lld distinct states; -log pseudo-likelihood %.6f per sample (ridge %g), %d evaluations, gradient norm %.2e, %s\n",
               n, T, (long long)counts.counts.size(), fit.objective, o.ridge, fit.evaluations, fit.gradient_norm, fit.status.c_str());
   std::printf("fields h: mean %.3f, range [%.3f, %.3f]; couplings J: mean %.3f, range [%.3f, %.3f]\n", fit.params.h.mean(),
@@ -169,14 +164,15 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
 
 int pairwise_main(int argc, const char* const argv[]) {
   po::options_description cli(
-      "nirl pairwise fit RASTER.h5 --out FIT.h5 [--dataset /spikes] [--ridge 1e-3]\n"
+      "nirl pairwise fit RECORDING --out FIT.h5 [--dataset /spikes] [--ridge 1e-3] [recording options]\n"
       "nirl pairwise infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global] [--top 5]\n"
       "nirl pairwise predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--assumption sparse]\n"
       "    [--lambda L] [--remove-beyond d] [--pin i,j --pin-field f] [--random-starts 6] [--seed 1]");
   cli.add_options()("help,h", "show this help")("mode", po::value<std::string>(), "fit | infer | predict")(
       "input", po::value<std::string>(), "raster (fit) or fit file (infer, predict)")("out", po::value<std::string>(),
                                                                                "result file (HDF5)")(
-      "dataset", po::value<std::string>()->default_value("/spikes"), "fit: uint8 time x neurons dataset, 0/1")(
+      "dataset", po::value<std::string>()->default_value("/spikes"),
+      "fit: h5: the dataset of spikes (time x neurons, see --orientation); mat: the variable (default: the only one)")(
       "ridge", po::value<std::string>()->default_value("1e-3"), "fit: (ridge/2)|theta|^2 added to the mean -log PL")(
       "lambda", po::value<std::string>(), "infer: coding cost lambda; predict: the new lambda (default: the reward's)")(
       "assumption", po::value<std::string>()->default_value("all"), "infer: all | sparse | pairwise | global; predict: one of them (default sparse)")(
@@ -191,6 +187,7 @@ int pairwise_main(int argc, const char* const argv[]) {
       "pin-field", po::value<std::string>()->default_value("1.0"), "predict: the extra field of pinned neurons")(
       "random-starts", po::value<std::string>()->default_value("6"), "predict: random starts besides the structured ones")(
       "accept-poor-fit", po::bool_switch(), "infer, predict: use a fit that failed its goodness-of-fit check");
+  cli.add(recording_options());
   po::positional_options_description positional;
   positional.add("mode", 1).add("input", 1);
   po::variables_map vm;
@@ -203,7 +200,7 @@ int pairwise_main(int argc, const char* const argv[]) {
   const std::string mode = get_string(vm, "mode"), command = command_line(argc, argv);
   // The options each mode reads; one given for another mode is refused.
   const std::map<std::string, std::set<std::string>> mode_options = {
-      {"fit", {"dataset", "ridge"}},
+      {"fit", {"dataset", "ridge", "format", "orientation", "bin-width", "t-start", "t-stop", "units"}},
       {"infer", {"lambda", "assumption", "mu_relative", "top", "seed", "accept-poor-fit"}},
       {"predict",
        {"lambda", "assumption", "seed", "reward", "tying", "remove-beyond", "pin", "pin-field", "random-starts",

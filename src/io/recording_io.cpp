@@ -58,9 +58,7 @@ Recording binarise(const std::vector<std::int64_t>& values, const std::vector<hs
   const hsize_t rows = dims[0], cols = dims[1];
   const hsize_t steps = time_major ? rows : cols, n = time_major ? cols : rows;
   const char* axis = time_major ? "columns" : "rows";
-  if (n == 0 || n > hsize_t(kMaxNeurons))
-    fail(where, " has ", n, " neurons (", axis, "); expected 1 to ", kMaxNeurons,
-         " (is the orientation right? see --orientation)");
+  if (n == 0) fail(where, " has no neurons (", axis, ")");
   if (steps < 2) fail(where, " has ", steps, " time bin(s); at least 2 are needed");
   Recording rec;
   rec.raster.n = int(n);
@@ -208,9 +206,6 @@ Recording read_nwb(const RecordingSource& src) {
       selected.push_back(it->second);
     }
   }
-  if (selected.size() > std::size_t(kMaxNeurons))
-    fail(src.path, ": ", selected.size(), " units selected; at most ", kMaxNeurons, " (choose some with --units)");
-
   double first = INFINITY, last = -INFINITY;
   for (std::size_t u : selected) {
     const std::int64_t begin = u ? index[u - 1] : 0;
@@ -288,6 +283,10 @@ Recording read_recording(const RecordingSource& source) {
   const std::string format = recording_format(source);
   Recording rec = format == "h5" ? read_h5(source) : format == "mat" ? read_mat(source) : read_nwb(source);
   rec.format = format;
+  if (format != "nwb" && rec.raster.steps < std::size_t(rec.raster.n))
+    fail(source.path, ": ", rec.raster.n, " neurons over ", rec.raster.steps,
+         " time bins: fewer bins than neurons, so the raster is probably transposed (set the orientation: "
+         "time_x_neurons or neurons_x_time)");
   return rec;
 }
 

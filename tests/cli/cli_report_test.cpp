@@ -1,8 +1,9 @@
 // The report of a recording as a study (study.pipeline = recording, jobs/report.ini) end to
 // end on a small recording: its arrays against the library's own all-in-one computations
 // (bootstrap replicates and intervals, the model choice of choose_reward_model, which does not
-// split the folds into piece tasks), its errors, and the recording formats through nirl infer:
-// example15.mat infers the same reward as spikes15.h5, and an NWB units table is binned.
+// split the folds into piece tasks), its errors, and the recording formats through nirl infer
+// and nirl pairwise fit: example15.mat infers the same reward and fits the same couplings as
+// spikes15.h5, and an NWB units table is binned.
 #include <algorithm>
 #include <cmath>
 
@@ -143,7 +144,7 @@ TEST_F(CliReport, Errors) {
   EXPECT_TRUE(fails({"--study.bootstraps", "1"}, "reward_interval needs study.bootstraps >= 2 (got 1)"));
   EXPECT_TRUE(fails({"--study.trials", "2"}, "analyses one recording per grid point (study.trials must be 1)"));
   EXPECT_TRUE(fails({"--recording.folds", "1"}, "recording.folds must be 0 or >= 2 (got 1)"));
-  EXPECT_TRUE(fails({"--recording.folds", "0"}, "fold_score needs recording.folds >= 2"));
+  EXPECT_TRUE(fails({"--recording.folds", "0"}, "needs recording.folds >= 2"));
   EXPECT_TRUE(fails({"--recording.level", "1"}, "recording.level must be in (0, 1)"));
   EXPECT_TRUE(fails({"--recording.format", "csv"}, "unknown recording format"));
   EXPECT_TRUE(fails({"--recording.dataset", "/nope"}, "dataset /nope is missing"));
@@ -169,6 +170,13 @@ TEST_F(CliReport, InferReadsMatlabLikeH5) {
     return nirl::h5::read_doubles(nirl::h5::InputFile(path(name).string()), "/inferred/reward", 1);
   };
   EXPECT_EQ(reward("mat.h5"), reward("h5.h5"));
+  // pairwise fit reads the same recordings: the same fit from either file.
+  ASSERT_EQ(run({"pairwise", "fit", data + "example15.mat", "--out", path("fit_mat.h5").string()}).status, 0);
+  ASSERT_EQ(run({"pairwise", "fit", data + "spikes15.h5", "--out", path("fit_h5.h5").string()}).status, 0);
+  const auto couplings = [&](const char* name) {
+    return nirl::h5::read_doubles(nirl::h5::InputFile(path(name).string()), "/pairwise/J", 2);
+  };
+  EXPECT_EQ(couplings("fit_mat.h5"), couplings("fit_h5.h5"));
 }
 
 TEST_F(CliReport, InferBinsNwbUnits) {

@@ -50,7 +50,8 @@ std::string recording_format(const RecordingSource& source);
 // Refuses an unknown format or orientation and options that do not apply to the format.
 void check_recording_source(const RecordingSource& source);
 
-// Checks the source (check_recording_source) and reads it.
+// Checks the source (check_recording_source) and reads it. An h5 or mat raster with fewer
+// time bins than neurons is refused as probably transposed.
 Recording read_recording(const RecordingSource& source);
 
 }  // namespace nirl
