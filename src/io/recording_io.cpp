@@ -285,8 +285,8 @@ Recording read_recording(const RecordingSource& source) {
   rec.format = format;
   if (format != "nwb" && rec.raster.steps < std::size_t(rec.raster.n))
     fail(source.path, ": ", rec.raster.n, " neurons over ", rec.raster.steps,
-         " time bins: fewer bins than neurons, so the raster is probably transposed (set the orientation: "
-         "time_x_neurons or neurons_x_time)");
+         " time bins: fewer bins than neurons, so the raster is probably transposed (check the orientation: "
+         "time_x_neurons or neurons_x_time; if it is right, the recording is too short for that many neurons)");
   return rec;
 }
 

@@ -23,6 +23,9 @@ std::string active_neurons(std::uint64_t sigma, int n) {
 // Each bound of the intervals of `entries` values, entry-major ([entry, bound]).
 void append_intervals(std::vector<double>& record, const std::vector<double>& stored, std::size_t entries,
                       std::size_t samples, double level) {
+  if (stored.size() != entries * samples)
+    fail("the stored resamples hold ", stored.size(), " values, expected ", entries * samples,
+         " (did the recording change since its tasks ran?)");
   const std::vector<double> estimate(stored.begin(), stored.begin() + long(entries));
   std::vector<std::vector<double>> replicates;
   for (std::size_t b = 1; b < samples; ++b)
@@ -120,8 +123,7 @@ std::vector<ValueAxis> RecordingPipeline::value_axes(const PipelinePoint& point)
           {"active", std::size_t(n) + 1, {}, "number of active neurons", ""},
           {"pattern", std::size_t(1) << n, {}, "pattern sigma: bit i = neuron i active", ""},
           {"neuron", std::size_t(n), {}, "neuron (column of the recording)", ""},
-          {"family", folds > 0 ? families.size() : 0, folds > 0 ? families : std::vector<std::string>{},
-           "reward descriptions of the model choice", "recording.folds >= 2"},
+          {"family", families.size(), families, "reward descriptions of the model choice", ""},
           {"fold", folds, {}, "contiguous block of time bins held out", "recording.folds >= 2"},
           {"fold_edge", folds > 0 ? folds + 1 : 0, {}, "fold boundaries", "recording.folds >= 2"},
           {"bound", std::size(kBounds), std::vector<std::string>(std::begin(kBounds), std::end(kBounds)),
@@ -212,6 +214,7 @@ void RecordingPipeline::summarise(const PipelinePoint& point, const StudyGrid& g
     if (choice.empty()) {
       const std::vector<double> sums = stored.values("fold_score");
       const std::size_t F = all_reward_families().size(), K = std::size_t(p.model_choice.folds);
+      if (sums.size() != F * K) fail("the stored fold scores hold ", sums.size(), " values, expected ", F * K);
       std::vector<std::vector<FoldScore>> scores(F);
       for (std::size_t f = 0; f < F; ++f)
         for (std::size_t k = 0; k < K; ++k) scores[f].push_back({sums.at(f * K + k), true});

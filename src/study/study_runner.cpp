@@ -227,9 +227,9 @@ void write_summaries(const Study& study, std::vector<Column>& columns) {
   for (const Column& c : columns)
     if (c.info->level == MeasureLevel::summary) measures.push_back(c.info);
   for (std::size_t p = 0; p < study.grid.points(); ++p) {
-    const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
     std::vector<double> record;
     try {
+      const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
       study.pipeline->summarise(*point, study.grid, StoredColumns(study.grid, columns, p), measures, record);
     } catch (const Error& e) {
       fail(point_name(study.grid, p), ", summary: ", e.what());

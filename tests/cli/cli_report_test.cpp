@@ -133,6 +133,44 @@ TEST_F(CliReport, EndToEndMatchesTheLibrary) {
   EXPECT_EQ(nirl::h5::read_doubles(nirl::h5::InputFile(out().string()), "/study/reward_interval", 2), interval);
 }
 
+// A grid over lambda: the reward scales with lambda (by 0.5, exactly in binary), the model
+// choice does not depend on it; the same study as a job array of two parts, then assembled,
+// gives the same numbers as one run.
+TEST_F(CliReport, GridOverLambdaAndJobArrayParts) {
+  const std::vector<std::string> base = {"run", report_config(recording(1500)).string(), "--study.bootstraps", "8",
+                                         "--recording.folds", "2", "--study.vary", "recording.lambda: 0.5, 1"};
+  std::vector<std::string> whole = base;
+  whole.insert(whole.end(), {"--out", path("grid.h5").string()});
+  const RunResult r = run(whole);
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_NE(r.out.find("30 tasks (2 grid point(s) x (1 trial(s) x 9 + 6 pieces))"), std::string::npos) << r.out;
+  for (int part = 0; part < 2; ++part) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--out", path("parts.h5").string(), "--part", std::to_string(part) + "/2"});
+    ASSERT_EQ(run(args).status, 0);
+  }
+  std::vector<std::string> assemble = base;
+  assemble.insert(assemble.end(), {"--out", path("parts.h5").string()});
+  ASSERT_EQ(run(assemble).status, 0);
+  const nirl::h5::InputFile grid(path("grid.h5").string()), parts(path("parts.h5").string());
+  const auto read = [](const nirl::h5::InputFile& f, const std::string& name) {
+    return nirl::h5::read_doubles(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
+  };
+  for (const char* name : {"reward", "reward_interval", "reward_by_count_interval", "fold_score",
+                           "held_out_log_likelihood", "margin", "margin_se", "best_family"}) {
+    const std::vector<double> a = read(grid, name), b = read(parts, name);
+    ASSERT_EQ(a.size(), b.size()) << name;
+    for (std::size_t k = 0; k < a.size(); ++k)  // NaN where R(k) has no reference state
+      EXPECT_TRUE(a[k] == b[k] || (std::isnan(a[k]) && std::isnan(b[k]))) << name << " " << k;
+  }
+  const std::vector<double> interval = read(grid, "reward_interval"), held_out = read(grid, "held_out_log_likelihood");
+  const std::size_t half = interval.size() / 2;
+  for (std::size_t k = 0; k < half; ++k)
+    if (!std::isnan(interval[k])) EXPECT_EQ(interval[k], 0.5 * interval[half + k]) << k;
+  ASSERT_EQ(held_out.size(), 6u);
+  for (std::size_t f = 0; f < 3; ++f) EXPECT_EQ(held_out[f], held_out[3 + f]);
+}
+
 TEST_F(CliReport, Errors) {
   static_cast<void>(&small_config);  // the harness's model config is not needed here
   const fs::path rec = recording(200);

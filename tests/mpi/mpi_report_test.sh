@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The report of a recording (a study with study.pipeline = recording) under MPI (run by
-# ctest): every bootstrap resample and every (family, fold) fit is a task with its own
-# stream, so the file is the same on 1, 2 or 3 ranks (kill and resume of the same runner are
+# ctest): every bootstrap resample (its own stream) and every (family, fold) fit is a task,
+# so the file is the same on 1, 2 or 3 ranks (kill and resume of the same runner are
 # tested by mpi_study_test.sh).
 # Usage: mpi_report_test.sh NIRL_BINARY
 set -euo pipefail
