@@ -20,6 +20,7 @@
 #include "nirl/pairwise/pseudo_likelihood.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"
+#include "nirl/study/progress.hpp"
 #include "pairwise_cli.hpp"
 #include "recording_options.hpp"
 
@@ -48,7 +49,13 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   const std::vector<std::uint8_t>& raster = rec.raster.spikes;
   const SpinCounts counts = count_states(raster, T, n);
   h5::OutputFile out(out_path);
-  const PseudoLikelihoodFit fit = fit_pseudo_likelihood(counts, o);
+  Progress progress("pairwise fit");
+  const PseudoLikelihoodFit fit = fit_pseudo_likelihood(counts, o, [&](int evaluations, double f, double g) {
+    char detail[128];
+    std::snprintf(detail, sizeof detail, "evaluation %d, -log PL %.9g per sample, gradient norm %.2e", evaluations, f, g);
+    progress.update(-1.0, detail);
+  });
+  progress.update(-1.0, n > kMaxExactIsingNeurons ? "checking the fit (Gibbs chains)" : "checking the fit");
   const FitCheck check = check_fit(counts, fit.params);
   write_provenance(out, config, 0, command);
   h5::write_doubles(out.id(), "/pairwise/h", fit.params.h.data(), {hsize_t(n)});

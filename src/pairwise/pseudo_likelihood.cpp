@@ -88,7 +88,8 @@ double pseudo_likelihood_objective(const SpinCounts& data, double ridge, const E
   return total[0] + 0.5 * ridge * x.squaredNorm();
 }
 
-PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options) {
+PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options,
+                                          const std::function<void(int, double, double)>& progress) {
   if (!(options.ridge >= 0.0)) fail("pairwise fit: the ridge must be >= 0 (got ", options.ridge, ")");
   const int n = data.n();
   Eigen::VectorXd x = Eigen::VectorXd::Zero(n + n * (n - 1) / 2);
@@ -101,6 +102,7 @@ PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLi
     if (!v.allFinite()) throw std::runtime_error("the search direction is not finite");
     const double f = pseudo_likelihood_objective(data, options.ridge, v, grad);
     ++fit.evaluations;
+    if (progress) progress(fit.evaluations, f, grad.norm());
     if (f < best_f) {
       best_f = f;
       best_x = v;

@@ -157,6 +157,13 @@ TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
     const std::vector<double> counts = nirl::h5::read_doubles(f, "/pairwise/fit_check/data_counts", 1);
     EXPECT_EQ(counts, (std::vector<double>{0, 1, 0, 0, 0, 0}));
   }
+  // In a batch log (stderr a pipe) the fit prints plain progress lines at the set interval.
+  const RunResult logged = run({"pairwise", "fit", path("one_active.h5").string(), "--out", path("fit2.h5").string()},
+                               {"NIRL_PROGRESS_SECONDS=0.000001"});
+  ASSERT_EQ(logged.status, 0) << describe(logged);
+  EXPECT_NE(logged.err.find("pairwise fit: "), std::string::npos) << logged.err;
+  EXPECT_NE(logged.err.find(" evaluation "), std::string::npos) << logged.err;
+  EXPECT_EQ(logged.err.find('\r'), std::string::npos) << logged.err;
   const std::vector<std::string> infer = {"pairwise", "infer", path("fit.h5").string(), "--lambda", "1", "--out",
                                           out().string()};
   EXPECT_TRUE(FailsCleanly(run(infer), "pairwise", "failed its goodness-of-fit check", out(), dir_));

@@ -13,6 +13,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,10 @@ struct PseudoLikelihoodFit {
   std::string status;
 };
 
-PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options = {});
+// progress, if given, is called after every evaluation with (evaluations, objective,
+// gradient norm) at that point.
+PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options = {},
+                                          const std::function<void(int, double, double)>& progress = {});
 
 // The objective and its gradient at untied parameters x = (h, J above the diagonal in
 // pair_index order), for tests.
