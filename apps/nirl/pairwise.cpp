@@ -100,7 +100,8 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
   if (which == "all") assumptions.assign(std::begin(kAssumptions), std::end(kAssumptions));
   else assumptions.push_back(parse_assumption(which));
   const long long top = get_int(vm, "top", 0, LLONG_MAX);
-  const IsingParams params = read_pairwise_fit(in_path, vm["accept-poor-fit"].as<bool>());
+  const PairwiseFitFile fit = read_pairwise_fit(in_path, vm["accept-poor-fit"].as<bool>());
+  const IsingParams& params = fit.params;
   const int n = params.n();
   ConstraintOptions co;
   co.exact = n <= kMaxExactIsingNeurons;
@@ -112,7 +113,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
   // Patterns are ranked only where the data could speak: states the fitted model expects at
   // least 10 times in a recording as long as the fitted one (a state it gives less is one
   // the data hardly inform, like an all-on pattern never recorded).
-  const long long bins = h5::read_attribute_int(h5::InputFile(in_path), "/pairwise/h", "samples");
+  const long long bins = fit.samples;
   const double floor = std::max(co.threshold, 10.0 / double(bins));
   h5::OutputFile out(out_path);
   DeferredText text;

@@ -81,7 +81,7 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
                     out_path = get_string(vm, "out");
   check_output_differs(out_path, fit_path, "fit");
   check_output_differs(out_path, reward_path, "reward");
-  const IsingParams fitted = read_pairwise_fit(fit_path, vm["accept-poor-fit"].as<bool>());
+  const IsingParams fitted = read_pairwise_fit(fit_path, vm["accept-poor-fit"].as<bool>()).params;
   const int n = fitted.n();
 
   // The inferred reward.

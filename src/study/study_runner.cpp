@@ -192,14 +192,6 @@ struct Column {
   h5::LabelledArray array;
 };
 
-// A sample task's row among the point-major [points, trials, bootstraps + 1] rows of the
-// task measures.
-std::uint64_t id_in_samples(const StudyGrid& grid, const StudyTask& task) {
-  return (std::uint64_t(task.point) * std::uint64_t(grid.trials()) + std::uint64_t(task.trial)) *
-             std::uint64_t(grid.bootstraps() + 1) +
-         std::uint64_t(task.bootstrap);
-}
-
 // One point's stored values, read back from the arrays being written.
 class StoredColumns : public StoredPoint {
  public:
@@ -308,7 +300,7 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
     for (const MeasureLevel level : levels)
       for (Column& c : columns) {
         if (c.info->level != level) continue;
-        const std::uint64_t offset = level == MeasureLevel::task    ? id_in_samples(grid, task) * c.size
+        const std::uint64_t offset = level == MeasureLevel::task    ? grid.sample_row(task) * c.size
                                      : level == MeasureLevel::point ? task.point * c.size
                                                                     : task.point * c.size + std::uint64_t(task.piece) * block(c);
         if (block(c) > 0) c.array.write_block(offset, record.data() + at, block(c));

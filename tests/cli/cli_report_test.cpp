@@ -44,6 +44,10 @@ class CliReport : public Cli {
                       "\ndataset = /data/spk\norientation = neurons_x_time\nfolds = 3\nmin_visits = 20\n",
                   "report.ini");
   }
+  // /study/NAME of a result file, flattened row-major.
+  static std::vector<double> study_values(const nirl::h5::InputFile& f, const std::string& name) {
+    return nirl::h5::read_doubles(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
+  }
   std::vector<std::string> report_args(const fs::path& rec) const {
     return {"run", report_config(rec).string(), "--out", out().string()};
   }
@@ -55,9 +59,7 @@ TEST_F(CliReport, EndToEndMatchesTheLibrary) {
   EXPECT_NE(r.out.find("x 31 + 9 pieces)"), std::string::npos) << r.out;  // 3 families x 3 folds
   EXPECT_FALSE(fs::exists(path("out.h5.checkpoint")));
   const nirl::h5::InputFile f(out().string());
-  const auto read = [&](const std::string& name) {
-    return nirl::h5::read_doubles(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
-  };
+  const auto read = [&](const std::string& name) { return study_values(f, name); };
 
   // The same analysis in this process.
   nirl::RecordingSource src;
@@ -153,9 +155,7 @@ TEST_F(CliReport, GridOverLambdaAndJobArrayParts) {
   assemble.insert(assemble.end(), {"--out", path("parts.h5").string()});
   ASSERT_EQ(run(assemble).status, 0);
   const nirl::h5::InputFile grid(path("grid.h5").string()), parts(path("parts.h5").string());
-  const auto read = [](const nirl::h5::InputFile& f, const std::string& name) {
-    return nirl::h5::read_doubles(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
-  };
+  const auto read = study_values;
   for (const char* name : {"reward", "reward_interval", "reward_by_count_interval", "fold_score",
                            "held_out_log_likelihood", "margin", "margin_se", "best_family"}) {
     const std::vector<double> a = read(grid, name), b = read(parts, name);

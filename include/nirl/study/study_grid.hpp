@@ -60,6 +60,11 @@ class StudyGrid {
   StudyTask task(std::uint64_t id) const;
   // The raster of (point, trial): shared by its bootstrap resamples.
   std::uint64_t raster_index(const StudyTask& t) const { return std::uint64_t(t.point) * std::uint64_t(trials_) + std::uint64_t(t.trial); }
+  // A sample task's row among the [points, trials, bootstraps + 1] rows of the task measures
+  // (its id when the grid has no pieces).
+  std::uint64_t sample_row(const StudyTask& t) const {
+    return raster_index(t) * std::uint64_t(bootstraps_ + 1) + std::uint64_t(t.bootstrap);
+  }
 
  private:
   std::vector<StudyAxis> axes_;
