@@ -1,5 +1,5 @@
 // nirl pairwise fit|infer|predict: the pairwise (Ising) family on a user's raster (MODEL.md 5).
-//   fit     RASTER.h5 --out FIT.h5     untied (h, J) by pseudo-likelihood
+//   fit     RASTER.h5 --out FIT.h5     untied (h, J) by pseudo-likelihood, refined by moment matching
 //   infer   FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global]
 //           the reward under each assumption, with the most rewarded patterns
 //   predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--lambda L]
@@ -17,6 +17,7 @@
 #include "config.hpp"
 #include "nirl/core/error.hpp"
 #include "nirl/io/hdf5_io.hpp"
+#include "nirl/pairwise/moment_matching.hpp"
 #include "nirl/pairwise/pseudo_likelihood.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"
@@ -43,6 +44,14 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   PseudoLikelihoodOptions o;
   o.ridge = get_double(vm, "ridge");
   if (!(o.ridge >= 0.0)) fail("--ridge must be >= 0 (got ", o.ridge, ")");
+  const std::string refine = get_string(vm, "refine");
+  if (refine != "moments" && refine != "none") fail("--refine must be moments or none (got '", refine, "')");
+  MomentMatchingOptions mo;
+  mo.ridge = o.ridge;
+  mo.tolerance = get_double(vm, "match-tolerance");
+  if (!(mo.tolerance > 0.0)) fail("--match-tolerance must be > 0 (got ", mo.tolerance, ")");
+  mo.chains = int(get_int(vm, "chains", 2, 4096));
+  mo.seed = get_uint(vm, "seed");
   const Recording rec = read_recording(recording_source(vm, in_path, "dataset"));
   const std::size_t T = rec.raster.steps;
   const int n = rec.raster.n;
@@ -55,15 +64,35 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
     std::snprintf(detail, sizeof detail, "evaluation %d, -log PL %.9g per sample, gradient norm %.2e", evaluations, f, g);
     progress.update(-1.0, detail);
   });
+  IsingParams params = fit.params;
+  MomentMatchingFit matched;
+  if (refine == "moments") {
+    matched = match_moments(counts, fit.params, mo, [&](int iteration, int samples, const MomentMismatch& m) {
+      char detail[160];
+      std::snprintf(detail, sizeof detail, "moment matching: iteration %d, %d sweeps per chain, mismatch %.3g SE, E[K] %+.2f SE",
+                    iteration, samples, m.rms, m.count_mean);
+      progress.update(-1.0, detail);
+    });
+    params = matched.params;
+  }
   progress.update(-1.0, n > kMaxExactIsingNeurons ? "checking the fit (Gibbs chains)" : "checking the fit");
-  const FitCheck check = check_fit(counts, fit.params);
+  const FitCheck check = check_fit(counts, params);
   write_provenance(out, config, 0, command);
-  h5::write_doubles(out.id(), "/pairwise/h", fit.params.h.data(), {hsize_t(n)});
-  h5::write_matrix(out.id(), "/pairwise/J", fit.params.J);
+  h5::write_doubles(out.id(), "/pairwise/h", params.h.data(), {hsize_t(n)});
+  h5::write_matrix(out.id(), "/pairwise/J", params.J);
   h5::set_attribute(out.id(), "/pairwise/h", "ridge", o.ridge);
   h5::set_attribute(out.id(), "/pairwise/h", "objective", fit.objective);
   h5::set_attribute(out.id(), "/pairwise/h", "evaluations", (long long)fit.evaluations);
   h5::set_attribute(out.id(), "/pairwise/h", "converged", (long long)fit.converged);
+  h5::set_attribute(out.id(), "/pairwise/h", "refine", refine);
+  if (refine == "moments") {
+    h5::set_attribute(out.id(), "/pairwise/h", "moment_iterations", (long long)matched.iterations);
+    h5::set_attribute(out.id(), "/pairwise/h", "moments_matched", (long long)matched.converged);
+    h5::set_attribute(out.id(), "/pairwise/h", "moment_mismatch", matched.mismatch.rms);
+    h5::set_attribute(out.id(), "/pairwise/h", "count_mean_mismatch", matched.mismatch.count_mean);
+    h5::set_attribute(out.id(), "/pairwise/h", "count_square_mismatch", matched.mismatch.count_square);
+    h5::set_attribute(out.id(), "/pairwise/h", "moment_exact", (long long)matched.exact);
+  }
   h5::set_attribute(out.id(), "/pairwise/h", "samples", (long long)T);
   h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + rec.dataset);
   h5::set_attribute(out.id(), "/pairwise/h", "format", rec.format);
@@ -74,15 +103,22 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   if (rec.clipped > 0) std::printf("%zu counts > 1 set to 1\n", rec.clipped);
   std::printf("n = %d, %zu samples, %lld distinct states; -log pseudo-likelihood %.6f per sample (ridge %g), %d evaluations, gradient norm %.2e, %s\n",
               n, T, (long long)counts.counts.size(), fit.objective, o.ridge, fit.evaluations, fit.gradient_norm, fit.status.c_str());
-  std::printf("fields h: mean %.3f, range [%.3f, %.3f]; couplings J: mean %.3f, range [%.3f, %.3f]\n", fit.params.h.mean(),
-              fit.params.h.minCoeff(), fit.params.h.maxCoeff(), fit.params.J.sum() / (n * (n - 1.0)),
-              fit.params.J.minCoeff(), fit.params.J.maxCoeff());
+  if (refine == "moments")
+    std::printf("moment matching (%s): %d iterations, mismatch %.3g data SE (RMS), E[K] %+.2f SE, E[K^2] %+.2f SE, %s\n",
+                matched.exact ? "exact moments" : "Gibbs chains", matched.iterations, matched.mismatch.rms,
+                matched.mismatch.count_mean, matched.mismatch.count_square, matched.status.c_str());
+  std::printf("fields h: mean %.3f, range [%.3f, %.3f]; couplings J: mean %.3f, range [%.3f, %.3f]\n", params.h.mean(),
+              params.h.minCoeff(), params.h.maxCoeff(), params.J.sum() / (n * (n - 1.0)), params.J.minCoeff(),
+              params.J.maxCoeff());
   std::printf("fit check (model vs data, %s): firing probabilities within %.4f; connected correlations slope %.3f, "
               "r2 %.3f; number active: TV %.4f (threshold %.4f), model mass on counts the data lack %.2g: %s\n",
               check.exact ? "exact" : ("Gibbs, " + std::to_string(std::lround(check.model_samples)) + " samples").c_str(),
               check.rate_max_error, check.correlation_slope, check.correlation_r2, check.count_tv, check.tv_threshold,
               check.unsupported_mass, check.passed ? "passed" : "FAILED");
   if (!check.passed) std::fprintf(stderr, "nirl pairwise fit: warning: %s\n", check.problem.c_str());
+  else if (refine == "moments" && !matched.converged)
+    std::fprintf(stderr, "nirl pairwise fit: warning: moment matching stopped before the moments matched (%s)\n",
+                 matched.status.c_str());
   std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }
@@ -172,7 +208,8 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
 
 int pairwise_main(int argc, const char* const argv[]) {
   po::options_description cli(
-      "nirl pairwise fit RECORDING --out FIT.h5 [--dataset /spikes] [--ridge 1e-3] [recording options]\n"
+      "nirl pairwise fit RECORDING --out FIT.h5 [--dataset /spikes] [--ridge 1e-3] [--refine moments|none]\n"
+      "    [--match-tolerance 0.5] [--chains 16] [--seed 1] [recording options]\n"
       "nirl pairwise infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global] [--top 5]\n"
       "nirl pairwise predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--assumption sparse]\n"
       "    [--lambda L] [--remove-beyond d] [--pin i,j --pin-field f] [--random-starts 6] [--seed 1]");
@@ -181,12 +218,19 @@ int pairwise_main(int argc, const char* const argv[]) {
                                                                                "result file (HDF5)")(
       "dataset", po::value<std::string>()->default_value("/spikes"),
       "fit: h5: the dataset of spikes (time x neurons, see --orientation); mat: the variable (default: the only one)")(
-      "ridge", po::value<std::string>()->default_value("1e-3"), "fit: (ridge/2)|theta|^2 added to the mean -log PL")(
+      "ridge", po::value<std::string>()->default_value("1e-3"),
+      "fit: (ridge/2)|theta|^2 added to the mean -log PL; moment matching: (ridge/2)|J|^2")(
+      "refine", po::value<std::string>()->default_value("moments"),
+      "fit: after pseudo-likelihood, match the data's moments (moments) or stop (none)")(
+      "match-tolerance", po::value<std::string>()->default_value("0.5"),
+      "fit: RMS moment mismatch to stop at, in the data's standard errors")(
+      "chains", po::value<std::string>()->default_value("16"), "fit: persistent Gibbs chains of moment matching (n > 20)")(
       "lambda", po::value<std::string>(), "infer: coding cost lambda; predict: the new lambda (default: the reward's)")(
       "assumption", po::value<std::string>()->default_value("all"), "infer: all | sparse | pairwise | global; predict: one of them (default sparse)")(
       "mu_relative", po::value<std::string>()->default_value("1e-3"), "infer: sparse mu as a fraction of mu_max")(
       "top", po::value<std::string>()->default_value("5"), "infer: most rewarded patterns to print")(
-      "seed", po::value<std::string>()->default_value("1"), "infer, predict: Gibbs chains when n > 20; predict: random starts")(
+      "seed", po::value<std::string>()->default_value("1"),
+      "fit, infer, predict: Gibbs chains when n > 20; predict: random starts")(
       "reward", po::value<std::string>(), "predict: the reward file of nirl pairwise infer")(
       "tying", po::value<std::string>()->default_value("ring"),
       "predict: ring | homogeneous | a file with /ties (tie map over the n + n(n-1)/2 features, -1 removes one)")(
@@ -208,7 +252,9 @@ int pairwise_main(int argc, const char* const argv[]) {
   const std::string mode = get_string(vm, "mode"), command = command_line(argc, argv);
   // The options each mode reads; one given for another mode is refused.
   const std::map<std::string, std::set<std::string>> mode_options = {
-      {"fit", {"dataset", "ridge", "format", "orientation", "bin-width", "t-start", "t-stop", "units"}},
+      {"fit",
+       {"dataset", "ridge", "refine", "match-tolerance", "chains", "seed", "format", "orientation", "bin-width",
+        "t-start", "t-stop", "units"}},
       {"infer", {"lambda", "assumption", "mu_relative", "top", "seed", "accept-poor-fit"}},
       {"predict",
        {"lambda", "assumption", "seed", "reward", "tying", "remove-beyond", "pin", "pin-field", "random-starts",

@@ -133,8 +133,8 @@ TEST_F(CliPairwise, BadPredictRequestsFailWithOneLine) {
                            "--reward", out(), dir_));
 }
 
-// A raster with exactly one of 5 neurons active in every bin: its pseudo-likelihood fit gives
-// other numbers of active neurons 2% of its mass. fit writes the file with a one-line
+// A raster with exactly one of 5 neurons active in every bin: its pseudo-likelihood fit
+// (without moment matching) gives other numbers of active neurons 2% of its mass. fit writes the file with a one-line
 // warning; infer and predict refuse the fit in one line unless --accept-poor-fit, and infer
 // ranks only patterns the model expects at least 10 times in the fitted recording.
 TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
@@ -145,7 +145,7 @@ TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
     nirl::h5::write_uint8(f.id(), "/spikes", raster.data(), {3000, 5});
     f.commit();
   }
-  const RunResult fit = run({"pairwise", "fit", path("one_active.h5").string(), "--out", path("fit.h5").string()});
+  const RunResult fit = run({"pairwise", "fit", path("one_active.h5").string(), "--refine", "none", "--out", path("fit.h5").string()});
   ASSERT_EQ(fit.status, 0) << describe(fit);
   EXPECT_NE(fit.out.find("FAILED"), std::string::npos) << fit.out;
   EXPECT_EQ(fit.err.rfind("nirl pairwise fit: warning: the model puts ", 0), 0u) << fit.err;
@@ -158,7 +158,7 @@ TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
     EXPECT_EQ(counts, (std::vector<double>{0, 1, 0, 0, 0, 0}));
   }
   // In a batch log (stderr a pipe) the fit prints plain progress lines at the set interval.
-  const RunResult logged = run({"pairwise", "fit", path("one_active.h5").string(), "--out", path("fit2.h5").string()},
+  const RunResult logged = run({"pairwise", "fit", path("one_active.h5").string(), "--refine", "none", "--out", path("fit2.h5").string()},
                                {"NIRL_PROGRESS_SECONDS=0.000001"});
   ASSERT_EQ(logged.status, 0) << describe(logged);
   EXPECT_NE(logged.err.find("pairwise fit: "), std::string::npos) << logged.err;
