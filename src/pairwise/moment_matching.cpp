@@ -381,15 +381,15 @@ MomentMatchingFit match_moments(const SpinCounts& data, const IsingParams& start
       if (next_stage && !fit.exact) fit.samples = std::min(2 * fit.samples, o.max_samples);
     }
     ++stage_iteration;
-    // A step changes no activity parameter by more than kMaxStep.
     Eigen::VectorXd step_a = alpha * (g.a.array() / var_a.array()).matrix();
     Eigen::MatrixXd step_b = alpha * (g.b.array() / var_b.array()).matrix();
+    add_collective_tilt(model.ensemble(), g.count_mismatch, step_a, step_b);
+    // A step changes no activity parameter by more than kMaxStep.
     const double largest = std::max(step_a.cwiseAbs().maxCoeff(), step_b.cwiseAbs().maxCoeff());
     if (largest > kMaxStep) {
       step_a *= kMaxStep / largest;
       step_b *= kMaxStep / largest;
     }
-    add_collective_tilt(model.ensemble(), g.count_mismatch, step_a, step_b);
     const IsingParams step = spins_from_activities(step_a, step_b);
     fit.params.h += step.h;
     fit.params.J += step.J;

@@ -1,35 +1,40 @@
 // Refining a pairwise fit by moment matching (Boltzmann learning; MODEL.md section 5,
 // inverse). Maximises the penalised log-likelihood of the untied family,
 //   L(x) = x . mu_data - log Z(x) - (ridge/2) (|J|^2 + |h_fixed|^2),   x = (h, J_{i<j}),
-// whose gradient g is the mismatch of the first and second moments <sigma_i>,
-// <sigma_i sigma_j>, less the penalty's. The penalty keeps finite the couplings of pairs
+// whose gradient is the mismatch of the first and second moments, less the penalty's.
+// Pseudo-likelihood is consistent but, on finite data, biased in directions no single
+// moment shows: a coupling bias of +0.006 common to 1225 pairs leaves every pair within
+// its error bar and broadens the distribution of the number of active neurons K beyond the
+// data's. Moment matching removes it. The penalty keeps finite the couplings of pairs
 // never active together and the fields of neurons that never change (h_fixed); other
-// fields are free, because a penalty on them shifts every rate the same way (towards
-// 1/2) and so the population's activity: on 60 sparse neurons a field ridge of 1e-3 puts
-// E[K^2] 4 data standard errors above the data's. Pseudo-likelihood is consistent but, on
-// finite data, biased in directions that no single moment shows: a coupling bias of
-// +0.006 common to 1225 pairs leaves every pair within its error bar and broadens the
-// distribution of the number of active neurons K beyond the data's. Moment matching
-// removes it.
+// fields are free: a field penalty moves every rate the same way (towards 1/2), on 60
+// neurons at 8% by half a standard error each, which adds up to a bias of E[K^2] many
+// times its standard error.
 //
-// Model moments are exact (enumeration, n <= kMaxExactIsingNeurons) or means over
-// persistent Gibbs chains (chain c: Philox stream (seed, c); OpenMP across chains; sums in
-// chain order, so results do not depend on the thread count), with standard errors
-// se_model from the spread of the chain means (batch means, autocorrelation included).
+// Model moments are exact (enumeration, n <= exact_up_to <= kMaxExactIsingNeurons) or
+// means over persistent Gibbs chains (chain c: Philox stream (seed, stream_base + c);
+// OpenMP across chains; sums in chain order, so results do not depend on the thread
+// count), with standard errors se_model from the spread of the chain means (batch means,
+// autocorrelation included).
 //
-// Step: x += alpha D^-1 g, D the model variances of the features (Jacobi), alpha = 1 /
-// the largest eigenvalue of D^-1/2 Cov D^-1/2 (power iteration on Fisher-vector products;
-// the stiffest direction, the population's collective mode, is corrected in one step),
-// re-estimated at every stage. A stage draws `samples` sweeps per chain per iteration;
-// the next stage doubles them, once the mismatch is no larger than its own sampling
-// noise (mean (g / se_model)^2 <= 2) or after stage_iterations.
+// Step, in activity coordinates (log p = a . x + sum_{i<j} b_ij x_i x_j, x = (sigma + 1)/2;
+// the rate and the co-activations of a sparse neuron are nearly independent directions
+// there, almost parallel in spin coordinates): the mismatch of each activity feature
+// divided by its model variance (Jacobi) and by the largest eigenvalue of the scaled
+// Fisher matrix (power iteration on Fisher-vector products), re-estimated at every stage;
+// plus a Newton tilt exp(d1 K + d2 K^2) chosen so that the step leaves no first-order
+// mismatch in E[K] and E[K^2], the population statistics Jacobi steps move slowly; at most
+// 0.5 in any parameter. A stage draws `samples` sweeps per chain per iteration; the next
+// stage doubles them, once the mismatch is no larger than its own sampling noise
+// (mean (g / se_model)^2 <= 2) or after stage_iterations.
 //
-// Stopping rule, tied to the data's sampling error se_data = sqrt(Var(feature) / T)
-// (independent bins):
+// Stopping rule, tied to the data's sampling error se_data (independent bins:
+// sqrt(p (1 - p) / T) for a 0/1 feature of mean p, at least 1/T):
 //  - the model's moments are resolved twice as finely as the data's:
 //    median se_model / se_data <= 1/2 (the chains' sample is then about 4 T);
-//  - the RMS mismatch in data standard errors, sampling noise removed,
-//    D = sqrt(mean[(g^2 - se_model^2) / se_data^2]), is at most `tolerance`;
+//  - the RMS mismatch over rates <x_i> and co-activations <x_i x_j>, in data standard
+//    errors with the sampling noise removed, D = sqrt(mean[(g^2 - se_model^2) / se_data^2]),
+//    is at most `tolerance`;
 //  - the collective check: the mismatch of E[K] and E[K^2] is at most
 //    tolerance x se_data + 2 se_model for each.
 #pragma once
