@@ -51,6 +51,7 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   mo.tolerance = get_double(vm, "match-tolerance");
   if (!(mo.tolerance > 0.0)) fail("--match-tolerance must be > 0 (got ", mo.tolerance, ")");
   mo.chains = int(get_int(vm, "chains", 2, 4096));
+  mo.max_iterations = int(get_int(vm, "match-iterations", 0, 100000));
   mo.seed = get_uint(vm, "seed");
   const Recording rec = read_recording(recording_source(vm, in_path, "dataset"));
   const std::size_t T = rec.raster.steps;
@@ -209,7 +210,7 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
 int pairwise_main(int argc, const char* const argv[]) {
   po::options_description cli(
       "nirl pairwise fit RECORDING --out FIT.h5 [--dataset /spikes] [--ridge 1e-3] [--refine moments|none]\n"
-      "    [--match-tolerance 0.5] [--chains 16] [--seed 1] [recording options]\n"
+      "    [--match-tolerance 0.5] [--match-iterations 400] [--chains 16] [--seed 1] [recording options]\n"
       "nirl pairwise infer FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global] [--top 5]\n"
       "nirl pairwise predict FIT.h5 --reward R.h5 --tying ring|homogeneous|TIES.h5 --out P.h5 [--assumption sparse]\n"
       "    [--lambda L] [--remove-beyond d] [--pin i,j --pin-field f] [--random-starts 6] [--seed 1]");
@@ -224,6 +225,8 @@ int pairwise_main(int argc, const char* const argv[]) {
       "fit: after pseudo-likelihood, match the data's moments (moments) or stop (none)")(
       "match-tolerance", po::value<std::string>()->default_value("0.5"),
       "fit: RMS moment mismatch to stop at, in the data's standard errors")(
+      "match-iterations", po::value<std::string>()->default_value("400"),
+      "fit: moment-matching iterations at most (a fit stopped by it is reported as not matched)")(
       "chains", po::value<std::string>()->default_value("16"), "fit: persistent Gibbs chains of moment matching (n > 20)")(
       "lambda", po::value<std::string>(), "infer: coding cost lambda; predict: the new lambda (default: the reward's)")(
       "assumption", po::value<std::string>()->default_value("all"), "infer: all | sparse | pairwise | global; predict: one of them (default sparse)")(
@@ -253,7 +256,7 @@ int pairwise_main(int argc, const char* const argv[]) {
   // The options each mode reads; one given for another mode is refused.
   const std::map<std::string, std::set<std::string>> mode_options = {
       {"fit",
-       {"dataset", "ridge", "refine", "match-tolerance", "chains", "seed", "format", "orientation", "bin-width",
+       {"dataset", "ridge", "refine", "match-tolerance", "match-iterations", "chains", "seed", "format", "orientation", "bin-width",
         "t-start", "t-stop", "units"}},
       {"infer", {"lambda", "assumption", "mu_relative", "top", "seed", "accept-poor-fit"}},
       {"predict",

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "nirl/core/error.hpp"
@@ -18,6 +19,9 @@ constexpr int kPowerIterations = 20;
 constexpr double kResolution = 0.5;
 // The largest change of one activity parameter (a_i or b_ij) in one step.
 constexpr double kMaxStep = 0.5;
+// A fit whose RMS mismatch has not reached a new minimum in this many iterations stops
+// (chains alternating between modes of a model the data do not fit).
+constexpr int kPatience = 100;
 
 // First and second moments of activities x = (sigma + 1) / 2, P_i = <x_i>, Q_ij = <x_i x_j>
 // (diagonal P), and of the number active K, with standard errors (zero when exact).
@@ -27,27 +31,6 @@ struct Moments {
   double K1 = 0.0, K2 = 0.0, se_K1 = 0.0, se_K2 = 0.0;
 };
 
-// Weighted sums of x, x x^T, K and K^2 over spin states.
-struct Sums {
-  Eigen::VectorXd x;
-  Eigen::MatrixXd xx;
-  double k1 = 0.0, k2 = 0.0;
-  void reset(int n) {
-    x = Eigen::VectorXd::Zero(n);
-    xx = Eigen::MatrixXd::Zero(n, n);
-    k1 = k2 = 0.0;
-  }
-  // Rows of S (spins) with weights w.
-  void add(const Eigen::Ref<const Eigen::MatrixXd>& S, const Eigen::VectorXd& w) {
-    const Eigen::MatrixXd X = (S.array() + 1.0) * 0.5;
-    x.noalias() += X.transpose() * w;
-    xx.noalias() += X.transpose() * w.asDiagonal() * X;
-    const Eigen::ArrayXd K = X.rowwise().sum().array();
-    k1 += (K * w.array()).sum();
-    k2 += (K.square() * w.array()).sum();
-  }
-};
-
 // Standard error of a mean of T independent bins of a 0/1 feature with mean p, floored at
 // the resolution of one bin, 1/T (a feature that never varies in the data).
 Eigen::ArrayXXd binary_se(const Eigen::ArrayXXd& p, double T) {
@@ -55,19 +38,14 @@ Eigen::ArrayXXd binary_se(const Eigen::ArrayXXd& p, double T) {
 }
 
 Moments data_moments(const SpinCounts& data) {
-  const int n = data.n();
   const double T = data.total;
-  const Eigen::VectorXd w = data.counts / T;
-  Sums sums;
-  sums.reset(n);
-  sums.add(data.states, w);
+  const ActivitySums sums = ActivitySums::of(data.states, data.counts / T);
   Moments d;
   d.P = sums.x;
-  d.Q = sums.xx;
-  d.K1 = sums.k1;
-  d.K2 = sums.k2;
-  const Eigen::ArrayXd K = 0.5 * (double(n) + data.states.rowwise().sum().array());
-  const double k4 = (K.square().square() * w.array()).sum();
+  d.Q = symmetric_from_upper(sums.xx_upper);
+  d.K1 = sums.count_moment(1);
+  d.K2 = sums.count_moment(2);
+  const double k4 = sums.count_moment(4);
   d.se_P = binary_se(d.P.array(), T).matrix();
   d.se_Q = binary_se(d.Q.array(), T).matrix();
   d.se_K1 = std::max(std::sqrt(std::max(0.0, d.K2 - d.K1 * d.K1) / T), 1.0 / T);
@@ -75,12 +53,21 @@ Moments data_moments(const SpinCounts& data) {
   return d;
 }
 
+// Weighted states (weights summing to 1) over which the step's Fisher products run.
+struct Ensemble {
+  ActiveSets states;
+  Eigen::VectorXd weights;
+};
+
 // The model side: exact moments by enumeration, or persistent Gibbs chains.
 class ModelMoments {
  public:
   ModelMoments(int n, const MomentMatchingOptions& o)
       : n_(n), exact_(n <= std::min(o.exact_up_to, kMaxExactIsingNeurons)), chains_(n, o.chains, o.seed, o.stream_base) {
-    if (exact_) ensemble_ = StateEnsemble::enumeration(n);
+    if (exact_) {
+      enumeration_ = StateEnsemble::enumeration(n);
+      ensemble_.states = ActiveSets::enumeration(n);
+    }
   }
   bool exact() const { return exact_; }
 
@@ -93,68 +80,68 @@ class ModelMoments {
   }
   // The states of the last measurement (enumeration: all, weighted by p_theta; chains:
   // the last chunk of every chain) for Fisher-vector products.
-  const StateEnsemble& ensemble() const { return ensemble_; }
+  const Ensemble& ensemble() const { return ensemble_; }
 
  private:
   Moments measure_exact(const IsingParams& params) {
-    ensemble_.set_gibbs_weights(params);
-    const int n = n_, m = n + n * n + 2;
-    const std::vector<double> total = ensemble_.blocked(m, [&](std::size_t begin, const Eigen::MatrixXd& S, double* acc) {
-      Sums b;
-      b.reset(n);
-      b.add(S, ensemble_.weights().segment(Eigen::Index(begin), S.rows()));
-      Eigen::Map<Eigen::VectorXd>(acc, n) = b.x;
-      Eigen::Map<Eigen::MatrixXd>(acc + n, n, n) = b.xx;
-      acc[n + n * n] = b.k1;
-      acc[n + n * n + 1] = b.k2;
-    });
+    enumeration_.set_gibbs_weights(params);
+    ensemble_.weights = enumeration_.weights();
+    const ActivitySums sums = ActivitySums::of(ensemble_.states, ensemble_.weights);
     Moments mo;
-    mo.P = Eigen::Map<const Eigen::VectorXd>(total.data(), n);
-    mo.Q = Eigen::Map<const Eigen::MatrixXd>(total.data() + n, n, n);
-    mo.K1 = total[std::size_t(n + n * n)];
-    mo.K2 = total[std::size_t(n + n * n + 1)];
-    mo.se_P = Eigen::VectorXd::Zero(n);
-    mo.se_Q = Eigen::MatrixXd::Zero(n, n);
+    mo.P = sums.x;
+    mo.Q = symmetric_from_upper(sums.xx_upper);
+    mo.K1 = sums.count_moment(1);
+    mo.K2 = sums.count_moment(2);
+    mo.se_P = Eigen::VectorXd::Zero(n_);
+    mo.se_Q = Eigen::MatrixXd::Zero(n_, n_);
     return mo;
   }
 
   Moments measure_chains(const IsingParams& params, int samples) {
     const int n = n_, chains = chains_.chains();
-    std::vector<Sums> per_chain{std::size_t(chains)};
-    for (Sums& s : per_chain) s.reset(n);
+    std::vector<ActivitySums> per_chain(static_cast<std::size_t>(chains), ActivitySums(n));
     Eigen::MatrixXd S;
     for (int done = 0; done < samples;) {
       const int rows = std::min(kChunk, samples - done);
       S = chains_.sample(params, 0, rows, 1);
-      const Eigen::VectorXd w = Eigen::VectorXd::Constant(rows, 1.0 / samples);
+      const std::vector<double> w(std::size_t(rows), 1.0 / samples);
 #pragma omp parallel for schedule(static)
-      for (int c = 0; c < chains; ++c) per_chain[std::size_t(c)].add(S.middleRows(Eigen::Index(c) * rows, rows), w);
+      for (int c = 0; c < chains; ++c) {
+        const ActiveSets chunk = ActiveSets::from_spins(S.middleRows(Eigen::Index(c) * rows, rows));
+        per_chain[std::size_t(c)].add(chunk, 0, std::size_t(rows), w.data());
+      }
       done += rows;
     }
-    const Eigen::Index rows = S.rows();
-    ensemble_ = StateEnsemble::from_states(std::move(S), Eigen::VectorXd::Ones(rows));
+    ensemble_.states = ActiveSets::from_spins(S);
+    ensemble_.weights = Eigen::VectorXd::Constant(S.rows(), 1.0 / double(S.rows()));
     // Means over chains, and the standard error of the mean from their spread.
     Moments mo;
     mo.P = Eigen::VectorXd::Zero(n);
-    mo.Q = Eigen::MatrixXd::Zero(n, n);
+    Eigen::MatrixXd Q = Eigen::MatrixXd::Zero(n, n);
     Eigen::VectorXd vP = Eigen::VectorXd::Zero(n);
     Eigen::MatrixXd vQ = Eigen::MatrixXd::Zero(n, n);
     double v1 = 0.0, v2 = 0.0;
-    for (const Sums& s : per_chain) {
+    std::vector<double> k1(static_cast<std::size_t>(chains)), k2(k1);
+    for (int c = 0; c < chains; ++c) {
+      const ActivitySums& s = per_chain[std::size_t(c)];
+      k1[std::size_t(c)] = s.count_moment(1);
+      k2[std::size_t(c)] = s.count_moment(2);
       mo.P += s.x / chains;
-      mo.Q += s.xx / chains;
-      mo.K1 += s.k1 / chains;
-      mo.K2 += s.k2 / chains;
+      Q += s.xx_upper / chains;
+      mo.K1 += k1[std::size_t(c)] / chains;
+      mo.K2 += k2[std::size_t(c)] / chains;
     }
-    for (const Sums& s : per_chain) {
+    for (int c = 0; c < chains; ++c) {
+      const ActivitySums& s = per_chain[std::size_t(c)];
       vP.array() += (s.x - mo.P).array().square();
-      vQ.array() += (s.xx - mo.Q).array().square();
-      v1 += (s.k1 - mo.K1) * (s.k1 - mo.K1);
-      v2 += (s.k2 - mo.K2) * (s.k2 - mo.K2);
+      vQ.array() += (s.xx_upper - Q).array().square();
+      v1 += (k1[std::size_t(c)] - mo.K1) * (k1[std::size_t(c)] - mo.K1);
+      v2 += (k2[std::size_t(c)] - mo.K2) * (k2[std::size_t(c)] - mo.K2);
     }
     const double scale = 1.0 / (double(chains) * (chains - 1));
+    mo.Q = symmetric_from_upper(Q);
     mo.se_P = (vP * scale).array().sqrt();
-    mo.se_Q = (vQ * scale).array().sqrt();
+    mo.se_Q = symmetric_from_upper((vQ * scale).array().sqrt().matrix());
     mo.se_K1 = std::sqrt(v1 * scale);
     mo.se_K2 = std::sqrt(v2 * scale);
     return mo;
@@ -163,7 +150,8 @@ class ModelMoments {
   int n_;
   bool exact_;
   GibbsChains chains_;
-  StateEnsemble ensemble_;
+  StateEnsemble enumeration_;  // exact: the weights p_theta of every state
+  Ensemble ensemble_;
 };
 
 double median(std::vector<double> v) {
@@ -232,35 +220,42 @@ Gradient gradient(const Moments& d, const Moments& mo, const IsingParams& x, con
   return g;
 }
 
+// y_t = phi(x_t) . v = va . x_t + sum_{i<j} vb_ij x_ti x_tj for every state of the
+// ensemble (vb symmetric, zero diagonal); returns the weighted mean of y.
+double feature_values(const Ensemble& e, const Eigen::VectorXd& va, const Eigen::MatrixXd& vb, Eigen::VectorXd& y) {
+  y.resize(Eigen::Index(e.states.size()));
+  return sum_over_blocks(e.states.size(), 512, 1, [&](std::size_t first, std::size_t rows, double* acc) {
+    for (std::size_t t = first; t < first + rows; ++t) {
+      const std::int32_t* a = e.states.begin(t);
+      const int k = e.states.count(t);
+      double v = 0.0;
+      for (int q = 0; q < k; ++q) {
+        v += va[a[q]];
+        const double* column = vb.data() + Eigen::Index(a[q]) * vb.rows();
+        for (int p = 0; p < q; ++p) v += column[a[p]];
+      }
+      y[Eigen::Index(t)] = v;
+      acc[0] += e.weights[Eigen::Index(t)] * v;
+    }
+  })[0];
+}
+
 // Cov(phi, phi . v) over the ensemble for the activity features phi = (x_i, x_i x_j) and a
 // direction v = (va, vb) in activity coordinates (vb symmetric, zero diagonal).
-void activity_fisher(const StateEnsemble& e, const Eigen::VectorXd& va, const Eigen::MatrixXd& vb,
-                     Eigen::VectorXd& out_a, Eigen::MatrixXd& out_b) {
-  const int n = e.n();
-  const Eigen::VectorXd& w = e.weights();
-  Eigen::VectorXd y(Eigen::Index(e.size()));
-  const std::vector<double> mean = e.blocked(1, [&](std::size_t begin, const Eigen::MatrixXd& S, double* acc) {
-    const Eigen::MatrixXd X = (S.array() + 1.0) * 0.5;
-    const Eigen::VectorXd yb = X * va + 0.5 * ((X * vb).cwiseProduct(X)).rowwise().sum();
-    y.segment(Eigen::Index(begin), S.rows()) = yb;
-    acc[0] = w.segment(Eigen::Index(begin), S.rows()).dot(yb);
-  });
-  const std::vector<double> sums = e.blocked(n + n * n, [&](std::size_t begin, const Eigen::MatrixXd& S, double* acc) {
-    const Eigen::MatrixXd X = (S.array() + 1.0) * 0.5;
-    const Eigen::VectorXd u =
-        w.segment(Eigen::Index(begin), S.rows()).cwiseProduct(y.segment(Eigen::Index(begin), S.rows()).array().matrix() -
-                                                              Eigen::VectorXd::Constant(S.rows(), mean[0]));
-    Eigen::Map<Eigen::VectorXd>(acc, n) = X.transpose() * u;
-    Eigen::Map<Eigen::MatrixXd>(acc + n, n, n) = X.transpose() * u.asDiagonal() * X;
-  });
-  out_a = Eigen::Map<const Eigen::VectorXd>(sums.data(), n);
-  out_b = Eigen::Map<const Eigen::MatrixXd>(sums.data() + n, n, n);
+void activity_fisher(const Ensemble& e, const Eigen::VectorXd& va, const Eigen::MatrixXd& vb, Eigen::VectorXd& out_a,
+                     Eigen::MatrixXd& out_b) {
+  Eigen::VectorXd y;
+  const double mean = feature_values(e, va, vb, y);
+  const Eigen::VectorXd u = e.weights.cwiseProduct((y.array() - mean).matrix());
+  const ActivitySums sums = ActivitySums::of(e.states, u);
+  out_a = sums.x;
+  out_b = symmetric_from_upper(sums.xx_upper);
   out_b.diagonal().setZero();
 }
 
 // 1 / the largest eigenvalue of D^-1/2 Cov(phi, phi) D^-1/2 over the ensemble (D: the
 // variances va, vb of the activity features), by power iteration from D^1/2 1.
-double step_size(const StateEnsemble& e, const Eigen::VectorXd& var_a, const Eigen::MatrixXd& var_b) {
+double step_size(const Ensemble& e, const Eigen::VectorXd& var_a, const Eigen::MatrixXd& var_b) {
   const Eigen::ArrayXd ra = var_a.array().sqrt();
   const Eigen::ArrayXXd rb = var_b.array().sqrt();
   Eigen::VectorXd ua = ra.matrix();
@@ -293,23 +288,22 @@ double step_size(const StateEnsemble& e, const Eigen::VectorXd& var_a, const Eig
 // p -> p exp(d1 K + d2 K^2) (a_i += d1 + d2, b_ij += 2 d2) is added so that, to first
 // order over the ensemble, the step leaves no mismatch in them: Newton's method in the
 // two-parameter family whose sufficient statistics they are.
-void add_collective_tilt(const StateEnsemble& e, const Eigen::Vector2d& mismatch, Eigen::VectorXd& step_a,
+void add_collective_tilt(const Ensemble& e, const Eigen::Vector2d& mismatch, Eigen::VectorXd& step_a,
                          Eigen::MatrixXd& step_b) {
-  const Eigen::VectorXd& w = e.weights();
+  Eigen::VectorXd y;
+  feature_values(e, step_a, step_b, y);
   // Weighted sums of K^m (m = 1..4), y, K y, K^2 y, with y = phi . step.
-  const std::vector<double> s = e.blocked(7, [&](std::size_t begin, const Eigen::MatrixXd& S, double* acc) {
-    const Eigen::MatrixXd X = (S.array() + 1.0) * 0.5;
-    const Eigen::ArrayXd K = X.rowwise().sum().array();
-    const Eigen::ArrayXd y = (X * step_a + 0.5 * ((X * step_b).cwiseProduct(X)).rowwise().sum()).array();
-    const Eigen::ArrayXd wb = w.segment(Eigen::Index(begin), S.rows()).array();
-    acc[0] = (wb * K).sum();
-    acc[1] = (wb * K.square()).sum();
-    acc[2] = (wb * K.cube()).sum();
-    acc[3] = (wb * K.square().square()).sum();
-    acc[4] = (wb * y).sum();
-    acc[5] = (wb * K * y).sum();
-    acc[6] = (wb * K.square() * y).sum();
-  });
+  double s[7] = {0, 0, 0, 0, 0, 0, 0};
+  for (std::size_t t = 0; t < e.states.size(); ++t) {
+    const double w = e.weights[Eigen::Index(t)], K = e.states.count(t), yt = y[Eigen::Index(t)];
+    s[0] += w * K;
+    s[1] += w * K * K;
+    s[2] += w * K * K * K;
+    s[3] += w * K * K * K * K;
+    s[4] += w * yt;
+    s[5] += w * K * yt;
+    s[6] += w * K * K * yt;
+  }
   Eigen::Matrix2d cov;
   cov << s[1] - s[0] * s[0], s[2] - s[0] * s[1], s[2] - s[0] * s[1], s[3] - s[1] * s[1];
   const Eigen::Vector2d moved(s[5] - s[0] * s[4], s[6] - s[1] * s[4]);
@@ -344,6 +338,8 @@ MomentMatchingFit match_moments(const SpinCounts& data, const IsingParams& start
   fit.sweeps = fit.exact ? 0 : o.burn_in;
   double alpha = 0.0;
   int stage_iteration = 0;
+  MomentMatchingFit best;  // the parameters with the smallest RMS mismatch so far
+  int best_iteration = 0;
   for (int iteration = 0;; ++iteration) {
     const Moments mo = model.measure(fit.params, fit.samples);
     fit.sweeps += fit.samples;
@@ -362,8 +358,19 @@ MomentMatchingFit match_moments(const SpinCounts& data, const IsingParams& start
       fit.status = "moments matched within the data's sampling error";
       return fit;
     }
-    if (iteration == o.max_iterations) {
-      fit.status = "iteration limit reached";
+    if (iteration == 0 || mm.rms < best.mismatch.rms) {
+      best.params = fit.params;
+      best.mismatch = mm;
+      best_iteration = iteration;
+    }
+    const bool stalled = iteration - best_iteration >= kPatience;
+    if (iteration == o.max_iterations || stalled) {
+      fit.params = best.params;
+      fit.mismatch = best.mismatch;
+      fit.status = std::string(stalled ? "no smaller mismatch in " + std::to_string(kPatience) + " iterations"
+                                       : "iteration limit reached") +
+                   "; returned the parameters of iteration " + std::to_string(best_iteration) +
+                   ", the smallest mismatch seen";
       return fit;
     }
     // Jacobi scaling by the model variances of the activity features, floored at the

@@ -14,7 +14,8 @@
 namespace nirl {
 namespace {
 
-constexpr Eigen::Index kRows = 1024;
+// The smallest block of distinct states summed on one thread.
+constexpr std::size_t kRows = 1024;
 
 IsingParams unpack(const Eigen::VectorXd& x, int n) {
   IsingParams p = IsingParams::zero(n);
@@ -38,52 +39,68 @@ SpinCounts count_states(const std::vector<std::uint8_t>& raster, std::size_t ste
     seen[std::string(reinterpret_cast<const char*>(row), std::size_t(n))] += 1.0;
   }
   SpinCounts c;
-  c.states.resize(Eigen::Index(seen.size()), n);
+  c.states = ActiveSets(n);
   c.counts.resize(Eigen::Index(seen.size()));
   Eigen::Index k = 0;
   for (const auto& [key, count] : seen) {
-    for (int i = 0; i < n; ++i) c.states(k, i) = key[std::size_t(i)] ? 1.0 : -1.0;
+    c.states.append(reinterpret_cast<const std::uint8_t*>(key.data()));
     c.counts[k++] = count;
   }
   c.total = double(steps);
   return c;
 }
 
+namespace {
+
+// One state's terms, weighted by c, from its local fields H and spins sign: L[i] =
+// -c log p(sigma_i | sigma_/i) and G[i] = dL[i]/dH_i.
+NIRL_VECTOR_CLONES void state_terms(const double* H, const double* sign, double c, int n, double* L, double* G) {
+#pragma omp simd
+  for (int i = 0; i < n; ++i) {
+    const double z = 2.0 * sign[i] * H[i];
+    const double e = exp_nonpositive(-std::fabs(z));
+    L[i] = -c * log_sigmoid_given(z, e);
+    G[i] = -2.0 * c * sign[i] * sigmoid_given(-z, e);
+  }
+}
+
+}  // namespace
+
 double pseudo_likelihood_objective(const SpinCounts& data, double ridge, const Eigen::VectorXd& x,
                                    Eigen::VectorXd& gradient) {
   const int n = data.n();
   const IsingParams p = unpack(x, n);
-  const Eigen::Index U = data.states.rows(), blocks = (U + kRows - 1) / kRows;
-  const Eigen::Index m = 1 + n + n * n;
-  std::vector<double> partial(std::size_t(blocks * m), 0.0);
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
-  for (Eigen::Index b = 0; b < blocks; ++b) {
-    const Eigen::Index begin = b * kRows, rows = std::min(U, begin + kRows) - begin;
-    const auto S = data.states.middleRows(begin, rows);
-    const Eigen::MatrixXd H = (S * p.J).rowwise() + p.h.transpose();
-    Eigen::MatrixXd G(rows, n);  // d(-log PL)/dH_ti, weighted by the count
-    double* acc = partial.data() + b * m;
-    double value = 0.0;
-    for (Eigen::Index t = 0; t < rows; ++t) {
-      const double c = data.counts[begin + t] / data.total;
-      for (int i = 0; i < n; ++i) {
-        const double z = 2.0 * S(t, i) * H(t, i);
-        value -= c * log_sigmoid(z);
-        G(t, i) = -2.0 * c * S(t, i) * sigmoid(-z);
+  // The local fields of the all-silent state; an active neuron j adds 2 J_j.
+  const Eigen::VectorXd silent = p.h - p.J.rowwise().sum();
+  const std::size_t m = 1 + std::size_t(n) + std::size_t(n) * n;
+  // partial: [objective, sum_t G_t (n), A (n x n)], A(j, i) = sum_t x_ti G_tj.
+  const std::vector<double> total = sum_over_blocks(data.states.size(), kRows, m, [&](std::size_t first, std::size_t rows,
+                                                                                        double* acc) {
+    Eigen::VectorXd H(n), G(n), L(n), sign(n);
+    Eigen::Map<Eigen::VectorXd> field_gradient(acc + 1, n);
+    Eigen::Map<Eigen::MatrixXd> A(acc + 1 + n, n, n);
+    for (std::size_t t = first; t < first + rows; ++t) {
+      const std::int32_t *begin = data.states.begin(t), *end = data.states.end(t);
+      H = silent;
+      sign.setConstant(-1.0);
+      for (const std::int32_t* j = begin; j != end; ++j) {
+        H.noalias() += 2.0 * p.J.col(*j);
+        sign[*j] = 1.0;
       }
+      state_terms(H.data(), sign.data(), data.counts[Eigen::Index(t)] / data.total, n, L.data(), G.data());
+      for (int i = 0; i < n; ++i) acc[0] += L[i];  // in order: the same bits on every vector width
+      field_gradient += G;
+      for (const std::int32_t* i = begin; i != end; ++i) A.col(*i) += G;
     }
-    acc[0] = value;
-    Eigen::Map<Eigen::VectorXd>(acc + 1, n) = G.colwise().sum().transpose();
-    Eigen::Map<Eigen::MatrixXd>(acc + 1 + n, n, n).noalias() = S.transpose() * G;
-  }
-  std::vector<double> total(std::size_t(m), 0.0);
-  for (Eigen::Index b = 0; b < blocks; ++b)
-    for (Eigen::Index k = 0; k < m; ++k) total[std::size_t(k)] += partial[std::size_t(b * m + k)];
-  const Eigen::Map<const Eigen::MatrixXd> SG(total.data() + 1 + n, n, n);
+  });
+  const Eigen::Map<const Eigen::VectorXd> field_gradient(total.data() + 1, n);
+  const Eigen::Map<const Eigen::MatrixXd> A(total.data() + 1 + n, n, n);
+  // d/dJ_ij = sum_t (sigma_ti G_tj + sigma_tj G_ti), sigma = 2x - 1.
   gradient.resize(x.size());
-  gradient.head(n) = Eigen::Map<const Eigen::VectorXd>(total.data() + 1, n);
+  gradient.head(n) = field_gradient;
   for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j) gradient[n + pair_index(i, j, n)] = SG(i, j) + SG(j, i);
+    for (int j = i + 1; j < n; ++j)
+      gradient[n + pair_index(i, j, n)] = 2.0 * (A(j, i) + A(i, j)) - field_gradient[i] - field_gradient[j];
   gradient += ridge * x;
   return total[0] + 0.5 * ridge * x.squaredNorm();
 }

@@ -74,7 +74,7 @@ ConstraintSet build_constraints(const IsingParams& fitted, double lambda, const 
     for (Eigen::Index t = 0; t < S.rows(); ++t)
       for (int i = 0; i < n; ++i) raster[std::size_t(t * n + i)] = S(t, i) > 0 ? 1 : 0;
     SpinCounts counts = count_states(raster, std::size_t(S.rows()), n);
-    c.ensemble = StateEnsemble::from_states(counts.states, counts.counts);
+    c.ensemble = StateEnsemble::from_states(counts.states.spins(0, counts.states.size()), counts.counts);
     std::vector<Eigen::Index> order(std::size_t(counts.counts.size()));
     std::iota(order.begin(), order.end(), Eigen::Index(0));
     std::stable_sort(order.begin(), order.end(),

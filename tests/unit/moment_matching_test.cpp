@@ -187,6 +187,29 @@ TEST(MomentMatching, ExactMomentsReachTheMaximumLikelihoodOptimum) {
   std::printf("Fisher distance to the optimum %.3g standard errors; mismatch %.3g\n", distance, fit.mismatch.rms);
 }
 
+// A fit stopped before the rule is met returns the parameters with the smallest mismatch it
+// measured, and that mismatch is theirs: measured again from them (exact moments, so
+// deterministic), it is the same, and it is below the start's.
+TEST(MomentMatching, AnUnfinishedFitReturnsItsBestParameters) {
+  const int n = 8;
+  const std::size_t T = 5000;
+  const SpinCounts data = count_states(gibbs_raster(random_network(n, 0.1, 0.6, -2.0, 5), T, 3, 9), T, n);
+  MomentMatchingOptions o;
+  o.tolerance = 1e-9;  // not reachable
+  o.max_iterations = 6;
+  const IsingParams start = IsingParams::zero(n);
+  const MomentMatchingFit fit = match_moments(data, start, o);
+  EXPECT_FALSE(fit.converged);
+  EXPECT_NE(fit.status.find("iteration limit reached"), std::string::npos) << fit.status;
+  EXPECT_EQ(fit.iterations, 6);
+  MomentMatchingOptions measure_only = o;
+  measure_only.max_iterations = 0;
+  const MomentMatchingFit again = match_moments(data, fit.params, measure_only);
+  EXPECT_EQ(again.params.h, fit.params.h);
+  EXPECT_NEAR(again.mismatch.rms, fit.mismatch.rms, 1e-12 * fit.mismatch.rms);
+  EXPECT_LT(fit.mismatch.rms, match_moments(data, start, measure_only).mismatch.rms);
+}
+
 // The acceptance case: a recording made here (heat-bath sweeps of this file) of a known
 // 60-neuron network, sparse (10% active) with couplings of both signs; 40000 bins five sweeps
 // apart. Gibbs-chain moment matching recovers h and J (r2 > 0.9) and the data's moments,

@@ -37,6 +37,10 @@
 //    is at most `tolerance`;
 //  - the collective check: the mismatch of E[K] and E[K^2] is at most
 //    tolerance x se_data + 2 se_model for each.
+// A fit that does not meet it within max_iterations, or whose D has not reached a new
+// minimum in 100 iterations, stops with the parameters of the smallest D seen (a pairwise
+// model of data with strong common input can have a sparse and a dense mode; the chains
+// then alternate between them and the mismatch does not fall).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -78,7 +82,7 @@ struct MomentMatchingFit {
   int iterations = 0;
   long long sweeps = 0;           // per chain, burn-in included
   int samples = 0;                // sweeps per chain per iteration at the end
-  MomentMismatch mismatch;        // at the returned parameters' last iteration
+  MomentMismatch mismatch;        // measured at the returned parameters
   bool converged = false;
   std::string status;
 };
