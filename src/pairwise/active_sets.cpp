@@ -66,13 +66,6 @@ void ActivitySums::add(const ActiveSets& s, std::size_t first, std::size_t rows,
   }
 }
 
-ActivitySums& ActivitySums::operator+=(const ActivitySums& other) {
-  x += other.x;
-  xx_upper += other.xx_upper;
-  by_count += other.by_count;
-  return *this;
-}
-
 double ActivitySums::count_moment(int power) const {
   double m = 0.0;
   for (Eigen::Index k = 0; k < by_count.size(); ++k) m += by_count[k] * std::pow(double(k), power);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nirl/core/error.hpp"
@@ -100,20 +101,18 @@ class ModelMoments {
   Moments measure_chains(const IsingParams& params, int samples) {
     const int n = n_, chains = chains_.chains();
     std::vector<ActivitySums> per_chain(static_cast<std::size_t>(chains), ActivitySums(n));
-    Eigen::MatrixXd S;
+    ActiveSets chunk;  // the states of one chunk of sweeps, chain-major
     for (int done = 0; done < samples;) {
       const int rows = std::min(kChunk, samples - done);
-      S = chains_.sample(params, 0, rows, 1);
+      chunk = ActiveSets::from_spins(chains_.sample(params, 0, rows, 1));
       const std::vector<double> w(std::size_t(rows), 1.0 / samples);
 #pragma omp parallel for schedule(static)
-      for (int c = 0; c < chains; ++c) {
-        const ActiveSets chunk = ActiveSets::from_spins(S.middleRows(Eigen::Index(c) * rows, rows));
-        per_chain[std::size_t(c)].add(chunk, 0, std::size_t(rows), w.data());
-      }
+      for (int c = 0; c < chains; ++c)
+        per_chain[std::size_t(c)].add(chunk, std::size_t(c) * std::size_t(rows), std::size_t(rows), w.data());
       done += rows;
     }
-    ensemble_.states = ActiveSets::from_spins(S);
-    ensemble_.weights = Eigen::VectorXd::Constant(S.rows(), 1.0 / double(S.rows()));
+    ensemble_.weights = Eigen::VectorXd::Constant(Eigen::Index(chunk.size()), 1.0 / double(chunk.size()));
+    ensemble_.states = std::move(chunk);
     // Means over chains, and the standard error of the mean from their spread.
     Moments mo;
     mo.P = Eigen::VectorXd::Zero(n);

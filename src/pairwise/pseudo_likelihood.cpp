@@ -25,6 +25,18 @@ IsingParams unpack(const Eigen::VectorXd& x, int n) {
   return p;
 }
 
+// One state's terms, weighted by c, from its local fields H and spins sign: L[i] =
+// -c log p(sigma_i | sigma_/i) and G[i] = dL[i]/dH_i.
+NIRL_VECTOR_CLONES void state_terms(const double* H, const double* sign, double c, int n, double* L, double* G) {
+#pragma omp simd
+  for (int i = 0; i < n; ++i) {
+    const double z = 2.0 * sign[i] * H[i];
+    const double e = exp_nonpositive(-std::fabs(z));
+    L[i] = -c * log_sigmoid_given(z, e);
+    G[i] = -2.0 * c * sign[i] * sigmoid_given(-z, e);
+  }
+}
+
 }  // namespace
 
 SpinCounts count_states(const std::vector<std::uint8_t>& raster, std::size_t steps, int n) {
@@ -49,22 +61,6 @@ SpinCounts count_states(const std::vector<std::uint8_t>& raster, std::size_t ste
   c.total = double(steps);
   return c;
 }
-
-namespace {
-
-// One state's terms, weighted by c, from its local fields H and spins sign: L[i] =
-// -c log p(sigma_i | sigma_/i) and G[i] = dL[i]/dH_i.
-NIRL_VECTOR_CLONES void state_terms(const double* H, const double* sign, double c, int n, double* L, double* G) {
-#pragma omp simd
-  for (int i = 0; i < n; ++i) {
-    const double z = 2.0 * sign[i] * H[i];
-    const double e = exp_nonpositive(-std::fabs(z));
-    L[i] = -c * log_sigmoid_given(z, e);
-    G[i] = -2.0 * c * sign[i] * sigmoid_given(-z, e);
-  }
-}
-
-}  // namespace
 
 double pseudo_likelihood_objective(const SpinCounts& data, double ridge, const Eigen::VectorXd& x,
                                    Eigen::VectorXd& gradient) {

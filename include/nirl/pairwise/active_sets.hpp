@@ -53,7 +53,6 @@ struct ActivitySums {
   explicit ActivitySums(int n = 0);
   // Adds states [first, first + rows) of s with weights w[0..rows).
   void add(const ActiveSets& s, std::size_t first, std::size_t rows, const double* w);
-  ActivitySums& operator+=(const ActivitySums& other);
   // sum_k by_count[k] k^power: the weighted moment of the number active.
   double count_moment(int power) const;
   // The same statistics as add(), over all states of s, summed blockwise (see above).
