@@ -1,11 +1,10 @@
 #include "nirl/pairwise/reward_family.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include "nirl/core/error.hpp"
-#include "nirl/pairwise/ising_family.hpp"
-#include "nirl/pairwise/ising_forward.hpp"
-#include "nirl/core/state_space.hpp"
+#include "nirl/pairwise/walsh_hadamard.hpp"
 
 namespace nirl {
 namespace {
@@ -52,19 +51,35 @@ Eigen::VectorXd project_reward(RewardFamily family, int n, const Eigen::VectorXd
     }
     return global_reward(n, sum.cwiseQuotient(mass));
   }
-  // Pairwise: the weighted least-squares regression of r on the Ising family's untied
-  // features s_i, s_i s_j (ising_forward.hpp), plus the constant that zeroes the residual's
-  // weighted mean.
-  StateEnsemble ensemble = StateEnsemble::enumeration(n);
-  ensemble.set_weights(weights);
-  const IsingFamily untied = IsingFamily::untied(n);
-  const Regression fit = regress_on_features(untied, ensemble, reward, 1e-12, 5000, 1e-12);
-  const IsingParams params = untied.expand(fit.coefficients, false);
-  Eigen::VectorXd projected(static_cast<Eigen::Index>(S));
-  ensemble.blocked(0, [&](std::size_t begin, const Eigen::MatrixXd& spins, double*) {
-    projected.segment(Eigen::Index(begin), spins.rows()) = ising_energies(params, spins);
-  });
-  projected.array() += ensemble.weights().dot(reward - projected);
+  // Pairwise: weighted least squares on the Walsh functions of order <= 2 (the constant, s_i,
+  // s_i s_j). As phi_A phi_B = phi_{A xor B}, the normal equations need only the Walsh
+  // coefficients of w up to order 4 and of w r up to order 2: two transforms, a dense solve
+  // of 1 + n + n(n-1)/2 unknowns, and one transform back to the table.
+  std::vector<std::size_t> sets{0};
+  for (int i = 0; i < n; ++i) sets.push_back(std::size_t(1) << i);
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) sets.push_back((std::size_t(1) << i) | (std::size_t(1) << j));
+  const auto sign = [](std::size_t set) { return (__builtin_popcountll(set) & 1) ? -1.0 : 1.0; };
+  Eigen::VectorXd hw = weights, hwr = weights.cwiseProduct(reward);
+  walsh_hadamard(hw);
+  walsh_hadamard(hwr);
+  const Eigen::Index F = Eigen::Index(sets.size());
+  Eigen::MatrixXd gram(F, F);
+  Eigen::VectorXd rhs(F);
+  for (Eigen::Index k = 0; k < F; ++k) {
+    const std::size_t a = sets[std::size_t(k)];
+    rhs[k] = sign(a) * hwr[Eigen::Index(a)];
+    for (Eigen::Index l = 0; l < F; ++l) {
+      const std::size_t c = a ^ sets[std::size_t(l)];
+      gram(k, l) = sign(c) * hw[Eigen::Index(c)];
+    }
+  }
+  const Eigen::LDLT<Eigen::MatrixXd> ldlt(gram);
+  const Eigen::VectorXd theta = ldlt.solve(rhs);
+  if (ldlt.info() != Eigen::Success || !theta.allFinite()) fail("reward families: the pairwise projection is singular");
+  Eigen::VectorXd projected = Eigen::VectorXd::Zero(Eigen::Index(S));
+  for (Eigen::Index k = 0; k < F; ++k) projected[Eigen::Index(sets[std::size_t(k)])] = sign(sets[std::size_t(k)]) * theta[k];
+  walsh_hadamard(projected);
   return projected;
 }
 

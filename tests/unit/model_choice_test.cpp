@@ -80,6 +80,17 @@ TEST(RewardFamily, ProjectionKeepsMembersAndIsWeightedLeastSquares) {
   EXPECT_EQ(project_reward(RewardFamily::tabular, n, r, w), r);
 }
 
+// Beyond exact enumeration (n > 20): a pairwise member with random positive weights is its own
+// projection; rounding grows with the 2^n-term transforms of entries of size ~10.
+TEST(RewardFamily, PairwiseProjectionBeyondTwentyNeurons) {
+  const int n = 21;
+  const Eigen::VectorXd a = random_normal(n, 1.0, 31);
+  const Eigen::MatrixXd b = Eigen::Map<const Eigen::MatrixXd>(random_normal(n * n, 0.3, 32).data(), n, n);
+  const Eigen::VectorXd pair = pairwise_reward(n, a, b);
+  const Eigen::VectorXd w = random_normal(1 << n, 1.0, 33).array().exp();
+  EXPECT_LT((project_reward(RewardFamily::pairwise, n, pair, w) - pair).cwiseAbs().maxCoeff(), 1e-7);
+}
+
 // The tabular prediction is p_train itself: the optimal dynamics for the closed-form reward
 // of p, at p's own marginals, have stationary distribution p (an independent forward solve).
 TEST(ModelChoice, TabularPredictionIsTheHistogram) {

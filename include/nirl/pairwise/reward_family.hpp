@@ -6,7 +6,8 @@
 //  - global:   r = f(number of active neurons) (n parameters).
 // Each family also holds the constants (the reward is defined up to one). A reward
 // is put into a family by least squares weighted by state frequencies (project_reward).
-// The pairwise projection is the Ising family's feature regression (ising_forward.hpp).
+// The pairwise projection solves its normal equations exactly from Walsh-Hadamard
+// transforms of w and w r (walsh_hadamard.hpp), for any n up to 24.
 #pragma once
 #include <Eigen/Dense>
 #include <string>
