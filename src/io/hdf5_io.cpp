@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -136,6 +137,24 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
   std::size_t total = 1;
   for (hsize_t d : dims) total *= std::size_t(d);
   return total;
+}
+
+// Rows [first, first + count) of the open 2-D dataset ds (clipped), read as mem_type into a
+// row-major vector of T.
+template <typename T>
+std::vector<T> read_row_block(const InputFile& f, const std::string& dataset, hid_t ds, hid_t mem_type, hsize_t first,
+                              hsize_t count, const std::vector<hsize_t>& dims) {
+  const hsize_t rows = first < dims[0] ? std::min(count, dims[0] - first) : 0;
+  std::vector<T> out(std::size_t(rows * dims[1]));
+  if (out.empty()) return out;
+  Handle file_space = check(H5Dget_space(ds), H5Sclose, "cannot read the shape of " + dataset);
+  const hsize_t start[2] = {first, 0}, size[2] = {rows, dims[1]};
+  check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr),
+               "cannot select rows of " + dataset);
+  Handle memory = check(H5Screate_simple(2, size, nullptr), H5Sclose, "cannot create dataspace");
+  check_status(H5Dread(ds, mem_type, memory.get(), file_space.get(), H5P_DEFAULT, out.data()),
+               "cannot read " + dataset + " from " + f.path());
+  return out;
 }
 
 }  // namespace
@@ -352,6 +371,23 @@ std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& d
   }
   if (dims_out) *dims_out = dims;
   return out;
+}
+
+std::vector<std::int64_t> read_integer_rows(const InputFile& f, const std::string& dataset, hsize_t first,
+                                            hsize_t count, std::vector<hsize_t>& dims) {
+  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", 2, dims);
+  Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
+  if (H5Tget_class(file_type.get()) != H5T_ENUM)
+    return read_row_block<std::int64_t>(f, dataset, ds.get(), H5T_NATIVE_INT64, first, count, dims);
+  // h5py booleans: enum over int8; read the raw base integers.
+  const std::vector<std::int8_t> raw = read_row_block<std::int8_t>(f, dataset, ds.get(), H5T_NATIVE_INT8, first, count, dims);
+  return std::vector<std::int64_t>(raw.begin(), raw.end());
+}
+
+std::vector<double> read_double_rows(const InputFile& f, const std::string& dataset, hsize_t first, hsize_t count,
+                                     std::vector<hsize_t>& dims) {
+  Handle ds = open_dataset_checked(f, dataset, H5T_FLOAT, H5T_FLOAT, "floating-point", 2, dims);
+  return read_row_block<double>(f, dataset, ds.get(), H5T_NATIVE_DOUBLE, first, count, dims);
 }
 
 bool has_attribute(const InputFile& f, const std::string& object, const std::string& attr) {

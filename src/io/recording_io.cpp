@@ -33,46 +33,54 @@ H5T_class_t dataset_class(const h5::InputFile& f, const std::string& name) {
   return H5Tget_class(type.get());
 }
 
-// Counts (integer, boolean enum or integer-valued float) of a rank-2 dataset, as int64.
-std::vector<std::int64_t> read_counts(const h5::InputFile& f, const std::string& name, std::vector<hsize_t>* dims) {
-  const H5T_class_t cls = dataset_class(f, name);
-  if (cls == H5T_INTEGER || cls == H5T_ENUM) return h5::read_integers(f, name, 2, dims);
-  if (cls != H5T_FLOAT)
-    fail(f.path(), ": dataset ", name, " has a type that is neither integer, boolean nor floating-point");
-  const std::vector<double> values = h5::read_doubles(f, name, 2, dims);
-  std::vector<std::int64_t> out(values.size());
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    const double v = values[k];
-    if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9e15)
-      fail(f.path(), ": dataset ", name, " holds ", v, " at element ", k,
-           " (floating-point spikes must be whole counts)");
-    out[k] = std::int64_t(v);
-  }
-  return out;
-}
+// A rank-2 counts dataset (integer, boolean enum or integer-valued float) binarised into a
+// raster (time_major: the rows are time bins), read kReadElements values at a time so that
+// a large recording is never held as 8-byte counts.
+constexpr hsize_t kReadElements = hsize_t(1) << 20;
 
-// A matrix stored row-major with dims (rows, cols) -> binary raster; time_major says the
-// rows are time bins.
-Recording binarise(const std::vector<std::int64_t>& values, const std::vector<hsize_t>& dims, bool time_major,
-                   const std::string& where) {
-  const hsize_t rows = dims[0], cols = dims[1];
-  const hsize_t steps = time_major ? rows : cols, n = time_major ? cols : rows;
-  const char* axis = time_major ? "columns" : "rows";
-  if (n == 0) fail(where, " has no neurons (", axis, ")");
-  if (steps < 2) fail(where, " has ", steps, " time bin(s); at least 2 are needed");
+Recording read_binarised(const h5::InputFile& f, const std::string& name, bool time_major, const std::string& where) {
+  const H5T_class_t cls = dataset_class(f, name);
+  const bool integers = cls == H5T_INTEGER || cls == H5T_ENUM;
+  if (!integers && cls != H5T_FLOAT)
+    fail(f.path(), ": dataset ", name, " has a type that is neither integer, boolean nor floating-point");
+  const std::vector<hsize_t> shape = h5::shape(f, name);
+  const hsize_t block = std::max<hsize_t>(1, kReadElements / std::max<hsize_t>(1, shape.size() == 2 ? shape[1] : 1));
   Recording rec;
-  rec.raster.n = int(n);
-  rec.raster.steps = std::size_t(steps);
-  rec.raster.spikes.assign(std::size_t(steps * n), 0);
-  for (hsize_t r = 0; r < rows; ++r)
-    for (hsize_t c = 0; c < cols; ++c) {
-      const std::int64_t v = values[std::size_t(r * cols + c)];
-      const hsize_t t = time_major ? r : c, i = time_major ? c : r;
-      if (v < 0) fail(where, " holds ", v, " at time bin ", t, ", neuron ", i, " (spike counts must be >= 0)");
-      if (v > 1) ++rec.clipped;
-      rec.raster.spikes[std::size_t(t * n + i)] = v > 0 ? 1 : 0;
+  std::vector<hsize_t> dims;
+  for (hsize_t first = 0; first == 0 || first < dims[0]; first += block) {
+    std::vector<std::int64_t> values;
+    if (integers) {
+      values = h5::read_integer_rows(f, name, first, block, dims);
+    } else {
+      const std::vector<double> raw = h5::read_double_rows(f, name, first, block, dims);
+      values.resize(raw.size());
+      for (std::size_t k = 0; k < raw.size(); ++k) {
+        const double v = raw[k];
+        if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9e15)
+          fail(f.path(), ": dataset ", name, " holds ", v, " at element ", first * dims[1] + k,
+               " (floating-point spikes must be whole counts)");
+        values[k] = std::int64_t(v);
+      }
     }
-  for (hsize_t i = 0; i < n; ++i) rec.unit_ids.push_back((long long)i);
+    const hsize_t rows = dims[0], cols = dims[1];
+    const hsize_t steps = time_major ? rows : cols, n = time_major ? cols : rows;
+    if (first == 0) {
+      if (n == 0) fail(where, " has no neurons (", time_major ? "columns" : "rows", ")");
+      if (steps < 2) fail(where, " has ", steps, " time bin(s); at least 2 are needed");
+      rec.raster.n = int(n);
+      rec.raster.steps = std::size_t(steps);
+      rec.raster.spikes.assign(std::size_t(steps * n), 0);
+    }
+    for (hsize_t r = first; r < first + values.size() / cols; ++r)
+      for (hsize_t c = 0; c < cols; ++c) {
+        const std::int64_t v = values[std::size_t((r - first) * cols + c)];
+        const hsize_t t = time_major ? r : c, i = time_major ? c : r;
+        if (v < 0) fail(where, " holds ", v, " at time bin ", t, ", neuron ", i, " (spike counts must be >= 0)");
+        if (v > 1) ++rec.clipped;
+        rec.raster.spikes[std::size_t(t * n + i)] = v > 0 ? 1 : 0;
+      }
+  }
+  for (int i = 0; i < rec.raster.n; ++i) rec.unit_ids.push_back((long long)i);
   return rec;
 }
 
@@ -94,11 +102,9 @@ Recording read_h5(const RecordingSource& src) {
     for (const std::string& v : root_names(f)) list += (list.empty() ? "" : ", ") + v;
     fail(src.path, ": dataset ", name, " is missing (name the spikes dataset; the file's root holds: ", list, ")");
   }
-  std::vector<hsize_t> dims;
-  const std::vector<std::int64_t> values = read_counts(f, name, &dims);
   const std::string where = src.path + ": dataset " + name;
-  Recording rec = binarise(values, dims, time_major_for(src.orientation.empty() ? "time_x_neurons" : src.orientation,
-                                                        false, where), where);
+  Recording rec = read_binarised(
+      f, name, time_major_for(src.orientation.empty() ? "time_x_neurons" : src.orientation, false, where), where);
   rec.dataset = name;
   return rec;
 }
@@ -146,10 +152,8 @@ Recording read_mat(const RecordingSource& src) {
     fail(where, " is a MATLAB ", cls, "; a numeric or logical matrix is needed");
   if (h5::has_attribute(f, name, "MATLAB_sparse")) fail(where, " is a sparse matrix; store it with full(...)");
   if (h5::has_attribute(f, name, "MATLAB_empty")) fail(where, " is empty");
-  std::vector<hsize_t> dims;
-  const std::vector<std::int64_t> values = read_counts(f, name, &dims);
-  Recording rec = binarise(values, dims, time_major_for(src.orientation.empty() ? "neurons_x_time" : src.orientation,
-                                                        true, where), where);
+  Recording rec = read_binarised(
+      f, name, time_major_for(src.orientation.empty() ? "neurons_x_time" : src.orientation, true, where), where);
   rec.dataset = name;
   return rec;
 }

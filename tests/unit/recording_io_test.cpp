@@ -129,6 +129,51 @@ TEST(RecordingIo, H5AnyPathBothOrientationsAndTypes) {
   std::remove(path.c_str());
 }
 
+// Datasets of more than a read block (2^20 values) are read in blocks of rows: every type and
+// orientation gives the raster written, and errors name the global bin, neuron or element.
+TEST(RecordingIo, LargeDatasetsAreReadInBlocks) {
+  const std::string path = temp_path("large");
+  const hsize_t T = 3001, n = 700;  // 2.1e6 values: three blocks, the last one partial
+  std::vector<std::uint8_t> raster(T * n), transposed(T * n);
+  std::vector<std::int64_t> counts(T * n);
+  for (hsize_t t = 0; t < T; ++t)
+    for (hsize_t i = 0; i < n; ++i) {
+      const std::uint64_t h = (t * 2654435761u + i * 40503u) % 97;
+      raster[t * n + i] = h < 9 ? 1 : 0;
+      transposed[i * T + t] = raster[t * n + i];
+      counts[t * n + i] = h < 3 ? 2 : raster[t * n + i];
+    }
+  std::size_t clipped = 0;
+  for (std::int64_t c : counts) clipped += c > 1;
+  const std::vector<double> floats(transposed.begin(), transposed.end());
+  {
+    RawFile f(path);
+    f.dataset("/spikes", H5T_NATIVE_UINT8, raster.data(), {T, n});
+    f.dataset("/floats", H5T_NATIVE_DOUBLE, floats.data(), {n, T});
+    const h5::Handle b = h5py_bool_type();
+    f.dataset("/bools", b.get(), raster.data(), {T, n});
+    f.dataset("/counts", H5T_STD_I64LE, counts.data(), {T, n});
+    std::vector<std::int64_t> negative = counts;
+    negative[(T - 2) * n + 5] = -1;
+    f.dataset("/negative", H5T_STD_I64LE, negative.data(), {T, n});
+    std::vector<double> fraction = floats;
+    fraction[(n - 1) * T + 17] = 0.5;
+    f.dataset("/fraction", H5T_NATIVE_DOUBLE, fraction.data(), {n, T});
+  }
+  for (const auto& [dataset, orientation] : std::vector<std::pair<std::string, std::string>>{
+           {"/spikes", ""}, {"/floats", "neurons_x_time"}, {"/bools", ""}, {"/counts", ""}}) {
+    const Recording rec = read(path, dataset, orientation);
+    EXPECT_EQ(rec.raster.n, int(n)) << dataset;
+    EXPECT_EQ(rec.raster.steps, std::size_t(T)) << dataset;
+    EXPECT_TRUE(rec.raster.spikes == raster) << dataset;
+    EXPECT_EQ(rec.clipped, dataset == "/counts" ? clipped : 0u) << dataset;
+  }
+  EXPECT_TRUE(mentions(error_of([&] { read(path, "/negative"); }), "holds -1 at time bin 2999, neuron 5"));
+  EXPECT_TRUE(mentions(error_of([&] { read(path, "/fraction", "neurons_x_time"); }),
+                       "holds 0.5 at element " + std::to_string((n - 1) * T + 17)));
+  std::remove(path.c_str());
+}
+
 TEST(RecordingIo, MatlabV73WithUserblock) {
   const std::string path = temp_path("matlab", ".mat");
   {

@@ -102,6 +102,13 @@ std::vector<double> read_doubles(const InputFile& f, const std::string& dataset,
 // Integer (or boolean-enum) dataset of the given rank read as int64.
 std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& dataset, int rank,
                                         std::vector<hsize_t>* dims = nullptr);
+// Rows [first, first + count) of a 2-D dataset (count clipped to the rows there are),
+// row-major, for reading a large matrix a block at a time; dims gets the whole dataset's
+// shape. The class checks and messages are those of read_integers / read_doubles.
+std::vector<std::int64_t> read_integer_rows(const InputFile& f, const std::string& dataset, hsize_t first,
+                                            hsize_t count, std::vector<hsize_t>& dims);
+std::vector<double> read_double_rows(const InputFile& f, const std::string& dataset, hsize_t first, hsize_t count,
+                                     std::vector<hsize_t>& dims);
 // A 2-D floating-point dataset as a matrix.
 Eigen::MatrixXd read_matrix(const InputFile& f, const std::string& dataset);
 bool has_attribute(const InputFile& f, const std::string& object, const std::string& attr);
