@@ -28,7 +28,6 @@ constexpr int kMaxRestarts = 20;
 ValueIterationResult anderson_value_iteration(const Network& net, const LogMarginals& q, Eigen::VectorXd& v,
                                               double tol, long max_sweeps, int memory) {
   if (memory < 1) fail("anderson_value_iteration: memory must be >= 1 (got ", memory, ")");
-  const bool has_input = net.space.nx > 1;
   const std::size_t S = std::size_t(v.size());
   const Eigen::Index N = v.size();
   Eigen::VectorXd g, w, f(N), f_prev(N), g_prev(N);
@@ -40,13 +39,7 @@ ValueIterationResult anderson_value_iteration(const Network& net, const LogMargi
   int restarts = 0;
   ValueIterationResult res;
   while (res.sweeps < max_sweeps) {
-    if (has_input) expected_next_value(net, v, w);
-    const double* wp = has_input ? w.data() : v.data();
-    const double offset = soft_bellman_backup(net, q, wp, 0);
-    const SweepRange range = soft_bellman_sweep(net, q, wp, v, offset, g);
-    ++res.sweeps;
-    res.span = range.max - range.min;
-    res.L = 0.5 * (range.max + range.min);
+    relative_bellman_step(net, q, v, w, g, res);
     if (res.span < tol) {
       res.converged = true;
       break;

@@ -208,6 +208,19 @@ SweepRange soft_bellman_sweep(const Network& net, const LogMarginals& q, const d
   return {lo, hi};
 }
 
+void relative_bellman_step(const Network& net, const LogMarginals& q, const Eigen::VectorXd& v, Eigen::VectorXd& w,
+                           Eigen::VectorXd& v_new, ValueIterationResult& res) {
+  if (net.space.nx > 1) expected_next_value(net, v, w);
+  const double* wp = net.space.nx > 1 ? w.data() : v.data();
+  // Reference state 0: subtracting T(v)(0) keeps v(0) = 0 and the values bounded.
+  // (One state's backup: O(n) work, computed by the sweep's own arithmetic.)
+  const double offset = soft_bellman_backup(net, q, wp, 0);
+  const SweepRange range = soft_bellman_sweep(net, q, wp, v, offset, v_new);
+  ++res.sweeps;
+  res.span = range.max - range.min;
+  res.L = 0.5 * (range.max + range.min);
+}
+
 ValueIterationResult relative_value_iteration(const Network& net, const LogMarginals& q,
                                               Eigen::VectorXd& v, double tol, long max_sweeps,
                                               Eigen::VectorXd& scratch, Eigen::VectorXd& w) {
@@ -215,16 +228,8 @@ ValueIterationResult relative_value_iteration(const Network& net, const LogMargi
   resize_on_huge_pages(scratch, v.size());
   ValueIterationResult res;
   while (res.sweeps < max_sweeps) {
-    if (has_input) expected_next_value(net, v, w);
-    const double* wp = has_input ? w.data() : v.data();
-    // Reference state 0: subtracting T(v)(0) keeps v(0) = 0 and the values bounded.
-    // (One state's backup: O(n) work, computed by the sweep's own arithmetic.)
-    const double offset = soft_bellman_backup(net, q, wp, 0);
-    const SweepRange range = soft_bellman_sweep(net, q, wp, v, offset, scratch);
+    relative_bellman_step(net, q, v, w, scratch, res);
     std::swap(v, scratch);
-    ++res.sweeps;
-    res.span = range.max - range.min;
-    res.L = 0.5 * (range.max + range.min);
     if (res.span < tol) {
       res.converged = true;
       break;

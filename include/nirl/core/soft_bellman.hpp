@@ -45,6 +45,11 @@ struct ValueIterationResult {
   bool converged = false;
 };
 
+// One step of relative value iteration: v_new = T(v) - T(v)(0), keeping v_new(0) = 0, and
+// its result counted in res (sweeps, span, L). w (length S when nx > 1) is a work array.
+void relative_bellman_step(const Network& net, const LogMarginals& q, const Eigen::VectorXd& v, Eigen::VectorXd& w,
+                           Eigen::VectorXd& v_new, ValueIterationResult& res);
+
 // Relative value iteration from the given v (warm start) until span(T(v) - v) < tol.
 // scratch (length S) and w (length S when nx > 1) are work arrays.
 ValueIterationResult relative_value_iteration(const Network& net, const LogMarginals& q,
