@@ -22,12 +22,12 @@ the moments matched, the goodness-of-fit check, wall and CPU seconds, peak memor
 import argparse
 import os
 import re
-import subprocess
-import sys
 import tempfile
 
 import h5py
 import numpy as np
+
+from resource_use import run_measured
 
 
 def gain_raster(n, T, seed=1):
@@ -74,16 +74,8 @@ def measure(nirl, kind, n, T, folder, threads, extra):
         f["/spikes"] = gain_raster(n, T) if kind == "gain" else network_raster(n, T)[0]
     fit = os.path.join(folder, f"fit_{n}x{T}.h5")
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    run = subprocess.run(["/usr/bin/time", "-v", nirl, "pairwise", "fit", path, "--out", fit] + extra,
-                         capture_output=True, text=True, env=env)
-    if run.returncode != 0:
-        sys.exit(f"nirl pairwise fit failed on {n} x {T}:\n{run.stderr}")
-    err = run.stderr
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
-    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
-    cpu = float(re.search(r"User time \(seconds\): (\S+)", err).group(1)) + \
-        float(re.search(r"System time \(seconds\): (\S+)", err).group(1))
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
+    run, seconds, cpu, rss = run_measured([nirl, "pairwise", "fit", path, "--out", fit] + extra, env,
+                                          f"nirl pairwise fit on {n} x {T}")
     out = run.stdout
     distinct = re.search(r"(\d+) distinct states", out).group(1)
     evals = re.search(r"(\d+) evaluations", out).group(1)

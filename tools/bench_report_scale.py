@@ -14,13 +14,12 @@ n, resamples, tasks, wall and CPU seconds, peak memory, the chosen reward family
 """
 import argparse
 import os
-import re
-import subprocess
-import sys
 import tempfile
 
 import h5py
 import numpy as np
+
+from resource_use import run_measured
 
 FAMILIES = ["tabular", "pairwise", "global"]
 
@@ -38,17 +37,9 @@ def measure(nirl, path, bootstraps, folder, threads):
     if os.path.exists(out):
         os.remove(out)
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), NIRL_PROGRESS_SECONDS="0")
-    run = subprocess.run(["/usr/bin/time", "-v", nirl, "run", "jobs/report.ini", "--recording.path", path,
-                          "--study.bootstraps", str(bootstraps), "--out", out],
-                         capture_output=True, text=True, env=env)
-    if run.returncode != 0:
-        sys.exit(f"nirl run failed on {path}:\n{run.stderr}")
-    err = run.stderr
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
-    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
-    cpu = float(re.search(r"User time \(seconds\): (\S+)", err).group(1)) + \
-        float(re.search(r"System time \(seconds\): (\S+)", err).group(1))
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
+    _, seconds, cpu, rss = run_measured([nirl, "run", "jobs/report.ini", "--recording.path", path,
+                                         "--study.bootstraps", str(bootstraps), "--out", out], env,
+                                        f"nirl run on {path}")
     with h5py.File(out, "r") as f:
         study = f["study"]
         best = FAMILIES[int(np.ravel(study["best_family"][()])[0])]
