@@ -63,9 +63,9 @@ ValueIterationResult anderson_value_iteration(const Network& net, const LogMargi
       best_sweep = res.sweeps;
     }
     std::swap(f_prev, f);
-    g_prev = g;
+    std::swap(g_prev, g);  // g is rewritten by the next sweep
     if (stored == 0 || restarts > kMaxRestarts) {
-      std::swap(v, g);
+      v = g_prev;
       continue;
     }
     // Normal equations H gamma = b, H = dF^T dF, b = dF^T f_k, with a relative ridge so that
@@ -99,7 +99,7 @@ ValueIterationResult anderson_value_iteration(const Network& net, const LogMargi
     const Eigen::VectorXd gamma = H.ldlt().solve(b);
     if (!gamma.allFinite()) {
       stored = 0;
-      std::swap(v, g);
+      v = g_prev;
       continue;
     }
 #pragma omp parallel for schedule(static) if (S >= kParallelMinStates)
