@@ -9,6 +9,7 @@
 #include "nirl/core/error.hpp"
 #include "nirl/core/memory.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -102,7 +103,9 @@ ValueIterationResult anderson_value_iteration(const Network& net, const LogMargi
       v = g_prev;
       continue;
     }
-#pragma omp parallel for schedule(static) if (S >= kParallelMinStates)
+    static ThreadTeam team;
+    const ThreadTeam::Call call(team, double(S) * (m + 1), S >= kParallelMinStates);
+#pragma omp parallel for schedule(static) num_threads(call.threads())
     for (std::size_t t = 0; t < S; ++t) {
       double x = g_prev[Eigen::Index(t)];
       for (int i = 0; i < m; ++i) x -= gamma[i] * dG[std::size_t(i)][Eigen::Index(t)];

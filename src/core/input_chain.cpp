@@ -5,6 +5,7 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -58,7 +59,9 @@ void InputChain::apply_factored(std::size_t rows, const double* v, double* w, bo
   const std::size_t k = factors.size(), pairs = std::size_t(1) << (k - 1);
   const std::size_t block = std::min<std::size_t>(rows, 4096), blocks = (rows + block - 1) / block;
   const std::size_t tasks = pairs * blocks;
-#pragma omp parallel if (rows * pairs * 2 >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(rows) * double(pairs) * double(k), rows * pairs * 2 >= kParallelMinStates);
+#pragma omp parallel num_threads(call.threads())
   for (std::size_t j = 0; j < k; ++j) {
     const Eigen::Matrix2d F = transpose ? Eigen::Matrix2d(factors[j].transpose()) : factors[j];
     const double f00 = F(0, 0), f01 = F(0, 1), f10 = F(1, 0), f11 = F(1, 1);

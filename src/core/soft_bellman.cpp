@@ -11,6 +11,7 @@
 #include "nirl/detail/numerics.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
 #include "nirl/core/soft_backup.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -69,7 +70,7 @@ void expected_next_value_block(const Eigen::MatrixXd& M, const double* v, std::s
 // both states of every pair of the tile: wl = w/lambda of the tile's states.
 NIRL_VECTOR_CLONES
 void add_soft_max_terms(const double* wl, double* acc, std::size_t size, int L, double log_on, double log_off) {
-  alignas(32) double off[kPairChunk], on[kPairChunk], t[kPairChunk];
+  alignas(64) double off[kPairChunk], on[kPairChunk], t[kPairChunk];
   const std::size_t pairs = size / 2;
   for (std::size_t p0 = 0; p0 < pairs; p0 += kPairChunk) {
     const int m = int(std::min<std::size_t>(kPairChunk, pairs - p0));
@@ -154,7 +155,9 @@ void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& P, cons
   // Tasks: a block of sigma times (up to) 4 inputs; consecutive tasks share the block's v.
   const std::size_t block = std::min(ns, std::max<std::size_t>(64, 16384 / std::size_t(nx)));
   const std::size_t blocks = (ns + block - 1) / block, groups = (std::size_t(nx) + 3) / 4;
-#pragma omp parallel for schedule(dynamic) if (std::size_t(v.size()) >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(v.size()) * nx, std::size_t(v.size()) >= kParallelMinStates);
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t task = 0; task < blocks * groups; ++task) {
     const std::size_t begin = (task / groups) * block;
     expected_next_value_block(P, v.data(), ns, begin, std::min(block, ns - begin), int(4 * (task % groups)),
@@ -195,10 +198,12 @@ SweepRange soft_bellman_sweep(const Network& net, const LogMarginals& q, const d
                        v_new.data(), 1.0 / net.lambda, net.lambda / net.n(), offset};
   const std::vector<PairPass> passes = pair_passes(net.space);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(S) * net.n(), S >= kParallelMinStates);
   for (std::size_t k = 0; k < passes.size(); ++k) {
     const PairPass& pass = passes[k];
     const bool first = k == 0, last = k + 1 == passes.size();
-#pragma omp parallel for schedule(dynamic) reduction(min : lo) reduction(max : hi) if (S >= kParallelMinStates)
+#pragma omp parallel for schedule(dynamic) reduction(min : lo) reduction(max : hi) num_threads(call.threads())
     for (std::size_t t = 0; t < pass.tiles; ++t) {
       const SweepRange r = bellman_tile(pass, first, last, t, args);
       lo = std::min(lo, r.min);

@@ -10,6 +10,7 @@
 #include "nirl/detail/numerics.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
 #include "nirl/core/soft_bellman.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -22,8 +23,8 @@ namespace {
 // One chunk of pairs of tile-local bit L: the logits z, e = exp(-|z|) and the weights
 // p(off) + p(on) of the chunk's pairs.
 struct PairChunk {
-  alignas(32) double w_off[kPairChunk], w_on[kPairChunk], p_off[kPairChunk], p_on[kPairChunk];
-  alignas(32) double z[kPairChunk], e[kPairChunk], weight[kPairChunk];
+  alignas(64) double w_off[kPairChunk], w_on[kPairChunk], p_off[kPairChunk], p_on[kPairChunk];
+  alignas(64) double z[kPairChunk], e[kPairChunk], weight[kPairChunk];
 
   [[gnu::always_inline]] void load(const double* wt, const double* pt, std::size_t p0, int m, int L,
                                    double inv_lambda, double dq) {
@@ -44,7 +45,7 @@ NIRL_VECTOR_CLONES
 void add_pull_terms(const double* wt, const double* pt, double* acc, std::size_t size, int L, double inv_lambda,
                     double dq) {
   PairChunk c;
-  alignas(32) double to_off[kPairChunk], to_on[kPairChunk];
+  alignas(64) double to_off[kPairChunk], to_on[kPairChunk];
   for (std::size_t p0 = 0; p0 < size / 2; p0 += kPairChunk) {
     const int m = int(std::min<std::size_t>(kPairChunk, size / 2 - p0));
     c.load(wt, pt, p0, m, L, inv_lambda, dq);
@@ -64,7 +65,7 @@ NIRL_VECTOR_CLONES
 void average_terms(const double* wt, const double* pt, std::size_t size, int L, double inv_lambda, double log_on,
                    double log_off, double* out) {
   PairChunk c;
-  alignas(32) double on[kPairChunk], off[kPairChunk], cost[kPairChunk];
+  alignas(64) double on[kPairChunk], off[kPairChunk], cost[kPairChunk];
   double lanes[3][4] = {};
   for (std::size_t p0 = 0; p0 < size / 2; p0 += kPairChunk) {
     const int m = int(std::min<std::size_t>(kPairChunk, size / 2 - p0));
@@ -119,10 +120,12 @@ double stationary_sweep(const Network& net, const LogMarginals& q, const double*
   Eigen::VectorXd& u = nx > 1 ? scratch : p_new;
   resize_on_huge_pages(u, Eigen::Index(S));
   const std::vector<PairPass> passes = pair_passes(net.space);
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(S) * net.n(), S >= kParallelMinStates);
   for (std::size_t k = 0; k < passes.size(); ++k) {
     const PairPass& pass = passes[k];
     const bool first = k == 0, last = k + 1 == passes.size();
-#pragma omp parallel for schedule(dynamic) if (S >= kParallelMinStates)
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
     for (std::size_t t = 0; t < pass.tiles; ++t) {
       double* wt = thread_scratch(3 * pass.size);
       double *pt = wt + pass.size, *acc = pt + pass.size;
@@ -192,7 +195,9 @@ void gibbs_stationary(const Network& net, const LogMarginals& q, const Eigen::Ve
   const std::size_t low_mask = (std::size_t(1) << low_bits) - 1;
   resize_on_huge_pages(p, Eigen::Index(S));
   double top = -std::numeric_limits<double>::infinity();
-#pragma omp parallel for schedule(static) reduction(max : top) if (S >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(S), S >= kParallelMinStates);
+#pragma omp parallel for schedule(static) reduction(max : top) num_threads(call.threads())
   for (std::size_t s = 0; s < S; ++s) {
     const double lw = v[Eigen::Index(s)] * inv_lambda + (low[s & low_mask] + high[s >> low_bits]);
     p[Eigen::Index(s)] = lw;
@@ -212,11 +217,13 @@ PolicyAverages policy_averages(const Network& net, const LogMarginals& q, const 
   avg.on.assign(std::size_t(n), 0.0);
   avg.off.assign(std::size_t(n), 0.0);
   double cost = 0.0;
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(net.space.size) * n, net.space.size >= kParallelMinStates);
   for (const PairPass& pass : pair_passes(net.space)) {
     // Per tile and neuron: sums of p pi(+1), p pi(-1), p KL; added up in tile order.
     const std::size_t width = 3 * std::size_t(pass.count);
     std::vector<double> partial(pass.tiles * width);
-#pragma omp parallel for schedule(dynamic) if (net.space.size >= kParallelMinStates)
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
     for (std::size_t t = 0; t < pass.tiles; ++t) {
       double* wt = thread_scratch(2 * pass.size);
       double* pt = wt + pass.size;

@@ -33,7 +33,7 @@ double exact_logit(double u) { return u > 0.0 ? log_positive(u / (1.0 - u)) : -H
 // tests check it against exact_logit over the whole range of u).
 NIRL_VECTOR_CLONES
 void approximate_logits(const double* __restrict u, double* __restrict logit, double* __restrict bound) {
-  alignas(32) float l[kLogBatch];
+  alignas(64) float l[kLogBatch];
 #pragma omp simd
   for (std::size_t k = 0; k < kLogBatch; ++k) l[k] = log_single(float(u[k]) / float(1.0 - u[k]));
 #pragma omp simd

@@ -9,6 +9,7 @@
 #include "nirl/detail/numerics.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
 #include "nirl/core/state_space.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 
@@ -52,7 +53,9 @@ Eigen::VectorXd closed_form_reward(int n, const Eigen::VectorXd& p, double lambd
 
   Eigen::VectorXd r(Eigen::Index(space.n_sigma));
   const double scale = lambda / n;
-#pragma omp parallel for schedule(static) if (space.n_sigma >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(space.n_sigma) * n, space.n_sigma >= kParallelMinStates);
+#pragma omp parallel for schedule(static) num_threads(call.threads())
   for (std::size_t s = 0; s < space.n_sigma; ++s) {
     const double log_p = std::log(p[Eigen::Index(s)]);
     double sum = 0.0;

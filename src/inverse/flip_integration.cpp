@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "nirl/core/error.hpp"
+#include "nirl/detail/parallel_reduce.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -44,7 +46,9 @@ Eigen::VectorXd value_from_flips(const TransitionCounts& counts, const InputChai
 
   Eigen::MatrixXd W(ns, space.nx);
   int failures = 0;
-#pragma omp parallel for schedule(dynamic) reduction(+ : failures) if (space.size >= 4096)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(space.size), space.size >= kParallelMinStates);
+#pragma omp parallel for schedule(dynamic) reduction(+ : failures) num_threads(call.threads())
   for (int x = 0; x < space.nx; ++x) {
     // Edge differences and weights; the Laplacian is grounded at its heaviest node.
     Eigen::VectorXd degree = Eigen::VectorXd::Zero(ns), b = Eigen::VectorXd::Zero(ns);

@@ -10,6 +10,7 @@
 #include "nirl/detail/numerics.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
 #include "nirl/core/soft_bellman.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -124,7 +125,7 @@ double negative_log_likelihood(const TransitionCounts& counts, const InputChain&
   auto block = [&](std::size_t b, std::size_t e, double* acc) NIRL_VECTOR_CLONES {
     double* buf = thread_scratch(3 * N * kChunk);
     double *keep = buf, *ex = buf + N * kChunk, *ls = buf + 2 * N * kChunk;  // [neuron][state of the chunk]
-    alignas(32) double on[kChunk], off[kChunk], lse[kChunk], ll[kChunk], stay[kChunk];
+    alignas(64) double on[kChunk], off[kChunk], lse[kChunk], ll[kChunk], stay[kChunk];
     std::size_t idx[kChunk];
     for (std::size_t s = b; s < e;) {
       int m = 0;  // the next (up to) kChunk states with observations
@@ -159,7 +160,7 @@ double negative_log_likelihood(const TransitionCounts& counts, const InputChain&
       for (int k = 0; k < m; ++k) ll[k] = stay[k] > 0.0 ? stay[k] * (lse[k] - log_n) : 0.0;
       for (std::size_t i = 0; i < N; ++i) {
         const double *a = keep + i * kChunk, *ei = ex + i * kChunk, *lsi = ls + i * kChunk;
-        alignas(32) double d[kChunk];
+        alignas(64) double d[kChunk];
 #pragma omp simd
         for (int k = 0; k < m; ++k) {
           const double f = flip[idx[k] * N + i];
@@ -178,7 +179,9 @@ double negative_log_likelihood(const TransitionCounts& counts, const InputChain&
   // Pull the gradient onto w: z_i(s) = (w(s with i on) - w(s with i off))/lambda + const,
   // and z_i is shared by s and s^i, so state t collects from both.
   Eigen::VectorXd grad_w(static_cast<Eigen::Index>(S));
-#pragma omp parallel for schedule(static) if (S >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(S) * n, S >= kParallelMinStates);
+#pragma omp parallel for schedule(static) num_threads(call.threads())
   for (std::size_t t = 0; t < S; ++t) {
     double acc = 0.0;
     for (int i = 0; i < n; ++i) {
@@ -199,7 +202,9 @@ Eigen::VectorXd reward_from_value(const StateSpace& space, const InputChain& inp
                                   const LogMarginals& q, const Eigen::VectorXd& v) {
   Eigen::VectorXd w, r(v.size());
   apply_input_chain(space, input, false, v, w);
-#pragma omp parallel for schedule(static) if (space.size >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(space.size) * space.n, space.size >= kParallelMinStates);
+#pragma omp parallel for schedule(static) num_threads(call.threads())
   for (std::size_t s = 0; s < space.size; ++s)
     r[Eigen::Index(s)] = v[Eigen::Index(s)] - soft_value_sum(space, lambda, q, w.data(), s);
   return r;

@@ -14,6 +14,7 @@
 #include "nirl/detail/parallel_reduce.hpp"
 #include "nirl/core/random_stream.hpp"
 #include "nirl/core/soft_backup.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -46,7 +47,9 @@ ValueIteration mdp_value_iteration(const Mdp& mdp, const std::vector<double>& lo
   while (res.sweeps < max_sweeps) {
     const double offset = mdp.reward[0] + mdp.lambda * state_backup(mdp, v, log_q, 0, Q0.data(), x0.data()).value();
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-#pragma omp parallel if (std::size_t(S) >= kParallelMinStates)
+    static ThreadTeam team;
+    const ThreadTeam::Call call(team, double(S) * A, std::size_t(S) >= kParallelMinStates);
+#pragma omp parallel num_threads(call.threads())
     {
       std::vector<double> Q(static_cast<std::size_t>(A)), x(static_cast<std::size_t>(A));
 #pragma omp for schedule(static) reduction(min : lo) reduction(max : hi)
@@ -106,7 +109,9 @@ void action_values(const Mdp& mdp, const Eigen::VectorXd& v, int s, double* Q) {
 Eigen::MatrixXd mdp_policy(const Mdp& mdp, const Eigen::VectorXd& v, const std::vector<double>& log_q) {
   const int S = mdp.states, A = mdp.actions;
   Eigen::MatrixXd pi(S, A);
-#pragma omp parallel if (std::size_t(S) >= kParallelMinStates)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(S) * A, std::size_t(S) >= kParallelMinStates);
+#pragma omp parallel num_threads(call.threads())
   {
     std::vector<double> Q(static_cast<std::size_t>(A)), x(static_cast<std::size_t>(A));
 #pragma omp for schedule(static)

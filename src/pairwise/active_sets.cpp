@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "nirl/core/error.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 
@@ -100,7 +101,9 @@ std::vector<double> sum_over_blocks(std::size_t size, std::size_t min_rows, std:
   const std::size_t rows = std::max(min_rows, (size + kMaxBlocks - 1) / kMaxBlocks);
   const std::size_t blocks = (size + rows - 1) / rows;
   std::vector<double> partial(blocks * m, 0.0);
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(size) * double(m), blocks > 1);
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t first = b * rows;
     body(first, std::min(size, first + rows) - first, partial.data() + b * m);

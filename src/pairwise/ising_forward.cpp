@@ -10,6 +10,7 @@
 #include "nirl/core/error.hpp"
 #include "nirl/detail/numerics.hpp"
 #include "nirl/core/random_stream.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -77,7 +78,9 @@ std::vector<double> StateEnsemble::blocked(
     int m, const std::function<void(std::size_t, const Eigen::MatrixXd&, double*)>& body) const {
   const std::size_t blocks = (size_ + kBlock - 1) / kBlock;
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
-#pragma omp parallel for schedule(dynamic) if (blocks >= kParallelBlocks)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(size_) * m, blocks >= kParallelBlocks);
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t begin = b * kBlock, rows = std::min(size_, begin + kBlock) - begin;
     Eigen::MatrixXd S;
@@ -271,7 +274,9 @@ Eigen::MatrixXd GibbsChains::sample(const IsingParams& params, int burn_in, int 
   if (params.n() != n_) fail("chain parameters for ", params.n(), " neurons, chains have ", n_);
   if (samples < 1 || thin < 1 || burn_in < 0) fail("Gibbs sampling needs samples >= 1, thin >= 1, burn_in >= 0");
   Eigen::MatrixXd out(Eigen::Index(chains_) * samples, n_);
-#pragma omp parallel for schedule(dynamic)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(chains_) * (burn_in + double(samples) * thin) * n_, chains_ > 1);
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (int c = 0; c < chains_; ++c) {
     UniformDraws draw{RandomStream(seed_, stream_base_ + std::uint64_t(c)), counters_[std::size_t(c)]};
     Eigen::VectorXd s = states_.row(c).transpose();

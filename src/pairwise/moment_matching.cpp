@@ -9,6 +9,7 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/pairwise/ising_forward.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -106,7 +107,9 @@ class ModelMoments {
       const int rows = std::min(kChunk, samples - done);
       chunk = ActiveSets::from_spins(chains_.sample(params, 0, rows, 1));
       const std::vector<double> w(std::size_t(rows), 1.0 / samples);
-#pragma omp parallel for schedule(static)
+      static ThreadTeam team;
+      const ThreadTeam::Call call(team, double(chains) * rows, chains > 1);
+#pragma omp parallel for schedule(static) num_threads(call.threads())
       for (int c = 0; c < chains; ++c)
         per_chain[std::size_t(c)].add(chunk, std::size_t(c) * std::size_t(rows), std::size_t(rows), w.data());
       done += rows;

@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "nirl/core/error.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 namespace {
@@ -21,7 +22,9 @@ void walsh_hadamard(Eigen::VectorXd& x) {
   double* d = x.data();
   const int low = std::min(bits, kBlockBits);
   const std::size_t block = std::size_t(1) << low, blocks = S >> low;
-#pragma omp parallel for schedule(static) if (blocks > 1)
+  static ThreadTeam team;
+  const ThreadTeam::Call call(team, double(S) * bits, blocks > 1);
+#pragma omp parallel for schedule(static) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     double* y = d + b * block;
     for (int h = 0; h < low; ++h) {
@@ -36,7 +39,7 @@ void walsh_hadamard(Eigen::VectorXd& x) {
   }
   for (int h = low; h < bits; ++h) {
     const std::size_t half = std::size_t(1) << h;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(call.threads())
     for (std::size_t p = 0; p < S / 2; ++p) {
       const std::size_t j = ((p >> h) << (h + 1)) | (p & (half - 1));
       const double u = d[j], v = d[j + half];

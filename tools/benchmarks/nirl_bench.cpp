@@ -36,7 +36,7 @@ namespace nirl::bench {
 
 NIRL_VECTOR_CLONES
 double bellman_roofline_custom(const RooflineArgs& a, std::size_t begin, int len) {
-  alignas(32) double wl[kBlock], acc[kBlock], on[kBlock], off[kBlock], t[kBlock];
+  alignas(64) double wl[kBlock], acc[kBlock], on[kBlock], off[kBlock], t[kBlock];
 #pragma omp simd
   for (int j = 0; j < len; ++j) {
     wl[j] = a.w[begin + j] * a.inv_lambda;
@@ -64,7 +64,7 @@ double bellman_roofline_custom(const RooflineArgs& a, std::size_t begin, int len
 
 NIRL_VECTOR_CLONES
 double stationary_roofline_custom(const RooflineArgs& a, std::size_t begin, int len) {
-  alignas(32) double wl[kBlock], acc[kBlock], z[kBlock], e[kBlock];
+  alignas(64) double wl[kBlock], acc[kBlock], z[kBlock], e[kBlock];
 #pragma omp simd
   for (int j = 0; j < len; ++j) {
     wl[j] = a.w[begin + j] * a.inv_lambda;

@@ -10,7 +10,7 @@ namespace nirl::bench {
 
 NIRL_VECTOR_CLONES
 double bellman_roofline_libmvec(const RooflineArgs& a, std::size_t begin, int len) {
-  alignas(32) double wl[kBlock], acc[kBlock];
+  alignas(64) double wl[kBlock], acc[kBlock];
 #pragma omp simd
   for (int j = 0; j < len; ++j) {
     wl[j] = a.w[begin + j] * a.inv_lambda;
@@ -35,7 +35,7 @@ double bellman_roofline_libmvec(const RooflineArgs& a, std::size_t begin, int le
 
 NIRL_VECTOR_CLONES
 double stationary_roofline_libmvec(const RooflineArgs& a, std::size_t begin, int len) {
-  alignas(32) double wl[kBlock], acc[kBlock];
+  alignas(64) double wl[kBlock], acc[kBlock];
 #pragma omp simd
   for (int j = 0; j < len; ++j) {
     wl[j] = a.w[begin + j] * a.inv_lambda;

@@ -5,16 +5,18 @@
 // reductions and polynomials of fdlibm (within 1 ulp), written without branches (selects
 // are bit masks) so that a loop calling them vectorises without -ffast-math. The kernels
 // of MODEL.md section 2 evaluate n * S of them per sweep (always inlined, so that they
-// vectorise inside the kernels' AVX2 clones). There is no FMA contraction on the targets
-// we build for, so scalar and vector code, SSE2 and AVX2, give the same bits.
+// vectorise inside the kernels' vector clones). Floating-point contraction is off
+// (-ffp-contract=off, CMakeLists.txt): every clone does the same roundings per element, so
+// scalar code, SSE2, AVX2 and AVX-512 give the same bits.
 #pragma once
 #include <cmath>
 #include <cstdint>
 
-// The kernels that call these are compiled twice, for AVX2 and for the x86-64 baseline,
-// and the loader picks one for the machine (GCC on x86-64; elsewhere one plain version).
+// The kernels that call these are compiled three times, for AVX-512 (8 doubles a vector),
+// AVX2 (4) and the x86-64 baseline (2), and the loader picks one for the machine (GCC on
+// x86-64; elsewhere one plain version).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NIRL_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define NIRL_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define NIRL_VECTOR_CLONES
 #endif
@@ -79,18 +81,25 @@ inline std::uint64_t sign_mask(double x) { return std::uint64_t(0) - (bits(x) >>
   return k * ln2_hi + (log1p_unit(m - 1.0) + k * ln2_lo);
 }
 
-// log(exp(a) + exp(b)); exact when one argument is -inf.
+// softplus(x) = log(1 + exp(x)) for x <= 0, the one transcendental of a pair term
+// (log_sum_exp2). Within 2^-51 softplus(x) (+ the smallest normal): exp_nonpositive's ulp
+// of relative error moves log1p(e) by at most e / (1 + e) <= log1p(e) times 2^-52, and
+// log1p_unit adds its own ulp.
+[[gnu::always_inline]] inline double softplus_nonpositive(double x) { return log1p_unit(exp_nonpositive(x)); }
+
+// log(exp(a) + exp(b)) = max(a, b) + softplus(-|a - b|): within 2^-53 |result| + 2^-51
+// softplus(-|a - b|); exact when one argument is -inf.
 inline double log_sum_exp2(double a, double b) {
   const double m = std::isgreater(a, b) ? a : b;
-  return m + log1p_unit(exp_nonpositive(-std::fabs(a - b)));
+  return m + softplus_nonpositive(-std::fabs(a - b));
 }
 
-// t[k] = log_sum_exp2(a[k], b[k]) for k < m, bit for bit. A loop of exps followed by a
-// loop of log1ps keeps more independent work in flight than one loop doing both (about
-// 1.5 x faster), hence the chunks.
+// t[k] = log_sum_exp2(a[k], b[k]) for k < m, bit for bit. softplus_nonpositive split in
+// two: a loop of exps followed by a loop of log1ps keeps more independent work in flight
+// than one loop doing both (about 1.5 x faster), hence the chunks.
 [[gnu::always_inline]] inline void log_sum_exp2_n(const double* a, const double* b, double* t, int m) {
   constexpr int kChunk = 64;
-  alignas(32) double e[kChunk];
+  alignas(64) double e[kChunk];
   for (int k0 = 0; k0 < m; k0 += kChunk) {
     const int c = m - k0 < kChunk ? m - k0 : kChunk;
     const double *ak = a + k0, *bk = b + k0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nirl/core/state_space.hpp"
+#include "nirl/detail/thread_team.hpp"
 
 namespace nirl {
 
@@ -24,7 +25,9 @@ template <typename Body>
 std::vector<double> blocked_sums(std::size_t size, int m, Body body) {
   const std::size_t blocks = (size + kReduceBlock - 1) / kReduceBlock;
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
+  static ThreadTeam team;  // one per instantiation: per call site
+  const ThreadTeam::Call call(team, double(size) * m, blocks > 1);
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t begin = b * kReduceBlock, end = std::min(size, begin + kReduceBlock);
     body(begin, end, partial.data() + b * std::size_t(m));
