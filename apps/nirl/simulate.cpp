@@ -8,6 +8,7 @@
 #include "nirl/core/error.hpp"
 #include "nirl/core/memory.hpp"
 #include "nirl/study/progress.hpp"
+#include "nirl/io/raster_writer.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/sample/sampler.hpp"
 
@@ -39,21 +40,26 @@ int simulate_main(int argc, const char* const argv[]) {
   const h5::InputFile model_file(model_path);
   const StoredSolution stored = read_solution(model_file);
   const Network& net = stored.net;
-  // The raster (n bytes and an input index per step), w and the sampler's 16-bit copy of it.
-  const double bytes = double(steps) * double(net.n() + 4) + double(net.space.size) * (sizeof(double) + sizeof(std::int16_t));
-  check_memory(bytes > 1e19 ? std::size_t(-1) : std::size_t(bytes),
-               "a raster of " + std::to_string(steps) + " steps");
+  // w and the sampler's 16-bit copy of it; the raster goes to the file as it is sampled, a
+  // few chunks of it (n bytes and an input index per step) held at a time.
+  const double bytes = double(RasterWriter::kQueued + 2) * double(h5::kChunkRows) * double(net.n() + 4) +
+                       double(net.space.size) * (sizeof(double) + sizeof(std::int16_t));
+  check_memory(std::size_t(bytes), "simulating a network of " + std::to_string(net.n()) + " neurons");
 
   h5::OutputFile out(out_path);  // fails now, not after the run, if --out is unwritable
   Progress progress("simulate");
-  const Raster raster = simulate(net, expected_next_value(net, stored.sol), stored.sol.q, stored.sol.stationary,
-                                 std::size_t(steps), seed, stream,
-                                 [&](std::size_t done) { progress.update(double(done) / double(steps)); });
+  RasterWriter raster(out, net.n(), std::size_t(steps), net.space.nx > 1);
+  simulate_into(net, expected_next_value(net, stored.sol), stored.sol.q, stored.sol.stationary, std::size_t(steps),
+                seed, stream,
+                [&](std::size_t first, std::size_t count, const std::uint8_t* rows, const std::int32_t* input) {
+                  raster.append(first, count, rows, input);
+                },
+                [&](std::size_t done) { progress.update(double(done) / double(steps)); });
+  raster.finish();
 
   write_provenance(out, render_ini(vm, keys), seed, command_line(argc, argv));
   if (h5::has_attribute(model_file, "/", "config"))
     h5::set_attribute(out.id(), "/", "model_config", h5::read_attribute_string(model_file, "/", "config"));
-  write_raster(out, raster);
   h5::set_attribute(out.id(), "/raster", "stream", static_cast<long long>(stream));
   h5::set_attribute(out.id(), "/raster", "lambda", net.lambda);
   h5::write_matrix(out.id(), "/model/input_transition", net.input.P);

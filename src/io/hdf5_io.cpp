@@ -21,10 +21,16 @@ namespace {
 void set_up_library() {
   static const bool done = [] {
     H5dont_atexit();
+    return true;
+  }();
+  // Error printing is a setting of each thread in a thread-safe HDF5 (RasterWriter's
+  // threads write too).
+  thread_local const bool quiet = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
   (void)done;
+  (void)quiet;
 }
 
 // The system's reason for the last failure, as HDF5 records it on its error stack for a
@@ -70,24 +76,34 @@ Handle link_creation_plist() {
 
 namespace {
 
-void write_dataset(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
-                   const void* data, const std::vector<hsize_t>& dims, bool chunked) {
+std::size_t element_count(const std::vector<hsize_t>& dims) {
+  std::size_t total = 1;
+  for (hsize_t d : dims) total *= std::size_t(d);
+  return total;
+}
+
+// A dataset of the given shape, with the raster layout when chunked (and not empty).
+Handle create_dataset(hid_t file, const std::string& name, hid_t file_type, const std::vector<hsize_t>& dims,
+                      bool chunked) {
   Handle space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
                        "cannot create dataspace for " + name);
   Handle lcpl = link_creation_plist();
   Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot create property list");
-  hsize_t total = 1;
-  for (hsize_t d : dims) total *= d;
-  if (chunked && total > 0 && !dims.empty()) {
+  if (chunked && element_count(dims) > 0 && !dims.empty()) {
     // Rows of up to 64 Ki time bins per chunk, deflate level 1: rasters compress well.
     std::vector<hsize_t> chunk = dims;
-    chunk[0] = std::min<hsize_t>(dims[0], 65536);
+    chunk[0] = std::min<hsize_t>(dims[0], kChunkRows);
     check_status(H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data()), "cannot set chunking");
     check_status(H5Pset_deflate(dcpl.get(), 1), "cannot set compression");
   }
-  Handle ds = check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
-                    H5Dclose, "cannot create dataset " + name);
-  if (total > 0)
+  return check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+               H5Dclose, "cannot create dataset " + name);
+}
+
+void write_dataset(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* data, const std::vector<hsize_t>& dims, bool chunked) {
+  Handle ds = create_dataset(file, name, file_type, dims, chunked);
+  if (element_count(dims) > 0)
     check_status(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                  "cannot write dataset " + name);
 }
@@ -131,12 +147,6 @@ Handle open_dataset_checked(const InputFile& f, const std::string& dataset, H5T_
   dims.assign(std::size_t(std::max(nd, 0)), 0);
   H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
   return ds;
-}
-
-std::size_t element_count(const std::vector<hsize_t>& dims) {
-  std::size_t total = 1;
-  for (hsize_t d : dims) total *= std::size_t(d);
-  return total;
 }
 
 // Rows [first, first + count) of the open 2-D dataset ds (clipped), read as mem_type into a
@@ -247,6 +257,29 @@ void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, 
 void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims) {
   write_dataset(file, name, H5T_STD_I32LE, H5T_NATIVE_INT32, data, dims, true);
 }
+
+RowWriter::RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims)
+    : name_(name),
+      dataset_(create_dataset(file, name, file_type, dims, true)),
+      mem_type_(H5Tget_size(file_type) == 1 ? H5T_NATIVE_UINT8 : H5T_NATIVE_INT32),
+      dims_(std::move(dims)) {}
+
+void RowWriter::write(hsize_t first, hsize_t count, const void* data) {
+  set_up_library();
+  if (count == 0) return;
+  std::vector<hsize_t> start(dims_.size(), 0), block = dims_;
+  start[0] = first;
+  block[0] = count;
+  Handle file_space = check(H5Dget_space(dataset_.get()), H5Sclose, "cannot get dataspace of " + name_);
+  check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, block.data(), nullptr),
+               "cannot select rows of " + name_);
+  Handle mem_space = check(H5Screate_simple(int(block.size()), block.data(), nullptr), H5Sclose,
+                           "cannot create dataspace for " + name_);
+  check_status(H5Dwrite(dataset_.get(), mem_type_, mem_space.get(), file_space.get(), H5P_DEFAULT, data),
+               "cannot write dataset " + name_);
+}
+
+void RowWriter::close() { check_status(H5Dclose(dataset_.release()), "cannot write dataset " + name_); }
 
 void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims) {
   write_dataset(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, data, dims, false);

@@ -83,11 +83,11 @@ void expand_rows(const std::uint64_t* __restrict states, std::size_t count, int 
 // cache) and kAhead - 2 kLogBatch + 1 steps before the first is used.
 constexpr std::size_t kRing = 32, kAhead = 24;
 constexpr std::size_t kCachedBytes = std::size_t(1) << 19;  // w up to this size stays in L2
-constexpr std::size_t kChunk = 512;  // states recorded, then expanded into raster rows, this many at a time
+constexpr std::size_t kChunk = kSampledBlock;  // states recorded, then expanded into raster rows, this many at a time
 struct Ring {
-  alignas(32) double u[kRing];   // the decision's uniform
-  alignas(32) double logit[kRing];  // log(u / (1 - u)) in single precision ...
-  alignas(32) double bound[kRing];  // ... and a bound on its distance to exact_logit(u)
+  alignas(64) double u[kRing];   // the decision's uniform
+  alignas(64) double logit[kRing];  // log(u / (1 - u)) in single precision ...
+  alignas(64) double bound[kRing];  // ... and a bound on its distance to exact_logit(u)
   double dq[kRing];              // log q_i(+1) - log q_i(-1)
   double slack[kRing];           // the 16-bit copy's error bound for neuron i (simulate)
   std::uint64_t bit[kRing];      // 2^i, i the neuron picked
@@ -175,9 +175,9 @@ class QuantisedCopy {
 // the speed). Decisions are made from a single-precision threshold and, when w does not
 // fit in cache, from a 16-bit copy of w; where their error bounds leave the outcome open
 // (rare), from exact_logit and w: the raster is the one the exact rule gives, bit for bit.
-Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
-                const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed,
-                std::uint64_t stream, const std::function<void(std::size_t)>& progress) {
+void simulate_into(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
+                   const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed, std::uint64_t stream,
+                   const RasterSink& sink, const std::function<void(std::size_t)>& progress) {
   const int n = net.n(), nx = net.space.nx;
   if (steps < 1) fail("simulate: steps must be >= 1");
   if (std::size_t(w.size()) != net.space.size || std::size_t(stationary.size()) != net.space.size)
@@ -192,13 +192,6 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     for (int y = 0; y < nx; ++y) input_cdf[std::size_t(x * nx + y)] = (c += net.input.P(x, y));
     input_cdf[std::size_t(x * nx + nx - 1)] = 1.0;
   }
-
-  Raster raster;
-  raster.n = n;
-  raster.steps = steps;
-  raster.spikes.reserve(steps * std::size_t(n));  // appended a chunk at a time below
-  advise_huge_pages(raster.spikes.data(), raster.spikes.capacity());  // 1 fault per 2 MiB
-  if (nx > 1) raster.input.resize(steps);
 
   const std::size_t s0 = draw_from_weights(stationary, RandomStream::uniform(rng.words(0)[0]));
   std::uint64_t sigma = net.space.sigma_of(s0);
@@ -241,11 +234,12 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
   for (std::size_t t = 0; t + kLogBatch < kAhead; t += kLogBatch) approximate_logits(ring.u + t, ring.logit + t, ring.bound + t);
 
   // The states are recorded a chunk at a time, then expanded into rows in an L1 buffer and
-  // appended to the raster; the steps of a chunk run without other tests. Steps 0 .. steps - 2
+  // handed to the sink; the steps of a chunk run without other tests. Steps 0 .. steps - 2
   // update the state; the last step only records it (the last chunk may hold kChunk + 1).
   std::vector<std::uint64_t> states(kChunk + 1);
   std::vector<std::uint8_t> rows((kChunk + 1) * std::size_t(n) + kRowSlack);
-  std::int32_t* const input = raster.input.data();
+  std::vector<std::int32_t> input_block(nx > 1 ? kChunk + 1 : 0);
+  std::int32_t* const input = input_block.data();
   // quantised: decide from the 16-bit copy; inputs: more than one input (else every offset is 0).
   auto run = [&](auto quantised, auto inputs) {
     for (std::size_t t = 0;;) {
@@ -253,7 +247,7 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
       for (; t < stop; ++t) {
         const std::size_t k = t % kRing;
         states[t - first] = sigma;
-        if constexpr (inputs) input[t] = ring.x[k];
+        if constexpr (inputs) input[t - first] = ring.x[k];
         draw(t + kAhead);
         if ((t + kAhead + 1) % kLogBatch == 0) {
           const std::size_t j = (t + kAhead + 1 - 2 * kLogBatch) % kRing;
@@ -291,11 +285,11 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
       }
       std::size_t recorded = t - first;
       if (t + 1 == steps) {
+        if constexpr (inputs) input[recorded] = ring.x[t % kRing];
         states[recorded++] = sigma;
-        if constexpr (inputs) input[t] = ring.x[t % kRing];
       }
       expand_rows(states.data(), recorded, n, rows.data());
-      raster.spikes.insert(raster.spikes.end(), rows.data(), rows.data() + recorded * std::size_t(n));
+      sink(first, recorded, rows.data(), inputs ? input : nullptr);
       if (progress && t > 0 && (t & ((std::size_t(1) << 20) - 1)) == 0) progress(t);
       if (t + 1 == steps) return;
     }
@@ -308,6 +302,23 @@ Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals
     run(std::false_type(), std::true_type());
   else
     run(std::false_type(), std::false_type());
+}
+
+Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
+                const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed,
+                std::uint64_t stream, const std::function<void(std::size_t)>& progress) {
+  Raster raster;
+  raster.n = net.n();
+  raster.steps = steps;
+  raster.spikes.reserve(steps * std::size_t(raster.n));  // appended a block at a time
+  advise_huge_pages(raster.spikes.data(), raster.spikes.capacity());  // 1 fault per 2 MiB
+  if (net.space.nx > 1) raster.input.reserve(steps);
+  simulate_into(net, w, q, stationary, steps, seed, stream,
+                [&](std::size_t, std::size_t count, const std::uint8_t* rows, const std::int32_t* input) {
+                  raster.spikes.insert(raster.spikes.end(), rows, rows + count * std::size_t(raster.n));
+                  if (input) raster.input.insert(raster.input.end(), input, input + count);
+                },
+                progress);
   return raster;
 }
 

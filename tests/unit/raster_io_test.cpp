@@ -1,15 +1,21 @@
 // read_raster: round trips for every integer type a raster may arrive in, one error per bad
-// case (naming what is wrong), and the real recording ../shared/data/spikes15.h5 (beside the repository).
+// case (naming what is wrong), and the real recording ../shared/data/spikes15.h5 (beside the
+// repository); RasterWriter against write_raster.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <functional>
+#include <random>
+#include <tuple>
 
 #include "error_matchers.hpp"
 #include "h5py_types.hpp"
 #include "nirl/core/error.hpp"
 #include "nirl/io/raster_io.hpp"
+#include "nirl/io/raster_writer.hpp"
 #include "nirl/io/results_io.hpp"
 
 using namespace nirl;
@@ -160,4 +166,77 @@ TEST(RasterIo, ReadsRecordedSpikes15) {
   for (long c : from_raw) total += c;
   EXPECT_GT(total, 0);
   EXPECT_LT(total, long(raw.size()));
+}
+
+// RasterWriter (nirl simulate's output) against write_raster of the same raster held in
+// memory: the same datasets, values, chunks and filter, for blocks of any size arriving in
+// order, across several chunks (the last one partial), with and without input.
+TEST(RasterIo, WriterWhileSamplingGivesTheFileOfWriteRaster) {
+  std::mt19937_64 gen(11);
+  for (const bool has_input : {true, false}) {
+    Raster raster;
+    raster.n = 5;
+    raster.steps = 2 * std::size_t(h5::kChunkRows) + 777;
+    for (std::size_t k = 0; k < raster.steps * 5; ++k) raster.spikes.push_back(std::uint8_t(gen() & 1));
+    if (has_input)
+      for (std::size_t t = 0; t < raster.steps; ++t) raster.input.push_back(std::int32_t(gen() % 3));
+    const std::string streamed = temp_path("streamed"), whole = temp_path("whole");
+    {
+      h5::OutputFile out(streamed);
+      RasterWriter writer(out, raster.n, raster.steps, has_input);
+      for (std::size_t first = 0; first < raster.steps;) {
+        const std::size_t count = std::min<std::size_t>(raster.steps - first, 1 + gen() % 1500);
+        writer.append(first, count, raster.spikes.data() + first * 5, has_input ? raster.input.data() + first : nullptr);
+        first += count;
+      }
+      writer.finish();
+      out.commit();
+      h5::OutputFile out2(whole);
+      write_raster(out2, raster);
+      out2.commit();
+    }
+    const h5::InputFile a(streamed), b(whole);
+    const Raster back = read_raster(a, "/raster/spikes", has_input ? "/raster/input" : "", 3, 5);
+    EXPECT_EQ(back.spikes, raster.spikes);
+    EXPECT_EQ(back.input, raster.input);
+    EXPECT_EQ(h5::read_attribute_int(a, "/raster", "steps"), (long long)raster.steps);
+    EXPECT_EQ(h5::read_attribute_int(a, "/raster", "n"), 5);
+    for (const char* name : {"/raster/spikes", "/raster/input"}) {
+      if (!has_input && std::string(name) == "/raster/input") {
+        EXPECT_FALSE(h5::exists(a, name));
+        continue;
+      }
+      auto layout = [&](const h5::InputFile& f) {
+        h5::Handle ds(H5Dopen2(f.id(), name, H5P_DEFAULT), H5Dclose);
+        h5::Handle dcpl(H5Dget_create_plist(ds.get()), H5Pclose);
+        std::vector<hsize_t> chunk(2, 0);
+        const int rank = H5Pget_chunk(dcpl.get(), 2, chunk.data());
+        unsigned flags = 0, config = 0;
+        std::size_t nvalues = 1;
+        unsigned level = 0;
+        char filter_name[16];
+        const H5Z_filter_t filter = H5Pget_filter2(dcpl.get(), 0, &flags, &nvalues, &level, sizeof filter_name,
+                                                   filter_name, &config);
+        h5::Handle type(H5Dget_type(ds.get()), H5Tclose);
+        return std::make_tuple(rank, chunk, filter, level, H5Tget_size(type.get()));
+      };
+      EXPECT_EQ(layout(a), layout(b)) << name;
+    }
+    std::remove(streamed.c_str());
+    std::remove(whole.c_str());
+  }
+}
+
+TEST(RasterIo, WriterRefusesBlocksOutOfOrderAndAShortRaster) {
+  const std::string path = temp_path("writer_errors");
+  const std::vector<std::uint8_t> rows(40, 1);
+  {
+    h5::OutputFile out(path);
+    RasterWriter writer(out, 2, 20, false);
+    writer.append(0, 5, rows.data(), nullptr);
+    EXPECT_TRUE(mentions(error_of([&] { writer.append(6, 2, rows.data(), nullptr); }), "steps 6 .. 8 do not follow"));
+    EXPECT_TRUE(mentions(error_of([&] { writer.append(5, 16, rows.data(), nullptr); }), "do not follow"));
+    EXPECT_TRUE(mentions(error_of([&] { writer.finish(); }), "5 of 20 steps written"));
+  }
+  EXPECT_FALSE(std::ifstream(path).good());  // never committed: no file
 }

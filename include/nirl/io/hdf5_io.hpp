@@ -83,10 +83,31 @@ Handle link_creation_plist();
 void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims);
 void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims);
 void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims);
-// A matrix as a row-major 2-D float64 dataset.
 void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims);
 void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);  // UTF-8, 1-D
+// A matrix as a row-major 2-D float64 dataset.
 void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m);
+
+// The raster layout (write_uint8, write_int32 and RowWriter): chunks of this many rows
+// (time bins) by all columns, deflate level 1.
+inline constexpr hsize_t kChunkRows = 65536;
+
+// A uint8 or int32 dataset of fixed shape, with the raster layout, written a block of
+// whole rows at a time (HDF5 compresses each chunk as it is completed).
+class RowWriter {
+ public:
+  RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims);
+  // Rows [first, first + count), row-major, in the file type's native memory type.
+  void write(hsize_t first, hsize_t count, const void* data);
+  // Closes the dataset, writing what HDF5 still caches (a full disk is reported here).
+  void close();
+
+ private:
+  std::string name_;
+  Handle dataset_;
+  hid_t mem_type_;
+  std::vector<hsize_t> dims_;
+};
 void ensure_group(hid_t file, const std::string& name);
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, double value);
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, long long value);

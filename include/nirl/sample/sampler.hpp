@@ -16,8 +16,22 @@
 
 namespace nirl {
 
+// Receives a raster a block of consecutive steps at a time, in order: count steps from
+// step first, rows[k * n + i] the state (0/1) of neuron i at step first + k and input[k]
+// its input index (null when the network has one input state). The arrays are valid
+// during the call only.
+using RasterSink = std::function<void(std::size_t first, std::size_t count, const std::uint8_t* rows,
+                                      const std::int32_t* input)>;
+
 // w = E_x'[v] of the solution, q its marginals, p its stationary distribution.
-// progress(done_steps) is called every 2^20 steps when given.
+// progress(done_steps) is called every 2^20 steps when given. Blocks hold at most
+// kSampledBlock + 1 steps.
+inline constexpr std::size_t kSampledBlock = 512;
+void simulate_into(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
+                   const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed, std::uint64_t stream,
+                   const RasterSink& sink, const std::function<void(std::size_t)>& progress = {});
+
+// The same raster, held in memory.
 Raster simulate(const Network& net, const Eigen::VectorXd& w, const LogMarginals& q,
                 const Eigen::VectorXd& stationary, std::size_t steps, std::uint64_t seed,
                 std::uint64_t stream, const std::function<void(std::size_t)>& progress = {});
