@@ -165,8 +165,11 @@ TEST_F(CliReport, GridOverLambdaAndJobArrayParts) {
   }
   const std::vector<double> interval = read(grid, "reward_interval"), held_out = read(grid, "held_out_log_likelihood");
   const std::size_t half = interval.size() / 2;
-  for (std::size_t k = 0; k < half; ++k)
-    if (!std::isnan(interval[k])) EXPECT_EQ(interval[k], 0.5 * interval[half + k]) << k;
+  for (std::size_t k = 0; k < half; ++k) {
+    if (!std::isnan(interval[k])) {
+      EXPECT_EQ(interval[k], 0.5 * interval[half + k]) << k;
+    }
+  }
   ASSERT_EQ(held_out.size(), 6u);
   for (std::size_t f = 0; f < 3; ++f) EXPECT_EQ(held_out[f], held_out[3 + f]);
 }
