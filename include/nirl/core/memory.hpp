@@ -46,9 +46,9 @@ void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size);
 // already faulted in, where glibc's default hands blocks above its mmap threshold back
 // and takes fresh, kernel-zeroed pages for the next one: the block passes of the pairwise
 // family allocate ~100 KiB temporaries per block of states (a Fig 5 solve: 41 s -> 15 s
-// on 2 threads), and every simulate call allocates its raster (n = 22, 2^22 steps, a
-// 92 MB raster: 3.47 -> 2.75 times the Philox loop, BENCHMARKS.md). Called once at the
-// start of nirl and of the benchmarks.
+// on 2 threads), and every in-memory simulate call allocates its raster (n = 22, 2^22
+// steps, a 92 MB raster: 3.47 -> 2.75 times the Philox loop). Called once at the start of
+// nirl and of the benchmarks.
 void retain_freed_memory();
 
 // Human-readable size ("1.5 GiB").
