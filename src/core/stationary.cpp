@@ -120,28 +120,30 @@ double stationary_sweep(const Network& net, const LogMarginals& q, const double*
   Eigen::VectorXd& u = nx > 1 ? scratch : p_new;
   resize_on_huge_pages(u, Eigen::Index(S));
   const std::vector<PairPass> passes = pair_passes(net.space);
-  static ThreadTeam team;
-  const ThreadTeam::Call call(team, double(S) * net.n(), S >= kParallelMinStates);
-  for (std::size_t k = 0; k < passes.size(); ++k) {
-    const PairPass& pass = passes[k];
-    const bool first = k == 0, last = k + 1 == passes.size();
+  {  // the passes, timed as one call (thread_team.hpp)
+    static ThreadTeam team;
+    const ThreadTeam::Call call(team, double(S) * net.n(), S >= kParallelMinStates);
+    for (std::size_t k = 0; k < passes.size(); ++k) {
+      const PairPass& pass = passes[k];
+      const bool first = k == 0, last = k + 1 == passes.size();
 #pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-    for (std::size_t t = 0; t < pass.tiles; ++t) {
-      double* wt = thread_scratch(3 * pass.size);
-      double *pt = wt + pass.size, *acc = pt + pass.size;
-      pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
-        std::copy(w + s0, w + s0 + len, wt + l0);
-        std::copy(p.data() + s0, p.data() + s0 + len, pt + l0);
-        if (first) std::fill(acc + l0, acc + l0 + len, 0.0);
-        else std::copy(u.data() + s0, u.data() + s0 + len, acc + l0);
-      });
-      for (int j = 0; j < pass.count; ++j) {
-        const std::size_t i = std::size_t(pass.first + j);
-        add_pull_terms(wt, pt, acc, pass.size, pass.local_first + j, inv_lambda, q.log_on[i] - q.log_off[i]);
+      for (std::size_t t = 0; t < pass.tiles; ++t) {
+        double* wt = thread_scratch(3 * pass.size);
+        double *pt = wt + pass.size, *acc = pt + pass.size;
+        pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
+          std::copy(w + s0, w + s0 + len, wt + l0);
+          std::copy(p.data() + s0, p.data() + s0 + len, pt + l0);
+          if (first) std::fill(acc + l0, acc + l0 + len, 0.0);
+          else std::copy(u.data() + s0, u.data() + s0 + len, acc + l0);
+        });
+        for (int j = 0; j < pass.count; ++j) {
+          const std::size_t i = std::size_t(pass.first + j);
+          add_pull_terms(wt, pt, acc, pass.size, pass.local_first + j, inv_lambda, q.log_on[i] - q.log_off[i]);
+        }
+        pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
+          for (std::size_t j = 0; j < len; ++j) u[Eigen::Index(s0 + j)] = last ? acc[l0 + j] * inv_n : acc[l0 + j];
+        });
       }
-      pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
-        for (std::size_t j = 0; j < len; ++j) u[Eigen::Index(s0 + j)] = last ? acc[l0 + j] * inv_n : acc[l0 + j];
-      });
     }
   }
   // p_new(sigma, y) = sum_x u(sigma, x) P[x, y], the input's move.
@@ -195,13 +197,15 @@ void gibbs_stationary(const Network& net, const LogMarginals& q, const Eigen::Ve
   const std::size_t low_mask = (std::size_t(1) << low_bits) - 1;
   resize_on_huge_pages(p, Eigen::Index(S));
   double top = -std::numeric_limits<double>::infinity();
-  static ThreadTeam team;
-  const ThreadTeam::Call call(team, double(S), S >= kParallelMinStates);
+  {
+    static ThreadTeam team;
+    const ThreadTeam::Call call(team, double(S), S >= kParallelMinStates);
 #pragma omp parallel for schedule(static) reduction(max : top) num_threads(call.threads())
-  for (std::size_t s = 0; s < S; ++s) {
-    const double lw = v[Eigen::Index(s)] * inv_lambda + (low[s & low_mask] + high[s >> low_bits]);
-    p[Eigen::Index(s)] = lw;
-    top = std::max(top, lw);
+    for (std::size_t s = 0; s < S; ++s) {
+      const double lw = v[Eigen::Index(s)] * inv_lambda + (low[s & low_mask] + high[s >> low_bits]);
+      p[Eigen::Index(s)] = lw;
+      top = std::max(top, lw);
+    }
   }
   const double total = blocked_sums(S, 1, [&](std::size_t b, std::size_t e, double* acc) {
     acc[0] += exp_shifted_sum(p.data() + b, e - b, top);
@@ -217,33 +221,35 @@ PolicyAverages policy_averages(const Network& net, const LogMarginals& q, const 
   avg.on.assign(std::size_t(n), 0.0);
   avg.off.assign(std::size_t(n), 0.0);
   double cost = 0.0;
-  static ThreadTeam team;
-  const ThreadTeam::Call call(team, double(net.space.size) * n, net.space.size >= kParallelMinStates);
-  for (const PairPass& pass : pair_passes(net.space)) {
-    // Per tile and neuron: sums of p pi(+1), p pi(-1), p KL; added up in tile order.
-    const std::size_t width = 3 * std::size_t(pass.count);
-    std::vector<double> partial(pass.tiles * width);
+  {
+    static ThreadTeam team;
+    const ThreadTeam::Call call(team, double(net.space.size) * n, net.space.size >= kParallelMinStates);
+    for (const PairPass& pass : pair_passes(net.space)) {
+      // Per tile and neuron: sums of p pi(+1), p pi(-1), p KL; added up in tile order.
+      const std::size_t width = 3 * std::size_t(pass.count);
+      std::vector<double> partial(pass.tiles * width);
 #pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-    for (std::size_t t = 0; t < pass.tiles; ++t) {
-      double* wt = thread_scratch(2 * pass.size);
-      double* pt = wt + pass.size;
-      pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
-        std::copy(w + s0, w + s0 + len, wt + l0);
-        std::copy(p.data() + s0, p.data() + s0 + len, pt + l0);
-      });
-      for (int j = 0; j < pass.count; ++j) {
-        const std::size_t i = std::size_t(pass.first + j);
-        average_terms(wt, pt, pass.size, pass.local_first + j, inv_lambda, q.log_on[i], q.log_off[i],
-                      partial.data() + t * width + 3 * std::size_t(j));
+      for (std::size_t t = 0; t < pass.tiles; ++t) {
+        double* wt = thread_scratch(2 * pass.size);
+        double* pt = wt + pass.size;
+        pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
+          std::copy(w + s0, w + s0 + len, wt + l0);
+          std::copy(p.data() + s0, p.data() + s0 + len, pt + l0);
+        });
+        for (int j = 0; j < pass.count; ++j) {
+          const std::size_t i = std::size_t(pass.first + j);
+          average_terms(wt, pt, pass.size, pass.local_first + j, inv_lambda, q.log_on[i], q.log_off[i],
+                        partial.data() + t * width + 3 * std::size_t(j));
+        }
       }
+      for (std::size_t t = 0; t < pass.tiles; ++t)
+        for (int j = 0; j < pass.count; ++j) {
+          const double* sums = partial.data() + t * width + 3 * std::size_t(j);
+          avg.on[std::size_t(pass.first + j)] += sums[0];
+          avg.off[std::size_t(pass.first + j)] += sums[1];
+          cost += sums[2];
+        }
     }
-    for (std::size_t t = 0; t < pass.tiles; ++t)
-      for (int j = 0; j < pass.count; ++j) {
-        const double* sums = partial.data() + t * width + 3 * std::size_t(j);
-        avg.on[std::size_t(pass.first + j)] += sums[0];
-        avg.off[std::size_t(pass.first + j)] += sums[1];
-        cost += sums[2];
-      }
   }
   avg.coding_cost = cost / n;
   avg.mean_reward = blocked_sums(net.space.size, 1, [&](std::size_t b, std::size_t e, double* acc) {

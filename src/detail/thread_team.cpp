@@ -61,7 +61,8 @@ bool TeamChoice::record(double cost, double seconds) {
   }
   probe_sum_ += cost;
   probe_seconds_ += seconds;
-  if (++probe_calls_ < kProbeCalls || probe_seconds_ < kProbeSeconds) return false;
+  ++probe_calls_;
+  if (probe_seconds_ < kProbeSeconds) return false;
   const double probe = probe_sum_ / probe_calls_;
   const bool wins = !known_ || probe < kSwitchGain * cost_;
   const bool reverts = wins && verifying_ && running_ == left_;
@@ -81,7 +82,8 @@ bool TeamChoice::record(double cost, double seconds) {
   running_ = level_;
   verifying_ = false;
   interval_ = std::min(2.0 * interval_, kMaxProbeInterval);
-  countdown_ = interval_;
+  // Long calls make long probes: keep them a small share of the run.
+  countdown_ = std::max(interval_, probe_seconds_ / kProbeShare);
   return reverts;
 }
 

@@ -83,8 +83,10 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
 }
 
 // A dataset of the given shape, with the raster layout when chunked (and not empty).
+// Without a chunk cache, a write of whole chunks compresses and writes them at once (in
+// the writing thread) instead of when they leave the cache.
 Handle create_dataset(hid_t file, const std::string& name, hid_t file_type, const std::vector<hsize_t>& dims,
-                      bool chunked) {
+                      bool chunked, bool cache_chunks = true) {
   Handle space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
                        "cannot create dataspace for " + name);
   Handle lcpl = link_creation_plist();
@@ -96,7 +98,11 @@ Handle create_dataset(hid_t file, const std::string& name, hid_t file_type, cons
     check_status(H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data()), "cannot set chunking");
     check_status(H5Pset_deflate(dcpl.get(), 1), "cannot set compression");
   }
-  return check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+  Handle dapl = check(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "cannot create property list");
+  if (!cache_chunks)
+    check_status(H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
+                 "cannot set the chunk cache");
+  return check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), dapl.get()),
                H5Dclose, "cannot create dataset " + name);
 }
 
@@ -260,7 +266,7 @@ void write_int32(hid_t file, const std::string& name, const std::int32_t* data, 
 
 RowWriter::RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims)
     : name_(name),
-      dataset_(create_dataset(file, name, file_type, dims, true)),
+      dataset_(create_dataset(file, name, file_type, dims, true, false)),
       mem_type_(H5Tget_size(file_type) == 1 ? H5T_NATIVE_UINT8 : H5T_NATIVE_INT32),
       dims_(std::move(dims)) {}
 

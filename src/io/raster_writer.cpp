@@ -18,6 +18,7 @@ RasterWriter::RasterWriter(const h5::OutputFile& out, int n, std::size_t steps, 
                                                            std::vector<hsize_t>{hsize_t(steps)});
   filling_.rows.resize(chunk_rows_ * std::size_t(n));
   if (has_input) filling_.input.resize(chunk_rows_);
+  spare_.reserve(kQueued + 2);  // every chunk there is: returning one never allocates
   thread_ = std::thread([this] { write_loop(); });
 }
 

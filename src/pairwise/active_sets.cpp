@@ -102,7 +102,7 @@ std::vector<double> sum_over_blocks(std::size_t size, std::size_t min_rows, std:
   const std::size_t blocks = (size + rows - 1) / rows;
   std::vector<double> partial(blocks * m, 0.0);
   static ThreadTeam team;
-  const ThreadTeam::Call call(team, double(size) * double(m), blocks > 1);
+  const ThreadTeam::Call call(team, double(size) * double(std::max<std::size_t>(m, 1)), blocks > 1);
 #pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t first = b * rows;

@@ -79,7 +79,7 @@ std::vector<double> StateEnsemble::blocked(
   const std::size_t blocks = (size_ + kBlock - 1) / kBlock;
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
   static ThreadTeam team;
-  const ThreadTeam::Call call(team, double(size_) * m, blocks >= kParallelBlocks);
+  const ThreadTeam::Call call(team, double(size_) * std::max(m, 1), blocks >= kParallelBlocks);
 #pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t begin = b * kBlock, rows = std::min(size_, begin + kBlock) - begin;

@@ -55,8 +55,9 @@ TEST(Numerics, SoftplusAndPairTermWithinTheirBounds) {
   EXPECT_EQ(log_sum_exp2(-3.5, -inf), -3.5);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 // The kernels' arithmetic (pair terms, sigmoids, log-sigmoids, logs) on arrays, one copy
-// per instruction set.
+// per instruction set (the clones of NIRL_VECTOR_CLONES).
 #define NIRL_WIDTH_KERNEL(name, isa)                                                         \
   __attribute__((target(isa))) void name(const double* a, const double* b, double* out, int m) { \
     log_sum_exp2_n(a, b, out, m);                                                            \
@@ -99,6 +100,7 @@ TEST(Numerics, SameBitsOnEveryVectorWidth) {
   }
   if (checked < 2) GTEST_SKIP() << "this CPU runs " << checked << " of the two vector widths";
 }
+#endif
 
 }  // namespace
 }  // namespace nirl

@@ -170,13 +170,17 @@ TEST(RasterIo, ReadsRecordedSpikes15) {
 
 // RasterWriter (nirl simulate's output) against write_raster of the same raster held in
 // memory: the same datasets, values, chunks and filter, for blocks of any size arriving in
-// order, across several chunks (the last one partial), with and without input.
+// order, with and without input: less than a chunk, exactly two chunks, and several chunks
+// with a partial last one.
 TEST(RasterIo, WriterWhileSamplingGivesTheFileOfWriteRaster) {
   std::mt19937_64 gen(11);
-  for (const bool has_input : {true, false}) {
+  const std::size_t chunk = std::size_t(h5::kChunkRows);
+  for (const auto& [has_input, steps] : std::vector<std::pair<bool, std::size_t>>{
+           {true, 2 * chunk + 777}, {false, 2 * chunk + 777}, {true, 100}, {false, 2 * chunk}}) {
+    SCOPED_TRACE(std::to_string(steps) + (has_input ? " steps with input" : " steps"));
     Raster raster;
     raster.n = 5;
-    raster.steps = 2 * std::size_t(h5::kChunkRows) + 777;
+    raster.steps = steps;
     for (std::size_t k = 0; k < raster.steps * 5; ++k) raster.spikes.push_back(std::uint8_t(gen() & 1));
     if (has_input)
       for (std::size_t t = 0; t < raster.steps; ++t) raster.input.push_back(std::int32_t(gen() % 3));

@@ -106,6 +106,7 @@ TEST(ThreadTeam, SerialNestedAndDisabledCallsAreNotAdapted) {
     const ThreadTeam::Call call(team, 1e6, false);
     EXPECT_EQ(call.threads(), 1);
   }
+  const int threads = omp_get_max_threads();
   omp_set_num_threads(2);
   const bool was = adaptive_threads();
   set_adaptive_threads(false);
@@ -115,17 +116,20 @@ TEST(ThreadTeam, SerialNestedAndDisabledCallsAreNotAdapted) {
   }
   set_adaptive_threads(true);
   int inner = 0;
+  int outer = 0;
 #pragma omp parallel num_threads(2)
   {
 #pragma omp single
     {
+      outer = omp_get_num_threads();
       const ThreadTeam::Call call(team, 1e6);
-      inner = omp_in_parallel() ? call.threads() : 1;
+      inner = call.threads();
     }
   }
+  ASSERT_EQ(outer, 2);  // the call really was inside a team of two
   EXPECT_EQ(inner, 1);
   set_adaptive_threads(was);
-  omp_set_num_threads(1);
+  omp_set_num_threads(threads);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ std::vector<double> blocked_sums(std::size_t size, int m, Body body) {
   const std::size_t blocks = (size + kReduceBlock - 1) / kReduceBlock;
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
   static ThreadTeam team;  // one per instantiation: per call site
-  const ThreadTeam::Call call(team, double(size) * m, blocks > 1);
+  const ThreadTeam::Call call(team, double(size) * std::max(m, 1), blocks > 1);
 #pragma omp parallel for schedule(dynamic) num_threads(call.threads())
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::size_t begin = b * kReduceBlock, end = std::min(size, begin + kReduceBlock);

@@ -8,15 +8,16 @@
 //
 // Candidates are omp_get_max_threads() halved 0, 1, 2, ... times. Most calls run the
 // current size. Once the calls at the current size have taken `interval` seconds, a probe
-// runs the next smaller or the next larger candidate (alternating where both exist) for at
-// least kProbeCalls calls and kProbeSeconds: a team whose partner is descheduled now and
-// then (for scheduler time slices of a few ms) is fast on some calls and stalled on others,
-// and a few lucky calls must not win. A probe whose mean cost is more than 10 % below the
-// current size's running cost (an exponential average over its recent calls) becomes the
-// current size, checked by a probe back after kMinProbeInterval; a probe that loses, or a
-// switch that the check reverts, doubles the interval up to kMaxProbeInterval. The probes
-// thus cost about kProbeSeconds per interval, a percent or two of the run, and a change of
-// the node's load is followed within kMaxProbeInterval.
+// runs the next smaller or the next larger candidate (alternating where both exist) for
+// calls adding up to at least kProbeSeconds: a team whose partner is descheduled now and
+// then (for scheduler time slices of a few ms) is fast on some calls and stalled on
+// others, and a few lucky calls must not win. A probe whose mean cost is more than 10 %
+// below the current size's running cost (an exponential average over its recent calls)
+// becomes the current size, checked by a probe back after kMinProbeInterval; a probe that
+// loses, or a switch that the check reverts, doubles the interval up to kMaxProbeInterval,
+// and the interval is at least the probe's seconds / kProbeShare (a long call makes a long
+// probe). The probes thus cost a percent or two of the run, and a change of the node's
+// load is followed within kMaxProbeInterval.
 //
 // NIRL_ADAPTIVE_THREADS=0 in the environment (or set_adaptive_threads(false)) turns this
 // off: every call then runs omp_get_max_threads() threads. A call site starts from the
@@ -34,8 +35,8 @@ void set_adaptive_threads(bool on);
 // The choice of one call site: which team size to run next, and what the calls cost.
 class TeamChoice {
  public:
-  static constexpr int kProbeCalls = 3;
   static constexpr double kProbeSeconds = 0.03, kMinProbeInterval = 0.1, kMaxProbeInterval = 3.2;
+  static constexpr double kProbeShare = 1.0 / 32;
   static constexpr double kSwitchGain = 0.9;  // a probe must cost less than 0.9 x the current
 
   // The team size for the next call, given the allowed maximum. The first call, and a

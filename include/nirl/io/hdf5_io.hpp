@@ -93,7 +93,8 @@ void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m)
 inline constexpr hsize_t kChunkRows = 65536;
 
 // A uint8 or int32 dataset of fixed shape, with the raster layout, written a block of
-// whole rows at a time (HDF5 compresses each chunk as it is completed).
+// whole rows at a time; blocks of whole chunks are compressed and written by the call
+// (no chunk cache).
 class RowWriter {
  public:
   RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims);
