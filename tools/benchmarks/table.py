@@ -10,6 +10,8 @@ import json
 import re
 import sys
 
+from bench_runs import fmt  # the drivers' number format (same folder)
+
 
 def medians(path):
     """name without the _median suffix -> (real time in ms, items per second)."""
@@ -23,10 +25,6 @@ def medians(path):
         scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b["time_unit"]]
         out[name] = (b["real_time"] * scale, b.get("items_per_second", 0.0))
     return data["context"], out
-
-
-def fmt(ms):
-    return f"{ms:.3g}" if ms < 100 else f"{ms:.0f}"
 
 
 def main():
