@@ -1,5 +1,6 @@
 // nirl infer: a spike raster -> the reward the network optimises (MODEL.md section 3).
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -123,7 +124,11 @@ int infer_main(int argc, const char* const argv[]) {
   if (input.nx() > 1 && !has_input_sequence)
     fail("the input model has nx = ", input.nx(), " states but ", raster_path, " has no input dataset ", input_ds);
   h5::OutputFile out(out_path);
-  Raster raster;
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  const Clock::time_point start = Clock::now();
+  double counting = 0.0;
+  TabularInference inf;
   if (has_input_sequence) {
     // nirl's raster layout (time x neurons, input index per step), read whatever nx is,
     // so input indices outside the input model's states are refused, never dropped.
@@ -132,21 +137,34 @@ int infer_main(int argc, const char* const argv[]) {
       if (has(vm, key))
         fail("--", key, " does not apply to ", raster_path, ": a raster with an input sequence (", input_ds,
              ") is read as nirl writes it (time x neurons); give --input-dataset '' to read it as a plain recording");
-    raster = read_raster(h5::InputFile(raster_path), source.dataset, input_ds, input.nx(), expected_n);
+    // Streamed: the raster is counted a chunk at a time, never held.
+    const h5::InputFile file(raster_path);
+    const RasterReader reader(file, source.dataset, input_ds, input.nx(), expected_n);
+    TransitionCounter counter = inference_counter(reader.n(), input, lambda, options);
+    reader.for_each_block(counter.sink());
+    const TransitionCounts counts = counter.finish();
+    counting = seconds_since(start);
+    inf = infer_reward(counts, input, lambda, options);
   } else {
-    raster = read_recording(source).raster;
+    const Raster raster = read_recording(source).raster;
     if (expected_n >= 0 && raster.n != expected_n)
       fail(raster_path, " has ", raster.n, " neurons, but the model has ", expected_n);
+    TransitionCounter counter = inference_counter(raster.n, input, lambda, options);
+    counter.add(0, raster.steps, raster.spikes.data(), raster.input.empty() ? nullptr : raster.input.data());
+    const TransitionCounts counts = counter.finish();
+    counting = seconds_since(start);
+    inf = infer_reward(counts, input, lambda, options);
   }
-  const TabularInference inf = infer_reward(raster, input, lambda, options);
+  const double fitting = seconds_since(start) - counting;
 
   write_provenance(out, render_ini(vm, config_keys), 0, command_line(argc, argv));
   write_inference(out, inf);
   out.commit();
   std::printf("%s inverse of %zu steps of %d neurons (nx = %d), lambda = %g\n", inf.method.c_str(), inf.samples,
               inf.space.n, inf.space.nx, lambda);
-  std::printf("log-likelihood %.6f, converged: %s (%s, %d iterations)\n", inf.log_likelihood,
-              inf.converged ? "yes" : "NO", inf.status.c_str(), inf.iterations);
+  std::printf("log-likelihood %.6f, converged: %s (%s, %d iterations, %d likelihood passes)\n", inf.log_likelihood,
+              inf.converged ? "yes" : "NO", inf.status.c_str(), inf.iterations, inf.evaluations);
+  std::printf("time: reading and counting %.3f s, inverse %.3f s\n", counting, fitting);
   print_top_states(inf, top, min_visits);
   if (!inf.converged) std::fprintf(stderr, "nirl infer: warning: the optimiser did not converge (%s)\n", inf.status.c_str());
   std::printf("wrote %s\n", out_path.c_str());

@@ -26,53 +26,6 @@ LogMarginals marginals_from(const std::vector<double>& on) {
 
 }  // namespace
 
-TransitionCounts count_transitions(const Raster& raster, int nx, const std::vector<std::size_t>* starts) {
-  if (raster.steps < 2) fail("a raster needs at least 2 time steps (got ", raster.steps, ")");
-  TransitionCounts c;
-  c.space = StateSpace(raster.n, nx);
-  const int n = raster.n;
-  const Eigen::Index S = Eigen::Index(c.space.size);
-  c.stay.setZero(S);
-  c.flip.setZero(n, S);
-  c.visits.setZero(Eigen::Index(c.space.n_sigma), nx);
-  std::vector<double> on_count(std::size_t(n), 0.0);
-  double visited = 0.0;
-  auto visit = [&](std::size_t t) {
-    const int x = raster.x(t);
-    if (x < 0 || x >= nx) fail("input index ", x, " at step ", t, " is outside [0, ", nx, ")");
-    const std::uint64_t sigma = raster.sigma(t);
-    c.visits(Eigen::Index(sigma), x) += 1.0;
-    for (int i = 0; i < n; ++i) on_count[std::size_t(i)] += double((sigma >> i) & 1);
-    visited += 1.0;
-  };
-  auto transition = [&](std::size_t t) {
-    visit(t);
-    const std::uint64_t sigma = raster.sigma(t), changed = sigma ^ raster.sigma(t + 1);
-    const Eigen::Index s = Eigen::Index(c.space.index(sigma, raster.x(t)));
-    if (changed == 0) {
-      c.stay[s] += 1.0;
-    } else if (spike_count(changed) == 1) {
-      c.flip(__builtin_ctzll(changed), s) += 1.0;
-    } else {
-      fail("raster step ", t, " -> ", t + 1, " changes ", spike_count(changed),
-           " neurons at once; the asynchronous dynamics change at most one per step");
-    }
-    c.steps += 1.0;
-  };
-  if (starts) {
-    for (std::size_t t : *starts) {
-      if (t + 1 >= raster.steps) fail("transition start ", t, " is outside the raster of ", raster.steps, " steps");
-      transition(t);
-    }
-  } else {
-    for (std::size_t t = 0; t + 1 < raster.steps; ++t) transition(t);
-    visit(raster.steps - 1);
-  }
-  // q_i(+1) with a Jeffreys pseudocount, so a neuron that never (or always) fires keeps finite logits.
-  for (int i = 0; i < n; ++i) c.on.push_back((on_count[std::size_t(i)] + 0.5) / (visited + 1.0));
-  return c;
-}
-
 TransitionCounts expected_transition_counts(const StateSpace& space, double lambda, const Eigen::VectorXd& w,
                                             const LogMarginals& q, const Eigen::VectorXd& p, double steps) {
   TransitionCounts c;
@@ -181,8 +134,7 @@ double negative_log_likelihood(const TransitionCounts& counts, const InputChain&
   Eigen::VectorXd grad_w(static_cast<Eigen::Index>(S));
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(S) * n, S >= kParallelMinStates);
-#pragma omp parallel for schedule(static) num_threads(call.threads())
-  for (std::size_t t = 0; t < S; ++t) {
+  team_for_static(call, S, [&](std::size_t t) {
     double acc = 0.0;
     for (int i = 0; i < n; ++i) {
       const std::uint64_t bit = std::uint64_t(1) << i;
@@ -190,7 +142,7 @@ double negative_log_likelihood(const TransitionCounts& counts, const InputChain&
       acc += (t & bit) ? both : -both;
     }
     grad_w[Eigen::Index(t)] = acc * inv_lambda;
-  }
+  });
   // w = V P^T, so dNLL/dV = dNLL/dW P.
   apply_input_chain(space, input, true, grad_w, gradient);
   gradient += ridge * v;
@@ -204,9 +156,9 @@ Eigen::VectorXd reward_from_value(const StateSpace& space, const InputChain& inp
   apply_input_chain(space, input, false, v, w);
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(space.size) * space.n, space.size >= kParallelMinStates);
-#pragma omp parallel for schedule(static) num_threads(call.threads())
-  for (std::size_t s = 0; s < space.size; ++s)
+  team_for_static(call, space.size, [&](std::size_t s) {
     r[Eigen::Index(s)] = v[Eigen::Index(s)] - soft_value_sum(space, lambda, q, w.data(), s);
+  });
   return r;
 }
 
@@ -244,6 +196,7 @@ LikelihoodInference max_likelihood_reward(const TransitionCounts& counts, const 
       },
       v, options.max_iterations, options.epsilon);
   result.iterations = fit.iterations;
+  result.evaluations = fit.evaluations;
   result.converged = fit.converged;
   result.status = fit.status;
   result.log_likelihood = -(fit.value * counts.steps - 0.5 * options.ridge * v.squaredNorm());

@@ -160,14 +160,16 @@ Handle open_dataset_checked(const InputFile& f, const std::string& dataset, H5T_
 template <typename T>
 std::vector<T> read_row_block(const InputFile& f, const std::string& dataset, hid_t ds, hid_t mem_type, hsize_t first,
                               hsize_t count, const std::vector<hsize_t>& dims) {
+  const int rank = int(dims.size());
+  const hsize_t width = rank == 2 ? dims[1] : 1;
   const hsize_t rows = first < dims[0] ? std::min(count, dims[0] - first) : 0;
-  std::vector<T> out(std::size_t(rows * dims[1]));
+  std::vector<T> out(std::size_t(rows * width));
   if (out.empty()) return out;
   Handle file_space = check(H5Dget_space(ds), H5Sclose, "cannot read the shape of " + dataset);
-  const hsize_t start[2] = {first, 0}, size[2] = {rows, dims[1]};
+  const hsize_t start[2] = {first, 0}, size[2] = {rows, width};
   check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr),
                "cannot select rows of " + dataset);
-  Handle memory = check(H5Screate_simple(2, size, nullptr), H5Sclose, "cannot create dataspace");
+  Handle memory = check(H5Screate_simple(rank, size, nullptr), H5Sclose, "cannot create dataspace");
   check_status(H5Dread(ds, mem_type, memory.get(), file_space.get(), H5P_DEFAULT, out.data()),
                "cannot read " + dataset + " from " + f.path());
   return out;
@@ -413,14 +415,38 @@ std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& d
 }
 
 std::vector<std::int64_t> read_integer_rows(const InputFile& f, const std::string& dataset, hsize_t first,
-                                            hsize_t count, std::vector<hsize_t>& dims) {
-  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", 2, dims);
+                                            hsize_t count, std::vector<hsize_t>& dims, int rank) {
+  if (rank != 1 && rank != 2) fail("read_integer_rows: rank must be 1 or 2 (got ", rank, ")");
+  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", rank, dims);
   Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
   if (H5Tget_class(file_type.get()) != H5T_ENUM)
     return read_row_block<std::int64_t>(f, dataset, ds.get(), H5T_NATIVE_INT64, first, count, dims);
   // h5py booleans: enum over int8; read the raw base integers.
   const std::vector<std::int8_t> raw = read_row_block<std::int8_t>(f, dataset, ds.get(), H5T_NATIVE_INT8, first, count, dims);
   return std::vector<std::int64_t>(raw.begin(), raw.end());
+}
+
+std::vector<std::uint8_t> read_binary_rows(const InputFile& f, const std::string& dataset, hsize_t first,
+                                           hsize_t count, std::vector<hsize_t>& dims) {
+  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", 2, dims);
+  Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
+  // Unsigned types saturate at 255 and are read without conversion when they are bytes;
+  // signed types (and h5py's boolean enum over int8) go through int8, where a negative value
+  // stays negative (its byte is >= 128) and a large one saturates at 127.
+  const bool is_unsigned = H5Tget_class(file_type.get()) == H5T_INTEGER && H5Tget_sign(file_type.get()) == H5T_SGN_NONE;
+  return read_row_block<std::uint8_t>(f, dataset, ds.get(), is_unsigned ? H5T_NATIVE_UINT8 : H5T_NATIVE_INT8, first,
+                                      count, dims);
+}
+
+std::vector<std::int32_t> read_int32_rows(const InputFile& f, const std::string& dataset, int rank, hsize_t first,
+                                          hsize_t count, std::vector<hsize_t>& dims) {
+  if (rank != 1 && rank != 2) fail("read_int32_rows: rank must be 1 or 2 (got ", rank, ")");
+  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", rank, dims);
+  Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
+  if (H5Tget_class(file_type.get()) != H5T_ENUM)
+    return read_row_block<std::int32_t>(f, dataset, ds.get(), H5T_NATIVE_INT32, first, count, dims);
+  const std::vector<std::int8_t> raw = read_row_block<std::int8_t>(f, dataset, ds.get(), H5T_NATIVE_INT8, first, count, dims);
+  return std::vector<std::int32_t>(raw.begin(), raw.end());
 }
 
 std::vector<double> read_double_rows(const InputFile& f, const std::string& dataset, hsize_t first, hsize_t count,

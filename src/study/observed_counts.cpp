@@ -14,9 +14,13 @@ TransitionCounts observed_counts(const Network& net, const Solution& truth, cons
     if (task.bootstrap != 0) fail("exact statistics have no bootstrap resamples (study.bootstraps must be 0)");
     return expected_transition_counts(net.space, net.lambda, w, truth.q, truth.stationary, double(o.samples));
   }
-  const Raster raster =
-      simulate(net, w, truth.q, truth.stationary, o.samples, o.seed, kRasterStreams | grid.raster_index(task));
-  if (task.bootstrap == 0) return count_transitions(raster, net.space.nx);
+  const std::uint64_t stream = kRasterStreams | grid.raster_index(task);
+  if (task.bootstrap == 0) {  // counted as it is sampled, never held
+    TransitionCounter counter(net.n(), net.space.nx);
+    simulate_into(net, w, truth.q, truth.stationary, o.samples, o.seed, stream, counter.sink());
+    return counter.finish();
+  }
+  const Raster raster = simulate(net, w, truth.q, truth.stationary, o.samples, o.seed, stream);
   const std::vector<std::size_t> starts =
       moving_block_resample(o.samples - 1, o.block_length, RandomStream(o.seed, kBootstrapStreams | task.id));
   return count_transitions(raster, net.space.nx, &starts);

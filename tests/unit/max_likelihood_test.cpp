@@ -58,6 +58,12 @@ TEST_P(ExactCounts, RecoversFig2Reward) {
   const AlignedFit fit = aligned_r2(net.space, net.reward, inv.reward, sol.stationary);
   RecordProperty("aligned_r2", std::to_string(fit.r2));
   EXPECT_TRUE(inv.converged) << inv.status;
+  // The optimiser returns the best pass it made, with that pass's value (not a new one).
+  EXPECT_GE(inv.evaluations, inv.iterations);
+  Eigen::VectorXd gradient;
+  const LogMarginals q = LogMarginals::from_probabilities(net, counts.on);
+  const double f = negative_log_likelihood(counts, net.input, lambda, q, options.ridge, inv.value, gradient);
+  EXPECT_EQ(inv.log_likelihood, -(f * counts.steps - 0.5 * options.ridge * inv.value.squaredNorm()));
   if (lambda >= 0.3) {
     EXPECT_GT(fit.r2, 0.9999);
     EXPECT_NEAR(fit.scale, 1.0, 1e-3);

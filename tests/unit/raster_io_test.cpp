@@ -1,4 +1,4 @@
-// read_raster: round trips for every integer type a raster may arrive in, one error per bad
+// read_raster and RasterReader (streaming in chunks): round trips for every integer type a raster may arrive in, one error per bad
 // case (naming what is wrong), and the real recording ../shared/data/spikes15.h5 (beside the
 // repository); RasterWriter against write_raster.
 #include <gtest/gtest.h>
@@ -243,4 +243,67 @@ TEST(RasterIo, WriterRefusesBlocksOutOfOrderAndAShortRaster) {
     EXPECT_TRUE(mentions(error_of([&] { writer.finish(); }), "5 of 20 steps written"));
   }
   EXPECT_FALSE(std::ifstream(path).good());  // never committed: no file
+}
+
+TEST(RasterIo, ReaderStreamsChunksInOrderWithTheChecksOfReadRaster) {
+  std::mt19937_64 gen(17);
+  const std::size_t chunk = std::size_t(h5::kChunkRows), steps = 2 * chunk + 777;
+  Raster raster;
+  raster.n = 3;
+  raster.steps = steps;
+  for (std::size_t k = 0; k < steps * 3; ++k) raster.spikes.push_back(std::uint8_t(gen() & 1));
+  for (std::size_t t = 0; t < steps; ++t) raster.input.push_back(std::int32_t(gen() % 3));
+  const std::string path = temp_path("stream");
+  {
+    h5::OutputFile out(path);
+    write_raster(out, raster);
+    // The same data with one bad value in the second or third chunk, in types that a
+    // conversion to bytes would clip: int16 300, uint16 256, int8 -1, int64 input 5e9.
+    std::vector<std::int16_t> s16(raster.spikes.begin(), raster.spikes.end());
+    s16[70000 * 3 + 1] = 300;
+    write_raw(out.id(), "/int16", H5T_NATIVE_INT16, s16.data(), {steps, 3});
+    std::vector<std::uint16_t> u16(raster.spikes.begin(), raster.spikes.end());
+    u16[131073 * 3 + 2] = 256;
+    write_raw(out.id(), "/uint16", H5T_NATIVE_UINT16, u16.data(), {steps, 3});
+    std::vector<std::int8_t> s8(raster.spikes.begin(), raster.spikes.end());
+    s8[131073 * 3] = -1;
+    write_raw(out.id(), "/int8", H5T_NATIVE_INT8, s8.data(), {steps, 3});
+    std::vector<std::int64_t> x64(raster.input.begin(), raster.input.end());
+    x64[100000] = 5000000000LL;
+    write_raw(out.id(), "/input64", H5T_NATIVE_INT64, x64.data(), {steps});
+    out.commit();
+  }
+  const h5::InputFile in(path);
+  const RasterReader reader(in, "/raster/spikes", "/raster/input", 3, 3);
+  EXPECT_EQ(reader.n(), 3);
+  EXPECT_EQ(reader.steps(), steps);
+  Raster back;
+  std::vector<std::size_t> firsts;
+  reader.for_each_block([&](std::size_t first, std::size_t count, const std::uint8_t* rows, const std::int32_t* input) {
+    firsts.push_back(first);
+    back.spikes.insert(back.spikes.end(), rows, rows + count * 3);
+    back.input.insert(back.input.end(), input, input + count);
+  });
+  EXPECT_EQ(firsts, (std::vector<std::size_t>{0, chunk, 2 * chunk}));
+  EXPECT_EQ(back.spikes, raster.spikes);
+  EXPECT_EQ(back.input, raster.input);
+
+  const auto stream = [&](const char* spikes, const char* input) {
+    return error_of([&] { RasterReader(in, spikes, input, 3, 3).for_each_block([](auto...) {}); });
+  };
+  EXPECT_TRUE(mentions(stream("/int16", ""), "dataset /int16 holds 300 at row 70000, column 1"));
+  EXPECT_TRUE(mentions(stream("/uint16", ""), "dataset /uint16 holds 256 at row 131073, column 2"));
+  EXPECT_TRUE(mentions(stream("/int8", ""), "dataset /int8 holds -1 at row 131073, column 0"));
+  EXPECT_TRUE(mentions(stream("/raster/spikes", "/input64"), "dataset /input64 holds 5000000000 at step 100000"));
+  // A sink's error ends the stream (the reader thread stops) and reaches the caller.
+  int calls = 0;
+  EXPECT_TRUE(mentions(error_of([&] {
+                         reader.for_each_block([&](auto...) {
+                           ++calls;
+                           fail("the sink is full");
+                         });
+                       }),
+                       "the sink is full"));
+  EXPECT_EQ(calls, 1);
+  std::remove(path.c_str());
 }

@@ -1,7 +1,7 @@
 // L-BFGS minimisation as the inverse problems use it (MODEL.md sections 1 and 3b): LBFGS++
-// with a strong-Wolfe backtracking line search, the best point seen kept (a failed line
-// search may leave v elsewhere), and a stop of the line search where the gradient is already
-// within 10 x the tolerance counted as converged.
+// with a strong-Wolfe backtracking line search, the best point seen kept with its value and
+// gradient (a failed line search may leave v elsewhere), and a stop of the line search
+// where the gradient is already within 10 x the tolerance counted as converged.
 #pragma once
 #include <LBFGS.h>
 
@@ -15,6 +15,7 @@ namespace nirl {
 struct LbfgsOutcome {
   double value = 0.0;  // f at the returned v
   int iterations = 0;
+  int evaluations = 0;  // passes of f (value and gradient)
   bool converged = false;
   std::string status;  // the optimiser's last word
 };
@@ -23,12 +24,15 @@ struct LbfgsOutcome {
 template <typename F>
 LbfgsOutcome minimise_lbfgs(F&& f, Eigen::VectorXd& v, int max_iterations, double epsilon) {
   double best_f = std::numeric_limits<double>::infinity();
-  Eigen::VectorXd best_v = v;
+  Eigen::VectorXd best_v = v, best_grad;
+  int evaluations = 0;
   auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
     const double fx = f(x, grad);
+    ++evaluations;
     if (fx < best_f) {
       best_f = fx;
       best_v = x;
+      best_grad = grad;
     }
     return fx;
   };
@@ -50,9 +54,13 @@ LbfgsOutcome minimise_lbfgs(F&& f, Eigen::VectorXd& v, int max_iterations, doubl
     out.status = std::string("stopped: ") + e.what();
   }
   v = best_v;
-  Eigen::VectorXd grad;
-  out.value = f(v, grad);
-  if (!out.converged && grad.norm() <= 10.0 * epsilon * std::max(1.0, v.norm()))
+  out.value = best_f;
+  if (best_grad.size() == 0) {  // no pass gave a value below infinity
+    out.value = f(v, best_grad);
+    ++evaluations;
+  }
+  out.evaluations = evaluations;
+  if (!out.converged && best_grad.norm() <= 10.0 * epsilon * std::max(1.0, v.norm()))
     out.converged = true;  // the line search gave up at the optimum
   return out;
 }

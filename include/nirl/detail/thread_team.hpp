@@ -65,7 +65,8 @@ class TeamChoice {
 
 // One parallel call site: `static ThreadTeam team;` next to the region, then
 //   const ThreadTeam::Call call(team, work, parallel);
-//   #pragma omp parallel for num_threads(call.threads()) ...
+//   team_for_dynamic(call, count, body);   (below; or an OpenMP region of call.threads()
+//                                            threads, skipped when that is 1)
 // where `parallel` is the region's own `if` condition (serial calls are not timed) and
 // work is any measure proportional to the call's cost at this site (states x neurons).
 class ThreadTeam {
@@ -88,5 +89,29 @@ class ThreadTeam {
  private:
   TeamChoice choice_;
 };
+
+// body(k) for k in [0, count) on call.threads() threads: blocks handed out as threads free
+// up (dynamic) or in equal contiguous parts (static). One thread runs a plain loop, outside
+// any OpenMP region: even a region of one thread ends in a futex system call (about 1 us,
+// paid at every sweep of a small network, millions of times in a study).
+template <typename Body>
+void team_for_dynamic(const ThreadTeam::Call& call, std::size_t count, Body&& body) {
+  if (call.threads() == 1) {
+    for (std::size_t k = 0; k < count; ++k) body(k);
+    return;
+  }
+#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
+  for (std::size_t k = 0; k < count; ++k) body(k);
+}
+
+template <typename Body>
+void team_for_static(const ThreadTeam::Call& call, std::size_t count, Body&& body) {
+  if (call.threads() == 1) {
+    for (std::size_t k = 0; k < count; ++k) body(k);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(call.threads())
+  for (std::size_t k = 0; k < count; ++k) body(k);
+}
 
 }  // namespace nirl

@@ -14,6 +14,7 @@
 #include "nirl/inverse/closed_form.hpp"
 #include "nirl/core/input_chain.hpp"
 #include "nirl/inverse/max_likelihood.hpp"
+#include "nirl/inverse/transition_counts.hpp"
 #include "nirl/sample/raster.hpp"
 
 namespace nirl {
@@ -35,10 +36,24 @@ struct TabularInference {
   double log_likelihood = 0.0;    // closed_form: sum_t log p_hat(sigma_t); max_likelihood: transitions
   bool converged = true;
   int iterations = 0;
+  int evaluations = 0;            // max_likelihood: passes of the likelihood
   std::string status;
-  std::size_t samples = 0;        // time steps in the raster
+  std::size_t samples = 0;        // time steps observed
 };
 
+// The method `auto` resolves to for nx input states; errors for an unknown method or the
+// closed form with input.
+std::string inference_method(const InferOptions& options, int nx);
+
+// The counter the method needs (visits only for the closed form, transitions for maximum
+// likelihood), once the inverse's memory is checked; feed it the raster (streamed or not).
+TransitionCounter inference_counter(int n, const InputChain& input, double lambda, const InferOptions& options);
+
+// The inverse from the counts of a raster (made by inference_counter).
+TabularInference infer_reward(const TransitionCounts& counts, const InputChain& input, double lambda,
+                              const InferOptions& options);
+
+// The same from a raster in memory.
 TabularInference infer_reward(const Raster& raster, const InputChain& input, double lambda, const InferOptions& options);
 
 }  // namespace nirl

@@ -22,21 +22,9 @@
 #include "nirl/core/policy.hpp"
 #include "nirl/sample/raster.hpp"
 #include "nirl/core/state_space.hpp"
+#include "nirl/inverse/transition_counts.hpp"
 
 namespace nirl {
-
-struct TransitionCounts {
-  StateSpace space;
-  Eigen::VectorXd stay;      // [S] steps that left sigma unchanged
-  Eigen::MatrixXd flip;      // [n x S] steps that flipped neuron i (column s, row i)
-  std::vector<double> on;    // empirical q_i(+1) = fraction of steps with neuron i on
-  Eigen::MatrixXd visits;    // [2^n x nx] time spent in each state (warm start)
-  double steps = 0.0;        // number of observed transitions
-};
-
-// Counts of the T - 1 observed transitions of a raster (input indices in [0, nx)), or
-// only of the transitions t -> t + 1 listed in `starts` (with repetition; bootstrap).
-TransitionCounts count_transitions(const Raster& raster, int nx, const std::vector<std::size_t>* starts = nullptr);
 
 // Exact expected counts of `steps` transitions of the stationary dynamics given by the
 // policy (w = E_x'[v], q) and the stationary distribution p: the data of an infinite
@@ -63,6 +51,7 @@ struct LikelihoodInference {
   double log_likelihood = 0.0;  // summed over the observed steps (without the prior)
   bool converged = false;
   int iterations = 0;
+  int evaluations = 0;       // passes of the likelihood and its gradient
   std::string status;        // the optimiser's last word
 };
 

@@ -127,8 +127,18 @@ std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& d
 // Rows [first, first + count) of a 2-D dataset (count clipped to the rows there are),
 // row-major, for reading a large matrix a block at a time; dims gets the whole dataset's
 // shape. The class checks and messages are those of read_integers / read_doubles.
+// read_integer_rows also reads rank-1 datasets (rank = 1: rows of one value).
 std::vector<std::int64_t> read_integer_rows(const InputFile& f, const std::string& dataset, hsize_t first,
-                                            hsize_t count, std::vector<hsize_t>& dims);
+                                            hsize_t count, std::vector<hsize_t>& dims, int rank = 2);
+// Rows [first, first + count) of a 2-D integer (or boolean-enum) dataset as bytes: 0 and 1
+// read as 0 and 1, and any other value as a byte other than 0 and 1 (for checking 0/1 data).
+std::vector<std::uint8_t> read_binary_rows(const InputFile& f, const std::string& dataset, hsize_t first,
+                                           hsize_t count, std::vector<hsize_t>& dims);
+// Rows [first, first + count) of an integer (or boolean-enum) dataset of rank 1 or 2 (a
+// rank-1 dataset has rows of one value) as int32. A value outside int32 saturates at its
+// nearest end (HDF5's conversion), so a check for a range inside int32 still refuses it.
+std::vector<std::int32_t> read_int32_rows(const InputFile& f, const std::string& dataset, int rank, hsize_t first,
+                                          hsize_t count, std::vector<hsize_t>& dims);
 std::vector<double> read_double_rows(const InputFile& f, const std::string& dataset, hsize_t first, hsize_t count,
                                      std::vector<hsize_t>& dims);
 // A 2-D floating-point dataset as a matrix.

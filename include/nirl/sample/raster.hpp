@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace nirl {
@@ -21,5 +22,12 @@ struct Raster {
   }
   int x(std::size_t t) const { return input.empty() ? 0 : input[t]; }
 };
+
+// Receives a raster a block of consecutive steps at a time, in order: count steps from
+// step first, rows[k * n + i] the state (0/1) of neuron i at step first + k and input[k]
+// its input index (null when the network has one input state). The arrays are valid
+// during the call only.
+using RasterSink = std::function<void(std::size_t first, std::size_t count, const std::uint8_t* rows,
+                                      const std::int32_t* input)>;
 
 }  // namespace nirl

@@ -16,13 +16,6 @@
 
 namespace nirl {
 
-// Receives a raster a block of consecutive steps at a time, in order: count steps from
-// step first, rows[k * n + i] the state (0/1) of neuron i at step first + k and input[k]
-// its input index (null when the network has one input state). The arrays are valid
-// during the call only.
-using RasterSink = std::function<void(std::size_t first, std::size_t count, const std::uint8_t* rows,
-                                      const std::int32_t* input)>;
-
 // w = E_x'[v] of the solution, q its marginals, p its stationary distribution.
 // progress(done_steps) is called every 2^20 steps when given. Blocks hold at most
 // kSampledBlock + 1 steps.
