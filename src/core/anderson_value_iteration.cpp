@@ -105,12 +105,11 @@ ValueIterationResult anderson_value_iteration(const Network& net, const LogMargi
     }
     static ThreadTeam team;
     const ThreadTeam::Call call(team, double(S) * (m + 1), S >= kParallelMinStates);
-#pragma omp parallel for schedule(static) num_threads(call.threads())
-    for (std::size_t t = 0; t < S; ++t) {
+    team_for_static(call, S, [&](std::size_t t) {
       double x = g_prev[Eigen::Index(t)];
       for (int i = 0; i < m; ++i) x -= gamma[i] * dG[std::size_t(i)][Eigen::Index(t)];
       v[Eigen::Index(t)] = x;
-    }
+    });
   }
   // On exit v is the image of the last iterate: g when converged, g_prev otherwise.
   if (res.converged)

@@ -61,25 +61,32 @@ void InputChain::apply_factored(std::size_t rows, const double* v, double* w, bo
   const std::size_t tasks = pairs * blocks;
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(rows) * double(pairs) * double(k), rows * pairs * 2 >= kParallelMinStates);
-#pragma omp parallel num_threads(call.threads())
-  for (std::size_t j = 0; j < k; ++j) {
+  // Task t of factor j (a pair of input columns, a block of rows).
+  const auto apply = [&](std::size_t j, std::size_t t) {
     const Eigen::Matrix2d F = transpose ? Eigen::Matrix2d(factors[j].transpose()) : factors[j];
     const double f00 = F(0, 0), f01 = F(0, 1), f10 = F(1, 0), f11 = F(1, 1);
     const double* src = j == 0 ? v : w;
     const std::size_t bit = std::size_t(1) << j;
-#pragma omp for schedule(static)
-    for (std::size_t t = 0; t < tasks; ++t) {
-      const std::size_t pair = t / blocks, r0 = (t % blocks) * block, len = std::min(block, rows - r0);
-      const std::size_t x0 = ((pair >> j) << (j + 1)) | (pair & (bit - 1)), x1 = x0 | bit;
-      const double *a = src + x0 * rows + r0, *b = src + x1 * rows + r0;
-      double *wa = w + x0 * rows + r0, *wb = w + x1 * rows + r0;
+    const std::size_t pair = t / blocks, r0 = (t % blocks) * block, len = std::min(block, rows - r0);
+    const std::size_t x0 = ((pair >> j) << (j + 1)) | (pair & (bit - 1)), x1 = x0 | bit;
+    const double *a = src + x0 * rows + r0, *b = src + x1 * rows + r0;
+    double *wa = w + x0 * rows + r0, *wb = w + x1 * rows + r0;
 #pragma omp simd
-      for (std::size_t r = 0; r < len; ++r) {
-        const double va = a[r], vb = b[r];
-        wa[r] = f00 * va + f01 * vb;
-        wb[r] = f10 * va + f11 * vb;
-      }
+    for (std::size_t r = 0; r < len; ++r) {
+      const double va = a[r], vb = b[r];
+      wa[r] = f00 * va + f01 * vb;
+      wb[r] = f10 * va + f11 * vb;
     }
+  };
+  if (call.threads() == 1) {  // no OpenMP region (thread_team.hpp)
+    for (std::size_t j = 0; j < k; ++j)
+      for (std::size_t t = 0; t < tasks; ++t) apply(j, t);
+    return;
+  }
+#pragma omp parallel num_threads(call.threads())
+  for (std::size_t j = 0; j < k; ++j) {
+#pragma omp for schedule(static)
+    for (std::size_t t = 0; t < tasks; ++t) apply(j, t);
   }
 }
 

@@ -1,12 +1,17 @@
 // Multi-start search for the network optimum (optimum_search.hpp, MODEL.md 2).
 #include "nirl/core/optimum_search.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <functional>
 
 #include "nirl/core/error.hpp"
 #include "nirl/core/frozen_states.hpp"
 #include "nirl/core/random_stream.hpp"
+#include "nirl/detail/parallel_reduce.hpp"
 
 namespace nirl {
 namespace {
@@ -33,6 +38,34 @@ bool same_optimum(const LocalOptimum& a, double L, const std::vector<double>& q)
   for (std::size_t i = 0; i < q.size(); ++i)
     if (std::fabs(a.q[i] - q[i]) > kSameQ) return false;
   return true;
+}
+
+// Threads for `count` independent solves: on a network whose sweeps run serially (S below
+// kParallelMinStates) the solves run side by side, each still serial, so their solutions
+// are those of one after the other; otherwise 1 (the sweeps themselves use the threads).
+int search_threads(std::size_t count, std::size_t states) {
+  if (states >= kParallelMinStates || omp_in_parallel()) return 1;
+  return int(std::min<std::size_t>(std::size_t(omp_get_max_threads()), count));
+}
+
+// solve(k) for every k < count on `threads` threads, the last k first (the continuation,
+// lambda_steps + 1 solves, is the last start); the first error is rethrown.
+std::vector<Solution> solve_side_by_side(std::size_t count, int threads,
+                                         const std::function<Solution(std::size_t)>& solve) {
+  std::vector<Solution> out(count);
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::size_t k = count - 1 - j;
+    try {
+      out[k] = solve(k);
+    } catch (...) {
+#pragma omp critical(nirl_search_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return out;
 }
 
 }  // namespace
@@ -89,9 +122,31 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
     if (progress) progress({done, std::max(done, planned), name, best.L});
     return better;
   };
-  for (const Start& start : starts) {
+  const auto solve_start = [&](const Start& start) {
+    if (start.kind == Start::continuation) {
+      Solution sol;
+      for (int step = search.lambda_steps; step >= 0; --step) {
+        Network path = net;
+        path.lambda = std::ldexp(net.lambda, step);
+        sol = step == search.lambda_steps ? optimise(path, options) : optimise_from(path, options, sol.q.on_probabilities());
+      }
+      return sol;
+    }
     SolverOptions o = options;
     o.initial_q = start.q;
+    return optimise(net, o);
+  };
+  // Side by side, every start but the frozen states (whose solve depends on the best so far)
+  // is solved first; the starts are then taken in order either way.
+  std::vector<std::size_t> independent;
+  for (std::size_t k = 0; k < starts.size(); ++k)
+    if (starts[k].kind != Start::frozen_state) independent.push_back(k);
+  const int threads = search_threads(independent.size(), net.space.size);
+  std::vector<Solution> solved;
+  if (threads > 1)
+    solved = solve_side_by_side(independent.size(), threads, [&](std::size_t j) { return solve_start(starts[independent[j]]); });
+  std::size_t next_solved = 0;
+  for (const Start& start : starts) {
     Solution sol;
     if (start.kind == Start::frozen_state) {
       if (!beats_best(start.frozen.L)) {  // its L is known (O(S)): solve it only if it wins
@@ -100,14 +155,8 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
         continue;
       }
       sol = frozen_solution(net, start.frozen.sigma, options);
-    } else if (start.kind == Start::continuation) {
-      for (int step = search.lambda_steps; step >= 0; --step) {
-        Network path = net;
-        path.lambda = std::ldexp(net.lambda, step);
-        sol = step == search.lambda_steps ? optimise(path, options) : optimise_from(path, options, sol.q.on_probabilities());
-      }
     } else {
-      sol = optimise(net, o);
+      sol = threads > 1 ? std::move(solved[next_solved++]) : solve_start(start);
     }
     consider(std::move(sol), start.name);
   }
@@ -133,17 +182,21 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
     }
     planned = done + int(moves.size());
     bool improved = false;
-    for (std::size_t m = 0; m < moves.size(); ++m) {
-      const auto& [name, q] = moves[m];
+    const auto polish = [&](std::size_t m) {
       SolverOptions o = options;
-      o.initial_q = q;
+      o.initial_q = moves[m].second;
       o.held.assign(std::size_t(n), false);
       o.held[std::size_t(moved[m])] = true;  // the others adapt to the move first
       const Solution adapted = optimise(net, o);
       o.held.clear();
       o.initial_q = inside(net, adapted.q.on_probabilities(), kPolishMargin);
-      improved = consider(optimise(net, o), name) || improved;
-    }
+      return optimise(net, o);
+    };
+    const int polish_threads = search_threads(moves.size(), net.space.size);
+    std::vector<Solution> polished;
+    if (polish_threads > 1) polished = solve_side_by_side(moves.size(), polish_threads, polish);
+    for (std::size_t m = 0; m < moves.size(); ++m)
+      improved = consider(polish_threads > 1 ? std::move(polished[m]) : polish(m), moves[m].first) || improved;
     if (!improved) break;
   }
   // Best first, the returned one ahead of any of equal L.

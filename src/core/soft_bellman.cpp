@@ -157,12 +157,11 @@ void expected_next_value(const StateSpace& space, const Eigen::MatrixXd& P, cons
   const std::size_t blocks = (ns + block - 1) / block, groups = (std::size_t(nx) + 3) / 4;
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(v.size()) * nx, std::size_t(v.size()) >= kParallelMinStates);
-#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-  for (std::size_t task = 0; task < blocks * groups; ++task) {
+  team_for_dynamic(call, blocks * groups, [&](std::size_t task) {
     const std::size_t begin = (task / groups) * block;
     expected_next_value_block(P, v.data(), ns, begin, std::min(block, ns - begin), int(4 * (task % groups)),
                               w.data());
-  }
+  });
 }
 
 double soft_value_sum(const StateSpace& space, double lambda, const LogMarginals& q, const double* w,
@@ -203,6 +202,14 @@ SweepRange soft_bellman_sweep(const Network& net, const LogMarginals& q, const d
   for (std::size_t k = 0; k < passes.size(); ++k) {
     const PairPass& pass = passes[k];
     const bool first = k == 0, last = k + 1 == passes.size();
+    if (call.threads() == 1) {  // no OpenMP region (thread_team.hpp)
+      for (std::size_t t = 0; t < pass.tiles; ++t) {
+        const SweepRange r = bellman_tile(pass, first, last, t, args);
+        lo = std::min(lo, r.min);
+        hi = std::max(hi, r.max);
+      }
+      continue;
+    }
 #pragma omp parallel for schedule(dynamic) reduction(min : lo) reduction(max : hi) num_threads(call.threads())
     for (std::size_t t = 0; t < pass.tiles; ++t) {
       const SweepRange r = bellman_tile(pass, first, last, t, args);

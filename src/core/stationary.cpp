@@ -126,8 +126,7 @@ double stationary_sweep(const Network& net, const LogMarginals& q, const double*
     for (std::size_t k = 0; k < passes.size(); ++k) {
       const PairPass& pass = passes[k];
       const bool first = k == 0, last = k + 1 == passes.size();
-#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-      for (std::size_t t = 0; t < pass.tiles; ++t) {
+      team_for_dynamic(call, pass.tiles, [&](std::size_t t) {
         double* wt = thread_scratch(3 * pass.size);
         double *pt = wt + pass.size, *acc = pt + pass.size;
         pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
@@ -143,7 +142,7 @@ double stationary_sweep(const Network& net, const LogMarginals& q, const double*
         pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
           for (std::size_t j = 0; j < len; ++j) u[Eigen::Index(s0 + j)] = last ? acc[l0 + j] * inv_n : acc[l0 + j];
         });
-      }
+      });
     }
   }
   // p_new(sigma, y) = sum_x u(sigma, x) P[x, y], the input's move.
@@ -200,11 +199,16 @@ void gibbs_stationary(const Network& net, const LogMarginals& q, const Eigen::Ve
   {
     static ThreadTeam team;
     const ThreadTeam::Call call(team, double(S), S >= kParallelMinStates);
-#pragma omp parallel for schedule(static) reduction(max : top) num_threads(call.threads())
-    for (std::size_t s = 0; s < S; ++s) {
+    const auto log_weight = [&](std::size_t s) {
       const double lw = v[Eigen::Index(s)] * inv_lambda + (low[s & low_mask] + high[s >> low_bits]);
       p[Eigen::Index(s)] = lw;
-      top = std::max(top, lw);
+      return lw;
+    };
+    if (call.threads() == 1) {  // no OpenMP region (thread_team.hpp)
+      for (std::size_t s = 0; s < S; ++s) top = std::max(top, log_weight(s));
+    } else {
+#pragma omp parallel for schedule(static) reduction(max : top) num_threads(call.threads())
+      for (std::size_t s = 0; s < S; ++s) top = std::max(top, log_weight(s));
     }
   }
   const double total = blocked_sums(S, 1, [&](std::size_t b, std::size_t e, double* acc) {
@@ -228,8 +232,7 @@ PolicyAverages policy_averages(const Network& net, const LogMarginals& q, const 
       // Per tile and neuron: sums of p pi(+1), p pi(-1), p KL; added up in tile order.
       const std::size_t width = 3 * std::size_t(pass.count);
       std::vector<double> partial(pass.tiles * width);
-#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-      for (std::size_t t = 0; t < pass.tiles; ++t) {
+      team_for_dynamic(call, pass.tiles, [&](std::size_t t) {
         double* wt = thread_scratch(2 * pass.size);
         double* pt = wt + pass.size;
         pass.for_each_row(t, [&](std::size_t s0, std::size_t l0, std::size_t len) {
@@ -241,7 +244,7 @@ PolicyAverages policy_averages(const Network& net, const LogMarginals& q, const 
           average_terms(wt, pt, pass.size, pass.local_first + j, inv_lambda, q.log_on[i], q.log_off[i],
                         partial.data() + t * width + 3 * std::size_t(j));
         }
-      }
+      });
       for (std::size_t t = 0; t < pass.tiles; ++t)
         for (int j = 0; j < pass.count; ++j) {
           const double* sums = partial.data() + t * width + 3 * std::size_t(j);

@@ -55,8 +55,7 @@ Eigen::VectorXd closed_form_reward(int n, const Eigen::VectorXd& p, double lambd
   const double scale = lambda / n;
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(space.n_sigma) * n, space.n_sigma >= kParallelMinStates);
-#pragma omp parallel for schedule(static) num_threads(call.threads())
-  for (std::size_t s = 0; s < space.n_sigma; ++s) {
+  team_for_static(call, space.n_sigma, [&](std::size_t s) {
     const double log_p = std::log(p[Eigen::Index(s)]);
     double sum = 0.0;
     for (int i = 0; i < n; ++i) {
@@ -65,7 +64,7 @@ Eigen::VectorXd closed_form_reward(int n, const Eigen::VectorXd& p, double lambd
       sum += log_sigmoid(log_p - log_flipped) - log_marginal[std::size_t(2 * i + int((s >> i) & 1))];
     }
     r[Eigen::Index(s)] = scale * sum;
-  }
+  });
   return r;
 }
 

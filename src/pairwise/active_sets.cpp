@@ -103,11 +103,10 @@ std::vector<double> sum_over_blocks(std::size_t size, std::size_t min_rows, std:
   std::vector<double> partial(blocks * m, 0.0);
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(size) * double(std::max<std::size_t>(m, 1)), blocks > 1);
-#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-  for (std::size_t b = 0; b < blocks; ++b) {
+  team_for_dynamic(call, blocks, [&](std::size_t b) {
     const std::size_t first = b * rows;
     body(first, std::min(size, first + rows) - first, partial.data() + b * m);
-  }
+  });
   std::vector<double> total(m, 0.0);
   for (std::size_t b = 0; b < blocks; ++b)
     for (std::size_t k = 0; k < m; ++k) total[k] += partial[b * m + k];

@@ -80,13 +80,12 @@ std::vector<double> StateEnsemble::blocked(
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(size_) * std::max(m, 1), blocks >= kParallelBlocks);
-#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-  for (std::size_t b = 0; b < blocks; ++b) {
+  team_for_dynamic(call, blocks, [&](std::size_t b) {
     const std::size_t begin = b * kBlock, rows = std::min(size_, begin + kBlock) - begin;
     Eigen::MatrixXd S;
     fill(begin, rows, S);
     body(begin, S, partial.data() + b * std::size_t(m));
-  }
+  });
   std::vector<double> total(std::size_t(m), 0.0);
   for (std::size_t b = 0; b < blocks; ++b)
     for (int k = 0; k < m; ++k) total[std::size_t(k)] += partial[b * std::size_t(m) + std::size_t(k)];

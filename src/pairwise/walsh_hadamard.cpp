@@ -24,8 +24,7 @@ void walsh_hadamard(Eigen::VectorXd& x) {
   const std::size_t block = std::size_t(1) << low, blocks = S >> low;
   static ThreadTeam team;
   const ThreadTeam::Call call(team, double(S) * bits, blocks > 1);
-#pragma omp parallel for schedule(static) num_threads(call.threads())
-  for (std::size_t b = 0; b < blocks; ++b) {
+  team_for_static(call, blocks, [&](std::size_t b) {
     double* y = d + b * block;
     for (int h = 0; h < low; ++h) {
       const std::size_t half = std::size_t(1) << h;
@@ -36,16 +35,15 @@ void walsh_hadamard(Eigen::VectorXd& x) {
           y[j + half] = u - v;
         }
     }
-  }
+  });
   for (int h = low; h < bits; ++h) {
     const std::size_t half = std::size_t(1) << h;
-#pragma omp parallel for schedule(static) num_threads(call.threads())
-    for (std::size_t p = 0; p < S / 2; ++p) {
+    team_for_static(call, S / 2, [&](std::size_t p) {
       const std::size_t j = ((p >> h) << (h + 1)) | (p & (half - 1));
       const double u = d[j], v = d[j + half];
       d[j] = u + v;
       d[j + half] = u - v;
-    }
+    });
   }
 }
 

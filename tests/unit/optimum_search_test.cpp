@@ -8,6 +8,7 @@
 // objective of nirl's q evaluated here (so it is not overstated). The reference's work is
 // capped; what it returns is then still an L that some policy reaches (see values()).
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <ostream>
@@ -276,6 +277,33 @@ TEST(OptimumSearch, ThreeActiveWithAPairBonusFreezesAtTheMaximumReward) {
   EXPECT_FALSE(report.beats_frozen);
   ASSERT_GE(sol.optima.size(), 2u);
   EXPECT_NEAR(sol.optima.front().L, 1.5, 1e-9);
+}
+
+// Below kParallelMinStates the search solves its starts and a polish round's moves side by
+// side on the threads: the same solution, bit for bit, and the same list of optima as one
+// after the other, on untuned rewards with and without input.
+TEST(OptimumSearch, SameSolutionOnOneAndTwoThreads) {
+  const int saved = omp_get_max_threads();
+  for (const Case& c : {Case{"normal", 7, 2, 0.4, 31}, Case{"uniform", 8, 1, 0.3, 32}, Case{"counts", 6, 3, 0.6, 33}}) {
+    SCOPED_TRACE(c.kind);
+    const Network net = make_case(c);
+    omp_set_num_threads(1);
+    const Solution one = search_optimum(net, SolverOptions{}, SearchOptions{});
+    omp_set_num_threads(2);
+    const Solution two = search_optimum(net, SolverOptions{}, SearchOptions{});
+    EXPECT_EQ(one.L, two.L);
+    EXPECT_EQ(one.value, two.value);
+    EXPECT_EQ(one.stationary, two.stationary);
+    EXPECT_EQ(one.q.log_on, two.q.log_on);
+    EXPECT_EQ(one.bellman_sweeps, two.bellman_sweeps);
+    ASSERT_EQ(one.optima.size(), two.optima.size());
+    for (std::size_t k = 0; k < one.optima.size(); ++k) {
+      EXPECT_EQ(one.optima[k].L, two.optima[k].L);
+      EXPECT_EQ(one.optima[k].start, two.optima[k].start);
+      EXPECT_EQ(one.optima[k].hits, two.optima[k].hits);
+    }
+  }
+  omp_set_num_threads(saved);
 }
 
 }  // namespace

@@ -22,6 +22,9 @@
 // Above max_states only the first start and the best frozen state (when frozen_starts > 0) run.
 // Every fixed point found is listed once (Solution::optima, best first): two starts reach
 // the same one when their L agree to kSameL and their q to kSameQ.
+// Below kParallelMinStates states (where each solve's sweeps run serially) the independent
+// solves (the starts other than frozen states, a polish round's moves) run side by side on
+// the OpenMP threads; the result is the same for any number of threads.
 #pragma once
 #include <cstdint>
 #include <functional>

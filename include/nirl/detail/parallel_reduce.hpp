@@ -27,11 +27,10 @@ std::vector<double> blocked_sums(std::size_t size, int m, Body body) {
   std::vector<double> partial(blocks * std::size_t(m), 0.0);
   static ThreadTeam team;  // one per instantiation: per call site
   const ThreadTeam::Call call(team, double(size) * std::max(m, 1), blocks > 1);
-#pragma omp parallel for schedule(dynamic) num_threads(call.threads())
-  for (std::size_t b = 0; b < blocks; ++b) {
+  team_for_dynamic(call, blocks, [&](std::size_t b) {
     const std::size_t begin = b * kReduceBlock, end = std::min(size, begin + kReduceBlock);
     body(begin, end, partial.data() + b * std::size_t(m));
-  }
+  });
   std::vector<double> total(std::size_t(m), 0.0);
   for (std::size_t b = 0; b < blocks; ++b)
     for (int k = 0; k < m; ++k) total[std::size_t(k)] += partial[b * std::size_t(m) + std::size_t(k)];
