@@ -23,6 +23,12 @@ void StudyPipeline::summarise(const PipelinePoint&, const StudyGrid&, const Stor
   fail("this pipeline has no summary measures");
 }
 
+void StudyPipeline::store_truth(const PipelineTruth&, hid_t) const { fail("this pipeline does not store its truths"); }
+
+std::shared_ptr<const PipelineTruth> StudyPipeline::load_truth(const PipelinePoint&, const h5::InputFile&) const {
+  fail("this pipeline does not store its truths");
+}
+
 std::size_t measure_size(const MeasureInfo& measure, const std::vector<ValueAxis>& axes) {
   std::size_t size = 1;
   for (const std::string& name : measure.axes) {

@@ -1,10 +1,14 @@
 #include "nirl/study/study_runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
+#include <thread>
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/labelled_array.hpp"
@@ -138,10 +142,46 @@ void broadcast(std::vector<std::uint64_t>& v, std::size_t size) {
   MPI_Bcast(v.data(), int(size), MPI_UINT64_T, 0, MPI_COMM_WORLD);
 }
 
-// A rank's latest resolved points and truths (two of each).
+// Where truth group g's truth is stored, for a pipeline that stores its truths.
+std::string truth_path(const std::string& checkpoint_dir, std::uint64_t g) {
+  return (std::filesystem::path(checkpoint_dir) / ("truth." + std::to_string(g) + ".h5")).string();
+}
+
+// The truth groups of this run's tasks (of its part: positions part, part + parts, ... of
+// the order) whose truth is not in the checkpoint folder yet, each with one of its points:
+// rank 0 looks, every rank gets the list.
+std::vector<std::pair<std::uint64_t, std::size_t>> missing_truths(const MpiSession& mpi, const StudyGrid& grid,
+                                                                  const Schedule& s,
+                                                                  const std::vector<std::uint64_t>& order,
+                                                                  const StudyRun& run) {
+  std::vector<std::uint64_t> groups, points;
+  on_rank_zero(mpi, [&] {
+    open_checkpoint(run.checkpoint_dir, run.config_text, run.parts > 1);
+    std::error_code ec;
+    std::set<std::uint64_t> seen;
+    for (std::size_t k = std::size_t(run.part); k < order.size(); k += std::size_t(run.parts)) {
+      const std::size_t p = std::size_t(grid.task(order[k]).point);
+      if (seen.insert(s.group[p]).second && !std::filesystem::exists(truth_path(run.checkpoint_dir, s.group[p]), ec)) {
+        groups.push_back(s.group[p]);
+        points.push_back(p);
+      }
+    }
+  });
+  std::uint64_t count = groups.size();
+  MPI_Bcast(&count, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  broadcast(groups, std::size_t(count));
+  broadcast(points, std::size_t(count));
+  std::vector<std::pair<std::uint64_t, std::size_t>> out;
+  for (std::size_t k = 0; k < groups.size(); ++k) out.emplace_back(groups[k], std::size_t(points[k]));
+  return out;
+}
+
+// A rank's latest resolved points and truths (two of each). Truths are loaded from the
+// checkpoint folder when the pipeline stores them (share_truths), else solved here.
 class TruthCache {
  public:
-  TruthCache(const Study& study, const Schedule& s) : study_(study), schedule_(s) {}
+  TruthCache(const Study& study, const Schedule& s, std::string checkpoint_dir)
+      : study_(study), schedule_(s), checkpoint_dir_(std::move(checkpoint_dir)) {}
   const PipelinePoint& point(std::size_t p) {
     for (const auto& [index, point] : points_)
       if (index == p) return *point;
@@ -152,7 +192,17 @@ class TruthCache {
     const std::uint64_t g = schedule_.group[p];
     for (const auto& [group, truth] : truths_)
       if (group == g) return *truth;
-    keep(truths_, g, study_.pipeline->solve_truth(point(p)));
+    if (study_.pipeline->stores_truths()) {
+      // Claimed before this task by some rank, which may still be solving it.
+      const std::string path = truth_path(checkpoint_dir_, g);
+      std::error_code ec;
+      for (auto pause = std::chrono::milliseconds(1); !std::filesystem::exists(path, ec);
+           pause = std::min(2 * pause, std::chrono::milliseconds(100)))
+        std::this_thread::sleep_for(pause);
+      keep(truths_, g, study_.pipeline->load_truth(point(p), h5::InputFile(path)));
+    } else {
+      keep(truths_, g, study_.pipeline->solve_truth(point(p)));
+    }
     return *truths_.back().second;
   }
 
@@ -165,6 +215,7 @@ class TruthCache {
   }
   const Study& study_;
   const Schedule& schedule_;
+  std::string checkpoint_dir_;
   std::deque<std::pair<std::uint64_t, std::shared_ptr<const PipelinePoint>>> points_;
   std::deque<std::pair<std::uint64_t, std::shared_ptr<const PipelineTruth>>> truths_;
 };
@@ -337,9 +388,35 @@ std::uint64_t run_study(const MpiSession& mpi, const Study& configured, const St
     if (m.level == MeasureLevel::point) point_measures.push_back(&m);
     if (m.level == MeasureLevel::piece) piece_measures.push_back(&m);
   }
-  TruthCache cache(study, schedule);
+  const std::vector<std::uint64_t> order = schedule_order(study.grid, schedule);
+  TruthCache cache(study, schedule, run.checkpoint_dir);
+  TaskRun task_run;
+  task_run.checkpoint_dir = run.checkpoint_dir;
+  task_run.config_text = run.config_text;
+  task_run.label = "run";
+  task_run.part = run.part;
+  task_run.parts = run.parts;
+  if (study.pipeline->stores_truths()) {
+    // Each missing truth is solved once, by one rank, and stored for the tasks of its group.
+    const std::vector<std::pair<std::uint64_t, std::size_t>> missing =
+        missing_truths(mpi, study.grid, schedule, order, run);
+    task_run.shared_steps = missing.size();
+    task_run.shared_label = "true optima";
+    task_run.shared_step = [&study, &run, missing](std::uint64_t k) {
+      const auto [group, p] = missing[k];
+      try {
+        const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
+        const std::shared_ptr<const PipelineTruth> truth = study.pipeline->solve_truth(*point);
+        h5::OutputFile out(truth_path(run.checkpoint_dir, group));
+        study.pipeline->store_truth(*truth, out.id());
+        out.commit();
+      } catch (const Error& e) {
+        fail(point_name(study.grid, p), ", its true optimum: ", e.what());
+      }
+    };
+  }
   run_tasks_to_checkpoint(
-      mpi, schedule_order(study.grid, schedule),
+      mpi, order,
       [&](std::uint64_t id) {
         const StudyTask task = study.grid.task(id);
         try {
@@ -359,7 +436,7 @@ std::uint64_t run_study(const MpiSession& mpi, const Study& configured, const St
           fail(point_name(study.grid, task.point), ", trial ", task.trial, ", bootstrap ", task.bootstrap, ": ", e.what());
         }
       },
-      TaskRun{run.checkpoint_dir, run.config_text, "run", run.part, run.parts});
+      task_run);
   if (run.parts > 1) return study.grid.tasks();
   on_rank_zero(mpi, [&] {
     write_study(study, schedule, run);

@@ -6,6 +6,7 @@
 #include "nirl/core/error.hpp"
 #include "nirl/core/optimum_search.hpp"
 #include "nirl/io/perturbation_spec.hpp"
+#include "nirl/io/solution_store.hpp"
 #include "nirl/measures/tuning.hpp"
 #include "nirl/sample/sampler.hpp"
 
@@ -37,19 +38,30 @@ struct SyntheticOutcome {
   std::vector<double> aligned_reward; // a r_hat + b(x), comparable with the true reward [S]
 };
 
-SyntheticTruth truth_of(const SyntheticPoint& point, const std::vector<std::string>& perturbations) {
+// The truth with its solutions given by `optimum` and `adapted(k, adapted network)` (solved,
+// or loaded from a stored truth).
+template <typename Optimum, typename Adapted>
+SyntheticTruth truth_from(const SyntheticPoint& point, const std::vector<std::string>& perturbations,
+                          Optimum optimum, Adapted adapted) {
   const Network& net = point.net;
   SyntheticTruth truth;
   truth.net = net;
-  truth.solution = search_optimum(net, point.solver, point.prediction.search);
-  for (const std::string& spec : perturbations) {
-    truth.adapted_net.push_back(apply_perturbation(net, parse_perturbation(spec)));
-    // The network adapts from the optimum it is at, as predictions do.
-    truth.adapted.push_back(
-        adapted_optimum(net, truth.solution, truth.adapted_net.back(), point.solver, point.prediction));
+  truth.solution = optimum();
+  for (std::size_t k = 0; k < perturbations.size(); ++k) {
+    truth.adapted_net.push_back(apply_perturbation(net, parse_perturbation(perturbations[k])));
+    truth.adapted.push_back(adapted(k, truth.solution, truth.adapted_net.back()));
     truth.kl_baseline.push_back(kl_divergence(truth.adapted.back().stationary, truth.solution.stationary));
   }
   return truth;
+}
+
+SyntheticTruth truth_of(const SyntheticPoint& point, const std::vector<std::string>& perturbations) {
+  return truth_from(
+      point, perturbations, [&] { return search_optimum(point.net, point.solver, point.prediction.search); },
+      [&](std::size_t, const Solution& optimum, const Network& changed) {
+        // The network adapts from the optimum it is at, as predictions do.
+        return adapted_optimum(point.net, optimum, changed, point.solver, point.prediction);
+      });
 }
 
 SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& point,
@@ -198,6 +210,19 @@ std::vector<ValueAxis> SyntheticPipeline::value_axes(const PipelinePoint& point)
 
 std::shared_ptr<const PipelineTruth> SyntheticPipeline::solve_truth(const PipelinePoint& point) const {
   return std::make_shared<SyntheticTruth>(truth_of(static_cast<const SyntheticPoint&>(point), perturbations_));
+}
+
+void SyntheticPipeline::store_truth(const PipelineTruth& truth, hid_t file) const {
+  const SyntheticTruth& t = static_cast<const SyntheticTruth&>(truth);
+  store_solution(file, "/optimum", t.solution);
+  for (std::size_t k = 0; k < t.adapted.size(); ++k) store_solution(file, "/adapted/" + std::to_string(k), t.adapted[k]);
+}
+
+std::shared_ptr<const PipelineTruth> SyntheticPipeline::load_truth(const PipelinePoint& point,
+                                                                   const h5::InputFile& file) const {
+  return std::make_shared<SyntheticTruth>(truth_from(
+      static_cast<const SyntheticPoint&>(point), perturbations_, [&] { return load_solution(file, "/optimum"); },
+      [&](std::size_t k, const Solution&, const Network&) { return load_solution(file, "/adapted/" + std::to_string(k)); }));
 }
 
 void SyntheticPipeline::run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid,

@@ -71,8 +71,11 @@ void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint6
     std::fprintf(stderr, "nirl %s: resuming from %s: %zu of %zu tasks already done\n", run.label.c_str(),
                  run.checkpoint_dir.c_str(), own_done, own);
 
+  // Positions 0 .. shared - 1 of the counter are the shared steps, then the tasks: every
+  // shared step is claimed before any task.
+  const std::int64_t shared = std::int64_t(run.shared_steps), positions = shared + std::int64_t(remaining.size());
   {
-    TaskCounter counter(MPI_COMM_WORLD, std::int64_t(remaining.size()));
+    TaskCounter counter(MPI_COMM_WORLD, positions);
     Progress progress(run.label);
     try {
       TaskJournal journal(run.checkpoint_dir, mpi.rank());
@@ -82,14 +85,22 @@ void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint6
         unreported = 0;
         if (begin >= end) break;
         for (std::int64_t k = begin; k < end; ++k) {
-          const std::uint64_t id = remaining[std::size_t(k)];
-          journal.append(id, task(id));
+          if (k < shared) {
+            run.shared_step(std::uint64_t(k));
+          } else {
+            const std::uint64_t id = remaining[std::size_t(k - shared)];
+            journal.append(id, task(id));
+          }
           ++unreported;
-          if (mpi.rank() == 0) {  // tasks done by all ranks, as reported so far; Progress adds the ETA
+          if (mpi.rank() == 0) {  // steps done by all ranks, as reported so far; Progress adds the ETA
             const std::int64_t finished = counter.finished() + unreported;
-            char detail[96];
-            std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)finished + (long long)own_done, own);
-            progress.update(double(finished) / double(remaining.size()), detail);
+            char detail[128];
+            if (finished < shared)
+              std::snprintf(detail, sizeof detail, "%lld / %lld %s", (long long)finished, (long long)shared,
+                            run.shared_label.c_str());
+            else
+              std::snprintf(detail, sizeof detail, "%lld / %zu tasks", (long long)(finished - shared + std::int64_t(own_done)), own);
+            progress.update(double(finished) / double(positions), detail);
           }
         }
       }
@@ -97,7 +108,7 @@ void run_tasks_to_checkpoint(const MpiSession& mpi, const std::vector<std::uint6
       if (mpi.size() == 1) throw;  // reported as any other error of a single process
       abort_run(mpi, run.label, e.what());
     }
-    MPI_Barrier(MPI_COMM_WORLD);
+    quiet_barrier(MPI_COMM_WORLD);
   }
 }
 

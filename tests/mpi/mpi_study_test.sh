@@ -122,6 +122,8 @@ for k in 0 1 2; do
 done
 for pid in "${pids[@]}"; do wait "$pid" || fail "a job-array part failed: $(cat array/part*.txt)"; done
 [ ! -f array/result.h5 ] || fail "a job-array part wrote the result"
+# The synthetic pipeline stores each truth group's optimum once in the checkpoint (2 lambdas).
+[ "$(ls array/result.h5.checkpoint/truth.*.h5 | wc -l)" = 2 ] || fail "expected 2 stored truths: $(ls array/result.h5.checkpoint)"
 grep -q "part 1 of 3 done" array/part1.txt || fail "unexpected part output: $(cat array/part1.txt)"
 (cd array && "$NIRL" run ../study.ini --out result.h5 > log.txt 2>&1) || { cat array/log.txt >&2; fail "assembling the parts failed"; }
 grep -q "24 of 24 tasks already done" array/log.txt || fail "the assembly recomputed tasks: $(cat array/log.txt)"

@@ -30,6 +30,9 @@ class MpiSession {
   int rank_ = 0, size_ = 1;
 };
 
+// MPI_Barrier on comm for ranks that may wait long: the early ones sleep instead of spinning.
+void quiet_barrier(MPI_Comm comm);
+
 class TaskCounter {
  public:
   TaskCounter(MPI_Comm comm, std::int64_t tasks);  // collective; tasks: positions 0 .. tasks-1

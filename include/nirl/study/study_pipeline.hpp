@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nirl/core/error.hpp"
+#include "nirl/io/hdf5_io.hpp"
 #include "nirl/study/study_grid.hpp"
 
 namespace nirl {
@@ -78,6 +79,13 @@ class StudyPipeline {
   // Every value axis the measures use, for this point.
   virtual std::vector<ValueAxis> value_axes(const PipelinePoint& point) const = 0;
   virtual std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const = 0;
+  // A pipeline whose truths can be stored is solved once per truth group in a study, by one
+  // rank, and shared with the others through the checkpoint folder (which also keeps it
+  // for a resumed run); other pipelines' truths are solved by each rank that needs them.
+  // load_truth(point, file) must give the truth solve_truth(point) gives, bit for bit.
+  virtual bool stores_truths() const { return false; }
+  virtual void store_truth(const PipelineTruth& truth, hid_t file) const;
+  virtual std::shared_ptr<const PipelineTruth> load_truth(const PipelinePoint& point, const h5::InputFile& file) const;
   // Appends the values of `measures` (task measures, in that order) for one task. Its
   // random streams are keyed by (seed, task id or raster index) only.
   virtual void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid,

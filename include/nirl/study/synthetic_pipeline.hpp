@@ -57,6 +57,9 @@ class SyntheticPipeline : public StudyPipeline {
   std::shared_ptr<const PipelinePoint> resolve(const Assignments& settings) const override;
   std::vector<ValueAxis> value_axes(const PipelinePoint& point) const override;
   std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const override;
+  bool stores_truths() const override { return true; }
+  void store_truth(const PipelineTruth& truth, hid_t file) const override;
+  std::shared_ptr<const PipelineTruth> load_truth(const PipelinePoint& point, const h5::InputFile& file) const override;
   void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid, const StudyTask& task,
                 const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
   void point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,

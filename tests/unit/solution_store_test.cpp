@@ -1,0 +1,99 @@
+// store_solution / load_solution give back every field of a solution bit for bit (a search
+// with its optima, a network with a dead neuron: log q_i(+1) = -inf), and the synthetic
+// pipeline's stored truth loads as the truth it solves (what the study runner shares
+// between ranks through the checkpoint folder).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "error_matchers.hpp"
+#include "nirl/core/optimum_search.hpp"
+#include "nirl/io/solution_store.hpp"
+#include "nirl/study/synthetic_pipeline.hpp"
+#include "test_networks.hpp"
+
+using namespace nirl;
+using nirl::testing::error_of;
+using nirl::testing::mentions;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "/nirl_store_" + name + "_" + std::to_string(::getpid()) + ".h5";
+}
+
+void expect_same(const Solution& a, const Solution& b) {
+  EXPECT_EQ(a.value, b.value);
+  EXPECT_EQ(a.stationary, b.stationary);
+  EXPECT_EQ(a.q.log_on, b.q.log_on);
+  EXPECT_EQ(a.q.log_off, b.q.log_off);
+  EXPECT_EQ(a.L, b.L);
+  EXPECT_EQ(a.mean_reward, b.mean_reward);
+  EXPECT_EQ(a.coding_cost, b.coding_cost);
+  EXPECT_EQ(a.outer_iterations, b.outer_iterations);
+  EXPECT_EQ(a.bellman_sweeps, b.bellman_sweeps);
+  EXPECT_EQ(a.stationary_sweeps, b.stationary_sweeps);
+  EXPECT_EQ(a.value_span, b.value_span);
+  EXPECT_EQ(a.stationary_change, b.stationary_change);
+  EXPECT_EQ(a.q_residual, b.q_residual);
+  EXPECT_EQ(a.converged, b.converged);
+  ASSERT_EQ(a.optima.size(), b.optima.size());
+  for (std::size_t k = 0; k < a.optima.size(); ++k) {
+    EXPECT_EQ(a.optima[k].L, b.optima[k].L);
+    EXPECT_EQ(a.optima[k].q, b.optima[k].q);
+    EXPECT_EQ(a.optima[k].start, b.optima[k].start);
+    EXPECT_EQ(a.optima[k].hits, b.optima[k].hits);
+  }
+}
+
+}  // namespace
+
+TEST(SolutionStore, EveryFieldComesBackBitForBit) {
+  const Solution searched = search_optimum(nirl::testing::fig2(0.3, 0.05), SolverOptions{}, SearchOptions{});
+  ASSERT_GE(searched.optima.size(), 2u);
+  const Solution dead = optimise(nirl::testing::fig2(0.3, 0.05, {3}));
+  ASSERT_EQ(dead.q.log_on[3], -std::numeric_limits<double>::infinity());
+  const std::string path = temp_path("round_trip");
+  {
+    h5::OutputFile out(path);
+    store_solution(out.id(), "/searched", searched);
+    store_solution(out.id(), "/a/dead", dead);
+    out.commit();
+  }
+  const h5::InputFile in(path);
+  expect_same(load_solution(in, "/searched"), searched);
+  expect_same(load_solution(in, "/a/dead"), dead);
+  EXPECT_TRUE(mentions(error_of([&] { load_solution(in, "/absent"); }), "no stored solution /absent"));
+  std::remove(path.c_str());
+}
+
+TEST(SolutionStore, SyntheticTruthLoadsAsItIsSolved) {
+  const SyntheticPipeline pipeline({"switch_up=0.035", "dead=3", "lambda=1.0"}, [](const Assignments&) {
+    SyntheticPoint p;
+    p.net = nirl::testing::fig2(0.3, 0.05);
+    p.samples = p.observation.samples = 1000;
+    return p;
+  });
+  ASSERT_TRUE(pipeline.stores_truths());
+  const std::shared_ptr<const PipelinePoint> point = pipeline.resolve({});
+  const std::shared_ptr<const PipelineTruth> solved = pipeline.solve_truth(*point);
+  const std::string path = temp_path("truth");
+  {
+    h5::OutputFile out(path);
+    pipeline.store_truth(*solved, out.id());
+    out.commit();
+  }
+  const std::shared_ptr<const PipelineTruth> loaded = pipeline.load_truth(*point, h5::InputFile(path));
+  const auto& a = static_cast<const SyntheticTruth&>(*solved);
+  const auto& b = static_cast<const SyntheticTruth&>(*loaded);
+  expect_same(b.solution, a.solution);
+  ASSERT_EQ(b.adapted.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    expect_same(b.adapted[k], a.adapted[k]);
+    EXPECT_EQ(b.adapted_net[k].lambda, a.adapted_net[k].lambda);
+    EXPECT_EQ(b.adapted_net[k].input.P, a.adapted_net[k].input.P);
+  }
+  EXPECT_EQ(b.kl_baseline, a.kl_baseline);
+  std::remove(path.c_str());
+}
