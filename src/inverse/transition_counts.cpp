@@ -13,16 +13,21 @@ namespace {
 // sigma of a row of n bytes, each 0 or 1, eight at a time: byte k of a little-endian load
 // is bit 8k, and the multiplication moves it to bit 56 + k (the 64 partial products land
 // on distinct bits, so nothing carries).
+// `other` collects the bits of the row that no 0/1 byte has.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "state_of reads rows as little-endian words");
-std::uint64_t state_of(const std::uint8_t* row, int n) {
+std::uint64_t state_of(const std::uint8_t* row, int n, std::uint64_t& other) {
   std::uint64_t sigma = 0;
   int i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t bytes;
     std::memcpy(&bytes, row + i, 8);
+    other |= bytes & ~0x0101010101010101ULL;
     sigma |= ((bytes * 0x0102040810204080ULL) >> 56) << i;
   }
-  for (; i < n; ++i) sigma |= std::uint64_t(row[i]) << i;
+  for (; i < n; ++i) {
+    other |= row[i] & ~1u;
+    sigma |= std::uint64_t(row[i] & 1u) << i;
+  }
   return sigma;
 }
 
@@ -70,7 +75,9 @@ void TransitionCounter::add(std::size_t first, std::size_t count, const std::uin
   const std::size_t N = std::size_t(n);
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t t = first + k;
-    const std::uint64_t sigma = state_of(rows + k * N, n);
+    std::uint64_t other = 0;
+    const std::uint64_t sigma = state_of(rows + k * N, n, other);
+    if (other != 0) fail("raster step ", t, " has a spike value other than 0 or 1");
     const int x = c_.space.nx > 1 ? input[k] : 0;
     check_input(x, t);
     c_.visits(Eigen::Index(sigma), x) += 1.0;

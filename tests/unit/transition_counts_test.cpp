@@ -142,6 +142,14 @@ TEST(TransitionCounts, RefusesBadInputGapsAndShortRasters) {
   EXPECT_TRUE(mentions(error_of([&] { counter.add(10, 5, &r.spikes[40], nullptr); }), "needs its input"));
   const std::int32_t bad[2] = {0, 2};
   EXPECT_TRUE(mentions(error_of([&] { counter.add(10, 2, &r.spikes[40], bad); }), "input index 2 at step 11"));
+  std::vector<std::uint8_t> two(r.spikes.begin() + 40, r.spikes.begin() + 48);
+  two[5] = 2;
+  EXPECT_TRUE(mentions(error_of([&] { counter.add(10, 2, two.data(), &r.input[10]); }),
+                       "raster step 11 has a spike value other than 0 or 1"));
+  TransitionCounter wide(9, 1);  // the value in the first 8-neuron word
+  std::vector<std::uint8_t> nine(9, 0);
+  nine[2] = 3;
+  EXPECT_TRUE(mentions(error_of([&] { wide.add(0, 1, nine.data(), nullptr); }), "step 0 has a spike value"));
   TransitionCounter one(4, 1);
   one.add(0, 1, r.spikes.data(), nullptr);
   EXPECT_TRUE(mentions(error_of([&] { one.finish(); }), "at least 2 time steps"));

@@ -22,10 +22,11 @@ struct TransitionCounts {
   double steps = 0.0;        // number of observed transitions
 };
 
-// Counts consecutive blocks of one raster. Errors (nirl::Error, one line): an input index
-// outside [0, nx), a block that does not follow the previous one, and (unless only visits
-// are counted) a step that changes more than one neuron, which the asynchronous dynamics
-// cannot. The arrays are checked against the available memory when the counter is made.
+// Counts consecutive blocks of one raster. Errors (nirl::Error, one line): a spike value
+// other than 0 or 1, an input index outside [0, nx), a block that does not follow the
+// previous one, and (unless only visits are counted) a step that changes more than one
+// neuron, which the asynchronous dynamics cannot. The arrays are checked against the
+// available memory when the counter is made; a counter that has thrown is not used again.
 class TransitionCounter {
  public:
   // visits_only: the time per state and the firing probabilities only, for the closed form
