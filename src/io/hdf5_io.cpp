@@ -129,6 +129,7 @@ Handle open_attribute(const InputFile& f, const std::string& object, const std::
 Handle open_dataset_checked(const InputFile& f, const std::string& dataset, H5T_class_t want_a,
                             H5T_class_t want_b, const char* want_name, int rank,
                             std::vector<hsize_t>& dims) {
+  set_up_library();  // this thread's error printing (RasterReader reads on a thread of its own)
   if (!exists(f, dataset)) fail(f.path(), ": dataset ", dataset, " is missing");
   H5O_info_t info;
   check_status(H5Oget_info_by_name2(f.id(), dataset.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT),

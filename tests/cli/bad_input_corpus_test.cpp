@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <random>
 
@@ -86,6 +87,28 @@ void replace_dataset(const fs::path& file, const std::string& name, const std::v
   H5Fclose(f);
 }
 
+// Overwrites the middle of the first chunk of `dataset` (deflated) with bytes that do not
+// inflate: a file damaged on disk.
+void corrupt_first_chunk(const fs::path& file, const std::string& dataset) {
+  haddr_t address = 0;
+  hsize_t size = 0;
+  {
+    const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    ASSERT_GE(f, 0) << file;
+    const hid_t ds = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
+    const hsize_t origin[2] = {0, 0};
+    unsigned filter_mask = 0;
+    ASSERT_GE(H5Dget_chunk_info_by_coord(ds, origin, &filter_mask, &address, &size), 0);
+    H5Dclose(ds);
+    H5Fclose(f);
+  }
+  ASSERT_GT(size, 16u);
+  std::fstream out(file, std::ios::in | std::ios::out | std::ios::binary);
+  out.seekp(std::streamoff(address + size / 4));
+  const std::string junk(std::size_t(size / 2), '\xa5');
+  out.write(junk.data(), std::streamsize(junk.size()));
+}
+
 // A random 0/1 raster written as uint8 `dataset` (time x neurons).
 void write_random_raster(const fs::path& file, const std::string& dataset, std::size_t steps, int n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -124,6 +147,8 @@ class BadInputCorpus : public ::testing::Test {
     must_succeed({"simulate", "--model", at("model.h5"), "--steps", "2000", "--seed", "3", "--out", at("raster.h5")}, root_);
     fs::copy_file(f / "raster.h5", f / "raster_1x1.h5");
     replace_dataset(f / "raster_1x1.h5", "/model/input_transition", {1.0}, {1, 1});
+    fs::copy_file(f / "raster.h5", f / "corrupt_raster.h5");
+    corrupt_first_chunk(f / "corrupt_raster.h5", "/raster/spikes");
     for (const char* name : {"negative_stationary.h5", "zero_stationary.h5"}) {
       fs::copy_file(f / "model.h5", f / name);
       const std::size_t S = 32;  // n = 4 neurons x 2 input states
