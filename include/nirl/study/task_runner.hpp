@@ -34,7 +34,7 @@ struct TaskRun {
   // leaves its result where the tasks find it (the checkpoint folder).
   std::uint64_t shared_steps = 0;
   std::function<void(std::uint64_t)> shared_step;
-  std::string shared_label;  // what the progress line counts while they run, e.g. "truths"
+  std::string shared_label;  // what the progress line counts while they run, e.g. "true optima"
 };
 
 // Every rank calls this with the same `order` (task ids); it returns on every rank once every
