@@ -176,6 +176,20 @@ std::vector<T> read_row_block(const InputFile& f, const std::string& dataset, hi
   return out;
 }
 
+// Rows [first, first + count) of an integer (or boolean-enum) dataset of rank 1 or 2 as T
+// (mem_type: T's native HDF5 type); `caller` names the function in a usage error.
+template <typename T>
+std::vector<T> integer_rows(const InputFile& f, const std::string& dataset, int rank, hsize_t first, hsize_t count,
+                            std::vector<hsize_t>& dims, hid_t mem_type, const char* caller) {
+  if (rank != 1 && rank != 2) fail(caller, ": rank must be 1 or 2 (got ", rank, ")");
+  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", rank, dims);
+  Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
+  if (H5Tget_class(file_type.get()) != H5T_ENUM) return read_row_block<T>(f, dataset, ds.get(), mem_type, first, count, dims);
+  // h5py booleans: enum over int8; read the raw base integers.
+  const std::vector<std::int8_t> raw = read_row_block<std::int8_t>(f, dataset, ds.get(), H5T_NATIVE_INT8, first, count, dims);
+  return std::vector<T>(raw.begin(), raw.end());
+}
+
 }  // namespace
 
 Handle& Handle::operator=(Handle&& o) noexcept {
@@ -417,14 +431,7 @@ std::vector<std::int64_t> read_integers(const InputFile& f, const std::string& d
 
 std::vector<std::int64_t> read_integer_rows(const InputFile& f, const std::string& dataset, hsize_t first,
                                             hsize_t count, std::vector<hsize_t>& dims, int rank) {
-  if (rank != 1 && rank != 2) fail("read_integer_rows: rank must be 1 or 2 (got ", rank, ")");
-  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", rank, dims);
-  Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
-  if (H5Tget_class(file_type.get()) != H5T_ENUM)
-    return read_row_block<std::int64_t>(f, dataset, ds.get(), H5T_NATIVE_INT64, first, count, dims);
-  // h5py booleans: enum over int8; read the raw base integers.
-  const std::vector<std::int8_t> raw = read_row_block<std::int8_t>(f, dataset, ds.get(), H5T_NATIVE_INT8, first, count, dims);
-  return std::vector<std::int64_t>(raw.begin(), raw.end());
+  return integer_rows<std::int64_t>(f, dataset, rank, first, count, dims, H5T_NATIVE_INT64, "read_integer_rows");
 }
 
 std::vector<std::uint8_t> read_binary_rows(const InputFile& f, const std::string& dataset, hsize_t first,
@@ -441,13 +448,7 @@ std::vector<std::uint8_t> read_binary_rows(const InputFile& f, const std::string
 
 std::vector<std::int32_t> read_int32_rows(const InputFile& f, const std::string& dataset, int rank, hsize_t first,
                                           hsize_t count, std::vector<hsize_t>& dims) {
-  if (rank != 1 && rank != 2) fail("read_int32_rows: rank must be 1 or 2 (got ", rank, ")");
-  Handle ds = open_dataset_checked(f, dataset, H5T_INTEGER, H5T_ENUM, "integer", rank, dims);
-  Handle file_type = check(H5Dget_type(ds.get()), H5Tclose, "cannot read the type of " + dataset);
-  if (H5Tget_class(file_type.get()) != H5T_ENUM)
-    return read_row_block<std::int32_t>(f, dataset, ds.get(), H5T_NATIVE_INT32, first, count, dims);
-  const std::vector<std::int8_t> raw = read_row_block<std::int8_t>(f, dataset, ds.get(), H5T_NATIVE_INT8, first, count, dims);
-  return std::vector<std::int32_t>(raw.begin(), raw.end());
+  return integer_rows<std::int32_t>(f, dataset, rank, first, count, dims, H5T_NATIVE_INT32, "read_int32_rows");
 }
 
 std::vector<double> read_double_rows(const InputFile& f, const std::string& dataset, hsize_t first, hsize_t count,
