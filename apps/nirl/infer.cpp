@@ -127,8 +127,7 @@ int infer_main(int argc, const char* const argv[]) {
   using Clock = std::chrono::steady_clock;
   const auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
   const Clock::time_point start = Clock::now();
-  double counting = 0.0;
-  TabularInference inf;
+  TransitionCounts counts;
   if (has_input_sequence) {
     // nirl's raster layout (time x neurons, input index per step), read whatever nx is,
     // so input indices outside the input model's states are refused, never dropped.
@@ -142,19 +141,17 @@ int infer_main(int argc, const char* const argv[]) {
     const RasterReader reader(file, source.dataset, input_ds, input.nx(), expected_n);
     TransitionCounter counter = inference_counter(reader.n(), input, lambda, options);
     reader.for_each_block(counter.sink());
-    const TransitionCounts counts = counter.finish();
-    counting = seconds_since(start);
-    inf = infer_reward(counts, input, lambda, options);
+    counts = counter.finish();
   } else {
     const Raster raster = read_recording(source).raster;
     if (expected_n >= 0 && raster.n != expected_n)
       fail(raster_path, " has ", raster.n, " neurons, but the model has ", expected_n);
     TransitionCounter counter = inference_counter(raster.n, input, lambda, options);
     counter.add(0, raster.steps, raster.spikes.data(), raster.input.empty() ? nullptr : raster.input.data());
-    const TransitionCounts counts = counter.finish();
-    counting = seconds_since(start);
-    inf = infer_reward(counts, input, lambda, options);
+    counts = counter.finish();
   }
+  const double counting = seconds_since(start);
+  const TabularInference inf = infer_reward(counts, input, lambda, options);
   const double fitting = seconds_since(start) - counting;
 
   write_provenance(out, render_ini(vm, config_keys), 0, command_line(argc, argv));

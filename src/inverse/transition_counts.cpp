@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "nirl/core/error.hpp"
 #include "nirl/core/memory.hpp"
@@ -109,7 +110,7 @@ TransitionCounts TransitionCounter::finish() {
       if ((sigma >> i) & 1) on += per_state[sigma];
     c_.on[std::size_t(i)] = (on + 0.5) / (observed + 1.0);
   }
-  return c_;
+  return std::move(c_);
 }
 
 TransitionCounts count_transitions(const Raster& raster, int nx, const std::vector<std::size_t>* starts) {

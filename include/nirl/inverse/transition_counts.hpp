@@ -44,7 +44,7 @@ class TransitionCounter {
 
   // The counts so far, with q_i(+1) = (steps with neuron i on + 1/2) / (steps + 1)
   // (a Jeffreys pseudocount: a neuron that never or always fires keeps finite logits).
-  // Needs at least 2 observed steps.
+  // Needs at least 2 observed steps. The counts move out: the counter is spent.
   TransitionCounts finish();
 
  private:
