@@ -48,6 +48,7 @@ def main(path, out):
                     for k, a in enumerate(axis_labels(st, "assumption"))}
         base_rates = st["rates"][()]
         base_runs = float(st["clusters"][2:].sum())
+        base_jumps = float(st["hill_jumps"][()])
         preds = {}
         for k, spec in enumerate(specs):
             clusters = st["adapted_clusters"][k]
@@ -56,7 +57,8 @@ def main(path, out):
                            "predicted_counts": st["predicted_count_distribution"][0, 0, sparse, k],
                            "true_raster": st["adapted_raster"][k].astype(np.uint8),
                            "kl": float(st["kl_predicted"][0, 0, sparse, k]), "kl_baseline": float(st["kl_baseline"][k]),
-                           "runs": float(clusters[2:].sum())}
+                           "runs": float(clusters[2:].sum()), "jumps": float(st["adapted_hill_jumps"][k]),
+                           "true_theta": st["adapted_theta"][k], "predicted_theta": st["predicted_theta"][0, 0, sparse, k]}
 
     def find(key):
         for spec in specs:
@@ -90,8 +92,23 @@ def main(path, out):
     ax[0, 3].set(xlabel="time (sweeps)", ylabel="neuron",
                  title=f"C  couplings removed: uncoordinated activity\n"
                        f"P(>= 2 separate active runs) {preds[removed]['runs']:.2f} (was {base_runs:.3f})")
-    labels = {higher: f"B  {higher}", removed: f"C  {removed}", pinned: f"D  {pinned}"}
-    for c, k in enumerate((higher, removed, pinned)):
+    # B: the couplings at the higher coding cost, true and predicted, beside the original ones
+    q = preds[higher]
+    a = ax[1, 0]
+    for shift, values, colour, label in ((-0.27, theta, "grey", f"lambda {attrs['lambda']:g}"),
+                                         (0.0, q["true_theta"], "k", "true re-optimised"),
+                                         (0.27, q["predicted_theta"], "tab:red", "predicted (inferred r)")):
+        a.bar(d + shift, values[1:], width=0.27, color=colour, label=label)
+    a.axhline(0, color="k", lw=0.5)
+    a.set(xlabel="ring distance d", ylabel="J(d)",
+          )
+    a.set_title(f"B  {higher}: J(1) {theta[1]:.3f} -> {q['true_theta'][1]:.3f} (predicted "
+                f"{q['predicted_theta'][1]:.3f})\nJ(2) {theta[2]:.3f} -> {q['true_theta'][2]:.3f} (predicted "
+                f"{q['predicted_theta'][2]:.3f}); hill jumps in {100 * q['jumps']:.2f}%\nof sweeps (was "
+                f"{100 * base_jumps:.2f}%); KL pred {q['kl']:.3g}, no-adapt {q['kl_baseline']:.3g}", fontsize=9)
+    a.legend(fontsize=7)
+    labels = {removed: f"C  {removed}", pinned: f"D  {pinned}"}
+    for c, k in ((1, removed), (2, pinned)):
         q = preds[k]
         a = ax[1, c]
         a.plot(q["true_rates"], "k-o", ms=3, label="true re-optimised")

@@ -41,8 +41,8 @@ const std::map<std::string, PipelineKeys> kPipelines = {
     {"coding",
      {{"network", "input", "reward", "solver"},
       {"study.samples", "study.threshold", "study.ridge", "study.block_length", "study.statistics",
-       "study.group_tolerance"},
-      false, true, true}},
+       "study.group_tolerance", "study.predict"},
+      true, true, true}},
     {"recording", {{"recording"}, {}, false, true, false}},
 };
 
@@ -125,6 +125,7 @@ CodingPoint coding_point(const po::variables_map& vm) {
   p.threshold = threshold_from(vm);
   p.group_tolerance = get_double(vm, "study.group_tolerance");
   if (!(p.group_tolerance > 0.0)) fail("study.group_tolerance must be > 0 (got ", p.group_tolerance, ")");
+  p.predict = get_int(vm, "study.predict", 0, 1) == 1;
   return p;
 }
 
@@ -196,8 +197,13 @@ po::options_description study_options() {
        "trajectory (trajectory_cells, trajectory_actions)")
       ("study.group_tolerance", po::value<std::string>()->default_value("0.02"),
        "coding: neurons whose tuning curves differ by less than this everywhere share a cell type")
+      ("study.predict", po::value<std::string>()->default_value("1"),
+       "coding: 1 = the point's truth adapts to study.perturbations and its tasks predict them; 0 = neither (their "
+       "measures are NaN there), for grid points that need no prediction")
       ("study.perturbations", po::value<std::string>()->default_value(""),
-       "nirl predict specs separated by ';', predicted by every task, e.g. switch_up=0.035;dead=3")
+       "changes of context separated by ';', predicted by every task: nirl predict specs (e.g. switch_up=0.035;dead=3), "
+       "pairwise family changes (lambda, remove_beyond, pin), coding changes (pixel_on, pixel_redraw, lambda) or maze "
+       "changes (lambda, map)")
       ("study.threshold", po::value<std::string>()->default_value(number_text(kIdentifiedProbability)), "aligned r2 over states with true p above this")
       ("study.ridge", po::value<std::string>()->default_value("1"), "prior (ridge/2)||v||^2 of the inference")
       ("study.measures", po::value<std::string>(),
@@ -288,7 +294,7 @@ Study study_from_options(const po::variables_map& vm, const po::options_descript
         std::move(perturbations), [vm](const Assignments& settings) { return pairwise_point(with_settings(vm, settings)); });
   else if (pipeline == "coding")
     study.pipeline = std::make_shared<CodingPipeline>(
-        [vm](const Assignments& settings) { return coding_point(with_settings(vm, settings)); });
+        std::move(perturbations), [vm](const Assignments& settings) { return coding_point(with_settings(vm, settings)); });
   else
     study.pipeline = std::make_shared<SyntheticPipeline>(
         std::move(perturbations), [vm](const Assignments& settings) { return synthetic_point(with_settings(vm, settings)); });

@@ -90,6 +90,38 @@ FamilyChange parse_family_change(const std::string& spec) {
   return change;
 }
 
+CodingChange parse_coding_change(const std::string& spec) {
+  CodingChange change;
+  std::istringstream in(spec);
+  std::string item;
+  bool any = false;
+  const char* keys = "(keys: pixel_on, pixel_redraw, lambda)";
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    if (b == std::string::npos) continue;
+    item = item.substr(b, e - b + 1);
+    any = true;
+    if (item == "none") continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) fail("'", item, "' is not key=value ", keys);
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key != "pixel_on" && key != "pixel_redraw" && key != "lambda") fail("unknown key '", key, "' ", keys);
+    const double x = parse_real(value, key);
+    if (key == "pixel_on") {
+      if (!(x > 0.0 && x < 1.0)) fail("pixel_on must be in (0, 1) (got ", value, ")");
+      change.pixel_on = x;
+    } else if (key == "pixel_redraw") {
+      if (!(x > 0.0 && x <= 1.0)) fail("pixel_redraw must be in (0, 1] (got ", value, ")");
+      change.pixel_redraw = x;
+    } else {
+      if (!(x > 0.0)) fail("lambda must be > 0 (got ", value, ")");
+      change.lambda = x;
+    }
+  }
+  if (!any) fail("the change is empty (use 'none' for no change)");
+  return change;
+}
+
 MazeChange parse_maze_change(const std::string& spec) {
   MazeChange change;
   std::istringstream in(spec);

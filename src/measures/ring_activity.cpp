@@ -1,6 +1,12 @@
+// Hill positions, jumps and runs of activity on a ring (ring_activity.hpp).
 #include "nirl/measures/ring_activity.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "nirl/core/error.hpp"
 
 namespace nirl {
 
@@ -19,6 +25,19 @@ std::vector<int> hill_positions(const std::vector<std::uint8_t>& raster, int n) 
     pos[t] = int(std::lround(angle / (2 * M_PI) * n + n)) % n;
   }
   return pos;
+}
+
+double hill_jump_fraction(const std::vector<int>& positions, int n, std::size_t lag, int distance) {
+  if (lag < 1) fail("hill jumps: the lag must be >= 1 row");
+  std::size_t pairs = 0, jumps = 0;
+  for (std::size_t t = 0; t + lag < positions.size(); t += lag) {
+    const int a = positions[t], b = positions[t + lag];
+    if (a < 0 || b < 0) continue;
+    const int d = std::abs(a - b);
+    ++pairs;
+    if (std::min(d, n - d) >= distance) ++jumps;
+  }
+  return pairs ? double(jumps) / double(pairs) : std::numeric_limits<double>::quiet_NaN();
 }
 
 Eigen::VectorXd cluster_distribution(const Eigen::VectorXd& p, int n) {

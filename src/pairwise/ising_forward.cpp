@@ -518,7 +518,14 @@ IsingForwardResult optimise_in_context(const IsingFamily& family, const IsingRew
                                        IsingForwardOptions options) {
   options.lambda = lambda;
   options.exact = true;
-  return optimise_ising_multistart(family, reward, context_starts(family, first, true, random, seed), options);
+  IsingForwardResult result =
+      optimise_ising_multistart(family, reward, context_starts(family, first, true, random, seed), options);
+  std::vector<bool> used(std::size_t(family.parameters()), false);
+  for (int t : family.tie())
+    if (t >= 0) used[std::size_t(t)] = true;
+  for (int t = 0; t < family.parameters(); ++t)
+    if (!used[std::size_t(t)]) result.theta[t] = 0.0;
+  return result;
 }
 
 }  // namespace nirl

@@ -50,6 +50,11 @@ std::vector<std::uint8_t> excerpt(const PairwisePoint& p, const IsingForwardResu
                         kExcerptStreams | std::uint64_t(first.point) << 8 | k);
 }
 
+// hill_jumps of an excerpt: centres one sweep (n rows) apart, a jump at n/4 neurons or more.
+double jumps_of(const std::vector<std::uint8_t>& raster, int n) {
+  return hill_jump_fraction(hill_positions(raster, n), n, std::size_t(n), std::max(2, n / 4));
+}
+
 }  // namespace
 
 PairwisePipeline::PairwisePipeline(std::vector<std::string> perturbations,
@@ -68,7 +73,7 @@ const std::vector<MeasureInfo>& PairwisePipeline::measures() const {
        "KL(true adapted || predicted from the inferred reward), per reward assumption and perturbation"},
       {"sparse_support", L::task, {}, "states", "states with a positive reward under the sparse assumption"},
       {"inferred_reward", L::task, {"assumption", "pattern"}, "reward", "the reward inferred under each assumption"},
-      {"predicted_theta", L::task, {"assumption", "perturbation", "parameter"}, "1", "tied parameters (h, J(1..n/2)) of each prediction"},
+      {"predicted_theta", L::task, {"assumption", "perturbation", "parameter"}, "1", "tied parameters (h, J(1..n/2)) of each prediction (0 for couplings the change removed)"},
       {"predicted_rates", L::task, {"assumption", "perturbation", "neuron"}, "probability", "firing probability of each neuron in each prediction"},
       {"predicted_count_distribution", L::task, {"assumption", "perturbation", "count"}, "probability", "p(number of active neurons) of each prediction"},
       {"predicted_clusters", L::task, {"assumption", "perturbation", "cluster"}, "probability", "p(number of separate runs of active neurons around the ring) of each prediction"},
@@ -83,8 +88,10 @@ const std::vector<MeasureInfo>& PairwisePipeline::measures() const {
       {"raster", L::point, {"step", "neuron"}, "1", "a raster excerpt of the true optimum's asynchronous dynamics, one row per neuron update"},
       {"hill_position", L::point, {"step"}, "neuron", "the hill's centre in each row of the excerpt (circular mean of the active neurons; -1 when none is)"},
       {"positions_visited", L::point, {}, "neurons", "distinct hill positions in the excerpt"},
+      {"hill_jumps", L::point, {}, "1", "fraction of sweeps (n updates) over which the hill's centre moves n/4 or more neurons around the ring (a jump, not a drift), in the excerpt (study.raster_steps); NaN without a hill or an excerpt"},
+      {"adapted_hill_jumps", L::point, {"perturbation"}, "1", "the same for each true adapted optimum's excerpt"},
       {"adapted_value", L::point, {"perturbation"}, "reward per step", "F of each true adapted optimum"},
-      {"adapted_theta", L::point, {"perturbation", "parameter"}, "1", "tied parameters of each true adapted optimum"},
+      {"adapted_theta", L::point, {"perturbation", "parameter"}, "1", "tied parameters of each true adapted optimum (0 for couplings the change removed)"},
       {"adapted_rates", L::point, {"perturbation", "neuron"}, "probability", "firing probabilities of each true adapted optimum"},
       {"adapted_count_distribution", L::point, {"perturbation", "count"}, "probability", "p(number of active neurons) of each true adapted optimum"},
       {"adapted_clusters", L::point, {"perturbation", "cluster"}, "probability", "p(number of runs of activity) of each true adapted optimum"},
@@ -218,6 +225,10 @@ void PairwisePipeline::point_measures(const PipelinePoint& point, const Pipeline
         visited.erase(-1);
         record.push_back(double(visited.size()));
       }
+    } else if (name == "hill_jumps") {
+      record.push_back(jumps_of(optimum_raster(), p.n));
+    } else if (name == "adapted_hill_jumps") {
+      for (std::size_t k = 0; k < t.adapted.size(); ++k) record.push_back(jumps_of(excerpt(p, t.adapted[k], first, 1 + k), p.n));
     } else if (name == "adapted_value")
       for (const IsingForwardResult& a : t.adapted) record.push_back(a.F);
     else if (name == "adapted_raster")

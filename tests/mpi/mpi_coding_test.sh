@@ -2,8 +2,9 @@
 # An efficient-coding study on MPI (study.pipeline = coding, the Fig 4 kind; run by ctest):
 # the result file is the same on 1, 2 or 3 ranks and 1 or 2 OpenMP threads (h5diff), its
 # arrays carry their axes, and the inverse on exact statistics recovers log p(y | sigma)
-# (aligned r2 1 up to the fit's tolerance) and the feature's threshold. A small network
-# (n = 3, 3 pixels) keeps it fast.
+# (aligned r2 1 up to the fit's tolerance) and the feature's threshold, whose predictions of
+# changed contexts are then the truth's adaptations. A small network (n = 3, 3 pixels)
+# keeps it fast.
 # Usage: mpi_coding_test.sh NIRL_BINARY
 set -euo pipefail
 NIRL=$1
@@ -32,7 +33,8 @@ point = network.lambda = 0.4
 point = input.pixel_on = 0.4; reward.q_jitter = 0.05
 vary = study.statistics: exact, sampled
 samples = 20000
-measures = r2, recovered_threshold, agreement, reward_by_pixels_count, information, independent_information, tuning, cell_types, readout_by_count
+perturbations = pixel_on=0.3; lambda=0.3
+measures = r2, recovered_threshold, agreement, reward_by_pixels_count, information, independent_information, tuning, cell_types, readout_by_count, kl_predicted, kl_baseline, predicted_firing_probability, predicted_cell_types, adapted_firing_probability
 INI
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -66,6 +68,12 @@ with h5py.File(sys.argv[1], "r") as f:
     assert np.all(st["recovered_threshold"][:, exact, 0, 0] == 1), st["recovered_threshold"][()]
     info, ind = st["information"][:, 0], st["independent_information"][:, 0]
     assert np.all(info > ind), (info, ind)
+    # the predictions of the changed contexts: from exact statistics the recovered feature is
+    # the true one, so the prediction is the truth's adaptation
+    assert dims("kl_predicted") == ["point", "study.statistics", "trial", "bootstrap", "perturbation"]
+    assert np.all(st["kl_predicted"][:, exact] == 0), st["kl_predicted"][()]
+    assert np.all(st["kl_baseline"][()] > 0), st["kl_baseline"][()]
+    assert np.array_equal(st["predicted_firing_probability"][:, exact, 0, 0], st["adapted_firing_probability"][:, exact])
 PY
 echo "coding study: identical for 1/2/3 ranks and 1/2 threads"
 echo "1 passed, 0 failed"

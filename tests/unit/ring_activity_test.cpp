@@ -3,6 +3,8 @@
 // hand-built rows.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "nirl/measures/ring_activity.hpp"
 
 using namespace nirl;
@@ -45,4 +47,17 @@ TEST(RingActivity, HillPositionIsTheCircularMeanOfTheActiveNeurons) {
   raster[std::size_t(2 * n + 7)] = 1;                              // one neuron: 7
   const std::vector<int> pos = hill_positions(raster, n);           // row 3 silent: -1
   EXPECT_EQ(pos, (std::vector<int>{4, 0, 7, -1}));
+}
+
+TEST(RingActivity, HillJumpsCountCentresFarApartAroundTheRing) {
+  const int n = 12;
+  // lag 2: pairs (0, 2), (2, 4), (4, 6), (6, 8); rows 1, 3, ... are skipped.
+  //   0 -> 1 one neuron, 1 -> 11 two neurons around the wrap, 11 -> 4 five neurons,
+  //   4 -> silent (no pair).
+  const std::vector<int> pos = {0, 5, 1, 5, 11, 5, 4, 5, -1};
+  EXPECT_DOUBLE_EQ(hill_jump_fraction(pos, n, 2, 3), 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(hill_jump_fraction(pos, n, 2, 2), 2.0 / 3.0);  // the wrap's two neurons now count
+  EXPECT_DOUBLE_EQ(hill_jump_fraction(pos, n, 2, 7), 0.0);        // no centres more than n/2 apart
+  EXPECT_TRUE(std::isnan(hill_jump_fraction({-1, -1, 3}, n, 1, 3)));
+  EXPECT_TRUE(std::isnan(hill_jump_fraction({}, n, 1, 3)));
 }

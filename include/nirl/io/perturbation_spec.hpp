@@ -8,6 +8,7 @@
 #pragma once
 #include <string>
 
+#include "nirl/coding/coding_change.hpp"
 #include "nirl/core/perturbation.hpp"
 #include "nirl/maze/gridworld.hpp"
 #include "nirl/pairwise/family_change.hpp"
@@ -26,6 +27,15 @@ Perturbation parse_perturbation(const std::string& spec);
 //   none                no change
 // Throws nirl::Error naming the item.
 FamilyChange parse_family_change(const std::string& spec);
+
+// The text form of a change of an efficient-coding network (study.pipeline = coding):
+// comma-separated items,
+//   pixel_on=0.15       new stationary on-probability of every pixel
+//   pixel_redraw=0.1    new per-step redraw probability of every pixel
+//   lambda=0.2          new coding cost
+//   none                no change
+// Throws nirl::Error naming the item.
+CodingChange parse_coding_change(const std::string& spec);
 
 // The text form of a change of a maze (study.pipeline = maze): comma-separated items,
 //   lambda=0.06                      new coding cost

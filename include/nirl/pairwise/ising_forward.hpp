@@ -181,7 +181,8 @@ std::vector<Eigen::VectorXd> context_starts(const IsingFamily& family, const Eig
 // The exact optimum at `lambda` in a changed context: the best F over context_starts(family,
 // first, true, random, seed) (F is not concave, MODEL.md 5). From `first` alone a network
 // with couplings removed under a strong negative field stays silent (F = 0, zero gradient)
-// although an active optimum with F > 0 exists.
+// although an active optimum with F > 0 exists. A parameter no feature is tied to any more
+// (a removed coupling) has no effect and is returned as 0.
 IsingForwardResult optimise_in_context(const IsingFamily& family, const IsingReward& reward, double lambda,
                                        const Eigen::VectorXd& first, int random, std::uint64_t seed,
                                        IsingForwardOptions options);

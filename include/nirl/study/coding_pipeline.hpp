@@ -4,7 +4,11 @@
 // readout, information and cell types as point measures. A task observes it
 // (observed_counts.hpp: a simulated raster, a bootstrap resample or exact statistics),
 // infers the reward by maximum likelihood (MODEL.md 3b), aligns it with log p(y | sigma)
-// and recovers the encoded feature from it (feature_recovery.hpp).
+// and recovers the encoded feature from it (feature_recovery.hpp). With perturbations
+// (study.perturbations, coding_change.hpp) a task predicts the network in each changed
+// context from the inferred objective: the efficient code of the recovered feature
+// [more than t pixels on] under the changed context; the truth adapts with the true
+// feature (Fig 4H).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -29,11 +33,13 @@ struct CodingPoint : PipelinePoint {
   Observation observation;
   double threshold = kIdentifiedProbability;  // aligned r2 over states with true p above this
   double group_tolerance = 0.02;  // cell types: tuning curves closer than this everywhere
+  bool predict = true;  // false: no adaptation or prediction here (their measures are NaN)
 };
 
 class CodingPipeline : public StudyPipeline {
  public:
-  explicit CodingPipeline(std::function<CodingPoint(const Assignments&)> resolve);
+  // perturbations: coding change specs (perturbation_spec.hpp), predicted by every task.
+  CodingPipeline(std::vector<std::string> perturbations, std::function<CodingPoint(const Assignments&)> resolve);
 
   const std::vector<MeasureInfo>& measures() const override;
   std::vector<std::string> default_measures() const override;
@@ -46,6 +52,7 @@ class CodingPipeline : public StudyPipeline {
                       const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
 
  private:
+  std::vector<std::string> perturbations_;
   std::function<CodingPoint(const Assignments&)> resolve_;
 };
 
