@@ -1,7 +1,10 @@
+// The text forms of changes of context (perturbation_spec.hpp).
 #include "nirl/io/perturbation_spec.hpp"
 
 #include <limits>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/parse_number.hpp"
@@ -15,6 +18,28 @@ Eigen::MatrixXd read_matrix(const std::string& where) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == where.size())
     fail("--perturb input: expected FILE:DATASET (got '", where, "')");
   return h5::read_matrix(h5::InputFile(where.substr(0, colon)), where.substr(colon + 1));
+}
+
+// The key=value items of a change's text form: comma-separated, blanks around an item
+// ignored, 'none' for no change. Fails on an empty text and on an item without '=' (keys:
+// the accepted keys, for the message).
+std::vector<std::pair<std::string, std::string>> change_items(const std::string& spec, const char* keys) {
+  std::vector<std::pair<std::string, std::string>> items;
+  std::istringstream in(spec);
+  std::string item;
+  bool any = false;
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    if (b == std::string::npos) continue;
+    item = item.substr(b, e - b + 1);
+    any = true;
+    if (item == "none") continue;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) fail("'", item, "' is not key=value ", keys);
+    items.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  if (!any) fail("the change is empty (use 'none' for no change)");
+  return items;
 }
 
 }  // namespace
@@ -92,20 +117,9 @@ FamilyChange parse_family_change(const std::string& spec) {
 
 CodingChange parse_coding_change(const std::string& spec) {
   CodingChange change;
-  std::istringstream in(spec);
-  std::string item;
-  bool any = false;
-  const char* keys = "(keys: pixel_on, pixel_redraw, lambda)";
-  while (std::getline(in, item, ',')) {
-    const auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
-    if (b == std::string::npos) continue;
-    item = item.substr(b, e - b + 1);
-    any = true;
-    if (item == "none") continue;
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) fail("'", item, "' is not key=value ", keys);
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    if (key != "pixel_on" && key != "pixel_redraw" && key != "lambda") fail("unknown key '", key, "' ", keys);
+  for (const auto& [key, value] : change_items(spec, "(keys: pixel_on, pixel_redraw, lambda)")) {
+    if (key != "pixel_on" && key != "pixel_redraw" && key != "lambda")
+      fail("unknown key '", key, "' (keys: pixel_on, pixel_redraw, lambda)");
     const double x = parse_real(value, key);
     if (key == "pixel_on") {
       if (!(x > 0.0 && x < 1.0)) fail("pixel_on must be in (0, 1) (got ", value, ")");
@@ -118,24 +132,12 @@ CodingChange parse_coding_change(const std::string& spec) {
       change.lambda = x;
     }
   }
-  if (!any) fail("the change is empty (use 'none' for no change)");
   return change;
 }
 
 MazeChange parse_maze_change(const std::string& spec) {
   MazeChange change;
-  std::istringstream in(spec);
-  std::string item;
-  bool any = false;
-  while (std::getline(in, item, ',')) {
-    const auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
-    if (b == std::string::npos) continue;
-    item = item.substr(b, e - b + 1);
-    any = true;
-    if (item == "none") continue;
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) fail("'", item, "' is not key=value (keys: lambda, map)");
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+  for (const auto& [key, value] : change_items(spec, "(keys: lambda, map)")) {
     if (key == "lambda") {
       change.lambda = parse_real(value, key);
       if (!(*change.lambda > 0.0)) fail("lambda must be > 0 (got ", value, ")");
@@ -145,7 +147,6 @@ MazeChange parse_maze_change(const std::string& spec) {
       fail("unknown key '", key, "' (keys: lambda, map)");
     }
   }
-  if (!any) fail("the change is empty (use 'none' for no change)");
   return change;
 }
 

@@ -88,11 +88,17 @@ with h5py.File(sys.argv[1], "r") as f:
 print("axes labelled; mean r2 by (lambda, samples):", np.round(m, 3).tolist())
 PY
 
-# Kill a 2-rank run once some tasks are journaled, then resume with the same command.
+# Kill a 2-rank run once some tasks are journaled, then resume with the same command. The
+# run has 4 x the trials (96 tasks), so that it is still running when the first task is in
+# the journal; an uninterrupted run of it is the reference.
+LONGER=(--study.trials 12)
+mkdir -p kill_ref
+(cd kill_ref && mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > log.txt 2>&1) \
+  || { cat kill_ref/log.txt >&2; fail "the reference run for the kill tests failed"; }
 kill_and_resume() {  # kill_and_resume SIGNAL
   local sig=$1 dir="kill_$1"
   mkdir -p "$dir"
-  (cd "$dir" && exec mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 > log1.txt 2>&1) &
+  (cd "$dir" && exec mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > log1.txt 2>&1) &
   local pid=$!
   disown "$pid" 2>/dev/null || true
   for _ in $(seq 1 600); do
@@ -105,10 +111,10 @@ kill_and_resume() {  # kill_and_resume SIGNAL
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
   [ ! -f "$dir/result.h5" ] || fail "$sig: the run finished before it was killed (make the tasks longer)"
   [ -d "$dir/result.h5.checkpoint" ] || fail "$sig: no checkpoint after the kill"
-  (cd "$dir" && mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 > log2.txt 2>&1) \
+  (cd "$dir" && mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > log2.txt 2>&1) \
     || { cat "$dir/log2.txt" >&2; fail "$sig: resume failed"; }
   grep -q "resuming from" "$dir/log2.txt" || fail "$sig: the second run did not resume"
-  h5diff ref/result.h5 "$dir/result.h5" > /dev/null || fail "$sig: resumed result differs from an uninterrupted run"
+  h5diff kill_ref/result.h5 "$dir/result.h5" > /dev/null || fail "$sig: resumed result differs from an uninterrupted run"
   echo "$sig: $(grep resuming "$dir/log2.txt")"
 }
 # A job array: three parts side by side (one of them on 2 ranks) journal into one checkpoint
@@ -137,7 +143,7 @@ kill_and_resume TERM
 # checkpoint exists, then try to finish it with a changed config.
 mkdir -p mismatch
 sed 's/trials = 3/trials = 4/' study.ini > other.ini
-(cd mismatch && exec "$NIRL" run ../study.ini --out result.h5 > /dev/null 2>&1) &
+(cd mismatch && exec "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > /dev/null 2>&1) &
 pid=$!
 disown "$pid" 2>/dev/null || true
 for _ in $(seq 1 600); do [ -f mismatch/result.h5.checkpoint/config.ini ] && break; sleep 0.05; done
