@@ -31,7 +31,7 @@ MEASURES = ["r2", "r2_weighted", "recovered_threshold", "agreement", "aligned_re
             "reward_by_pixels_count", "information", "independent_information", "tuning", "count_distribution",
             "readout", "readout_by_count", "pattern_probability", "log_posterior", "true_stationary", "feature",
             "kl_predicted", "kl_baseline", "predicted_firing_probability", "predicted_tuning", "predicted_cell_type",
-            "predicted_cell_types", "adapted_cell_types", "adapted_firing_probability"]
+            "predicted_cell_types", "adapted_cell_types"]
 
 
 MIN_VISITS = 1000  # panel G draws the (pixels on, spike count) cells seen at least this often
@@ -82,7 +82,7 @@ def load(path):
              "pixel_on": config.get("input.pixel_on"), "H_change": perturbations[0]}
         for k in ("information", "independent_information", "tuning", "count_distribution", "readout",
                   "readout_by_count", "pattern_probability", "log_posterior", "true_stationary", "feature",
-                  "kl_baseline", "adapted_cell_types", "adapted_firing_probability"):
+                  "kl_baseline", "adapted_cell_types"):
             d[k] = m[k][main]
         for tag, i in (("exact", same[0]), ("sampled", main)):
             for k in ("r2", "r2_weighted", "recovered_threshold", "agreement", "aligned_reward", "visits",
@@ -247,10 +247,10 @@ def main():
     ax.set_xlabel("pixels on")
     ax.set_ylabel("p(spike | pixels on)\n(mean over others' count)")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title("H  predicted from the inferred objective at %s (was %s):\n%d cell type(s); "
+    ax.set_title("H  predicted from the inferred objective at %s (was %s):\n%d cell type(s) (true adaptation %d);\n"
                  "KL(true adapted || predicted) %.2g, no adaptation %.2g" %
-                 (d["H_change"], d["pixel_on"], types, d["sampled_kl_predicted"][0], d["kl_baseline"][0]),
-                 fontsize=9)
+                 (d["H_change"], d["pixel_on"], types, int(d["adapted_cell_types"][0]), d["sampled_kl_predicted"][0],
+                  d["kl_baseline"][0]), fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     inset = ax.inset_axes([0.62, 0.1, 0.35, 0.3])
     inset.bar(np.arange(n), rates, color=[palette[g % len(palette)] for g in groups])
