@@ -26,7 +26,10 @@
 #   MpiPairwise  ~2 min (a pairwise study on 1-2 ranks and threads), and
 #   MpiTwoHosts  (four study runs across two network namespaces): MPI and the task journal
 #     still run in MpiReport and MpiCoding, the study in the CliStudy tests, the pairwise
-#     study in the CliPairwise and unit tests.
+#     study in the CliPairwise and unit tests, and
+#   FigurePlots  over 4 min under ASan (Fig 4's efficient codes at ten coding costs; its
+#     subject is the plot scripts): the coding study's predictions run under ASan in
+#     MpiCoding and the CliFeature tests.
 # Usage: tools/sanitize.sh [extra ctest arguments]
 #   NIRL_BUILD_JOBS / NIRL_TEST_JOBS: parallel build jobs / ctest jobs (default: nproc).
 set -euo pipefail
@@ -46,7 +49,7 @@ export LSAN_OPTIONS="suppressions=$root/tools/lsan_suppressions.txt:print_suppre
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:exitcode=87"
 
 exclude=()
-[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|CliStudy\.EveryGridPointMatchesThePipelineComposedDirectly$|CliPairwise\.UnchangedContextPredictsTheOriginal$|MomentMatching\.ChainsRecoverAKnown60NeuronNetwork$|MpiStudy$|MpiPairwise$|MpiTwoHosts$)')
+[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|CliStudy\.EveryGridPointMatchesThePipelineComposedDirectly$|CliPairwise\.UnchangedContextPredictsTheOriginal$|MomentMatching\.ChainsRecoverAKnown60NeuronNetwork$|MpiStudy$|MpiPairwise$|MpiTwoHosts$|FigurePlots$)')
 status=0
 (cd build-asan && ctest --output-on-failure -j"${NIRL_TEST_JOBS:-$(nproc)}" "${exclude[@]}" "$@") || status=$?
 if compgen -G "$logs/*" > /dev/null; then
