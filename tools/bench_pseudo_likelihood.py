@@ -231,7 +231,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     p.add_argument("--coniii", required=True, help="ConIII checkout (the directory holding the coniii package)")
     p.add_argument("--nirl", default=os.path.join(REPO, "build", "nirl"), help="nirl binary")
-    p.add_argument("--recording", default=os.path.join(REPO, "..", "shared", "data", "spikes15.h5"),
+    p.add_argument("--recording", default=os.path.join(REPO, "examples", "data", "spikes15.h5"),
                    help="recorded raster (HDF5, time x neurons, 0/1); '' to skip")
     p.add_argument("--dataset", default="/spikes")
     p.add_argument("--n", type=int, default=50)

@@ -62,7 +62,7 @@ def main():
     print("| recording | n | resamples | wall s | CPU s | peak MB | best family | folds converged |")
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        runs = [] if args.no_spikes15 else [("spikes15", os.path.abspath("../shared/data/spikes15.h5"), 200)]
+        runs = [] if args.no_spikes15 else [("spikes15", os.path.abspath("examples/data/spikes15.h5"), 200)]
         for n in args.sizes:
             path = os.path.join(folder, f"drive{n}.h5")
             with h5py.File(path, "w") as f:

@@ -1,4 +1,4 @@
-// nirl compare: the measures of MODEL.md section 7 between result files.
+// nirl compare: the measures of docs/model.md section 7 between result files.
 #include <cmath>
 #include <cstdio>
 #include <iostream>

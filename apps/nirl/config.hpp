@@ -49,7 +49,7 @@ Network network_from_options(const po::variables_map& vm);
 SolverOptions solver_from_options(const po::variables_map& vm);
 SearchOptions search_from_options(const po::variables_map& vm);  // seed from `seed` when the command has it (else 0)
 PredictionOptions prediction_from_options(const po::variables_map& vm);  // needs the [search] keys too
-// reward.type = feature (MODEL.md section 6): y(x) from reward.threshold (pixel inputs) or
+// reward.type = feature (docs/model.md section 6): y(x) from reward.threshold (pixel inputs) or
 // reward.feature_file; the iteration's options (the solver's plus reward.coding_tol,
 // reward.max_updates, reward.q_jitter and seed).
 std::vector<int> feature_from_options(const po::variables_map& vm, const InputChain& input);

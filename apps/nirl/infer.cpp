@@ -1,4 +1,4 @@
-// nirl infer: a spike raster -> the reward the network optimises (MODEL.md section 3).
+// nirl infer: a spike raster -> the reward the network optimises (docs/model.md section 3).
 #include <algorithm>
 #include <chrono>
 #include <climits>

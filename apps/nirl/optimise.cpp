@@ -1,4 +1,4 @@
-// nirl optimise: a config file -> the optimal dynamics (MODEL.md section 2) in HDF5.
+// nirl optimise: a config file -> the optimal dynamics (docs/model.md section 2) in HDF5.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -45,7 +45,7 @@ int optimise_main(int argc, const char* const argv[]) {
   Solution sol;
   EfficientCodingResult coding;
   std::vector<int> y;
-  if (feature) {  // the efficient-coding fixed point (MODEL.md section 6)
+  if (feature) {  // the efficient-coding fixed point (docs/model.md section 6)
     y = feature_from_options(vm, net.input);
     coding = efficient_coding(net, y, efficient_coding_from_options(vm), [&](const UpdateProgress& p) {
       char detail[128];

@@ -1,4 +1,4 @@
-// nirl pairwise fit|infer|predict: the pairwise (Ising) family on a user's raster (MODEL.md 5).
+// nirl pairwise fit|infer|predict: the pairwise (Ising) family on a user's raster (docs/model.md 5).
 //   fit     RASTER.h5 --out FIT.h5     untied (h, J) by pseudo-likelihood, refined by moment matching
 //   infer   FIT.h5 --lambda L --out R.h5 [--assumption all|sparse|pairwise|global]
 //           the reward under each assumption, with the most rewarded patterns

@@ -1,8 +1,8 @@
 // nirl pairwise predict: how a network described by the pairwise family adapts to a
-// changed context, from the reward inferred by nirl pairwise infer (MODEL.md 5).
+// changed context, from the reward inferred by nirl pairwise infer (docs/model.md 5).
 //
 // With untied parameters the forward problem has no interior optimum (the network
-// freezes in its most rewarded state, MODEL.md 5), so a prediction needs a tying of the
+// freezes in its most rewarded state, docs/model.md 5), so a prediction needs a tying of the
 // family: ring distance, homogeneous, or a tie map from a file. The family's account of
 // the data ("original") is the optimum under the inferred reward at the reward's lambda,
 // started from the fitted (h, J) projected onto the family; the prediction re-optimises
@@ -37,7 +37,7 @@ IsingFamily family_from(const std::string& tying, int n) {
   if (tying == "ring") return IsingFamily::ring_tied(n);
   if (tying == "homogeneous") return IsingFamily::homogeneous(n);
   if (tying == "untied")
-    fail("--tying untied has no interior optimum (the network freezes in its most rewarded state, MODEL.md 5): "
+    fail("--tying untied has no interior optimum (the network freezes in its most rewarded state, docs/model.md 5): "
          "choose ring, homogeneous or a tie-map file");
   const h5::InputFile f(tying);  // a file with /ties
   if (!h5::exists(f, "/ties")) fail(tying, ": no dataset /ties (the tie map: n + n(n-1)/2 integers)");

@@ -1,4 +1,4 @@
-// nirl predict: a reward + a changed context -> the adapted dynamics (MODEL.md section 4).
+// nirl predict: a reward + a changed context -> the adapted dynamics (docs/model.md section 4).
 #include <chrono>
 #include <cstdio>
 #include <iostream>

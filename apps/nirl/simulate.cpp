@@ -1,4 +1,4 @@
-// nirl simulate: an optimised network -> a spike raster (MODEL.md section 2 dynamics).
+// nirl simulate: an optimised network -> a spike raster (docs/model.md section 2 dynamics).
 #include <climits>
 #include <cstdio>
 #include <iostream>

@@ -1,4 +1,4 @@
-// Efficient coding iteration and its measures (MODEL.md section 6).
+// Efficient coding iteration and its measures (docs/model.md section 6).
 #include "nirl/coding/efficient_coding.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Feature recovery from an inferred reward (MODEL.md section 6): centred curves, 2-means.
+// Feature recovery from an inferred reward (docs/model.md section 6): centred curves, 2-means.
 #include "nirl/coding/feature_recovery.hpp"
 
 #include <algorithm>

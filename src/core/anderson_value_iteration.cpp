@@ -1,4 +1,4 @@
-// Anderson-accelerated relative value iteration (MODEL.md section 2; contract in the header).
+// Anderson-accelerated relative value iteration (docs/model.md section 2; contract in the header).
 #include "nirl/core/anderson_value_iteration.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Blahut-Arimoto alternation of MODEL.md sections 1-2 for the network (marginal_iteration.hpp).
+// Blahut-Arimoto alternation of docs/model.md sections 1-2 for the network (marginal_iteration.hpp).
 #include "nirl/core/forward_solver.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Blahut-Arimoto alternation with SQUAREM (MODEL.md section 1).
+// Blahut-Arimoto alternation with SQUAREM (docs/model.md section 1).
 #include "nirl/core/marginal_iteration.hpp"
 
 #include <algorithm>

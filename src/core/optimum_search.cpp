@@ -1,4 +1,4 @@
-// Multi-start search for the network optimum (optimum_search.hpp, MODEL.md 2).
+// Multi-start search for the network optimum (optimum_search.hpp, docs/model.md 2).
 #include "nirl/core/optimum_search.hpp"
 
 #include <omp.h>

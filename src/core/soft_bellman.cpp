@@ -1,4 +1,4 @@
-// Relative value iteration for the network soft Bellman equation (MODEL.md section 2).
+// Relative value iteration for the network soft Bellman equation (docs/model.md section 2).
 #include "nirl/core/soft_bellman.hpp"
 
 #include <algorithm>
@@ -185,7 +185,7 @@ double soft_bellman_backup(const Network& net, const LogMarginals& q, const doub
   return net.reward[Eigen::Index(s)] + soft_value_sum(net.space, net.lambda, q, w, s);
 }
 
-// The sweep of MODEL.md section 2 restructured for speed: instead of n log-sum-exps per
+// The sweep of docs/model.md section 2 restructured for speed: instead of n log-sum-exps per
 // state it computes one per pair of single-flip neighbours (both states of a pair share
 // it), neuron by neuron over tiles of states so that the log-sum-exps vectorise, and adds
 // them to each state in neuron order: the same sums, bit for bit, at half the work.

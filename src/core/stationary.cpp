@@ -1,4 +1,4 @@
-// Stationary distribution and policy averages (MODEL.md section 2).
+// Stationary distribution and policy averages (docs/model.md section 2).
 #include "nirl/core/stationary.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Non-negative lasso by Lawson-Hanson active sets (MODEL.md section 5).
+// Non-negative lasso by Lawson-Hanson active sets (docs/model.md section 5).
 #include "nirl/detail/nonneg_lasso.hpp"
 
 #include <algorithm>

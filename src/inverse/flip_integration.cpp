@@ -1,4 +1,4 @@
-// Warm start of the ML inverse from the flip frequencies (MODEL.md 2 and 3b).
+// Warm start of the ML inverse from the flip frequencies (docs/model.md 2 and 3b).
 #include "nirl/inverse/flip_integration.hpp"
 
 #include <Eigen/SparseCholesky>

@@ -8,7 +8,7 @@
 namespace nirl {
 namespace {
 
-// MODEL.md 3a: the smoothed histogram gives the reward in closed form; the value follows
+// docs/model.md 3a: the smoothed histogram gives the reward in closed form; the value follows
 // from the Gibbs form p(sigma) ∝ prod_i q_i(sigma_i) exp(v(sigma)/lambda).
 TabularInference closed_form_inference(const TransitionCounts& counts, double lambda, double pseudocount) {
   TabularInference inf;

@@ -1,4 +1,4 @@
-// Maximum-likelihood inverse with input (MODEL.md 3b).
+// Maximum-likelihood inverse with input (docs/model.md 3b).
 #include "nirl/inverse/max_likelihood.hpp"
 
 
@@ -174,7 +174,7 @@ LikelihoodInference max_likelihood_reward(const TransitionCounts& counts, const 
   if (options.warm_start == MaxLikelihoodOptions::Start::flips) {
     v = value_from_flips(counts, input, lambda, options.pseudocount);
   } else if (options.warm_start == MaxLikelihoodOptions::Start::histogram) {
-    // Closed form (MODEL.md 3a) per input value: v(sigma, x) = lambda [log p(sigma|x) - sum_i log q_i(sigma_i)].
+    // Closed form (docs/model.md 3a) per input value: v(sigma, x) = lambda [log p(sigma|x) - sum_i log q_i(sigma_i)].
     const double pc = options.pseudocount;
     for (int x = 0; x < space.nx; ++x) {
       const double total = counts.visits.col(x).sum() + pc * double(space.n_sigma);

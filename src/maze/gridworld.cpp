@@ -1,4 +1,4 @@
-// The Fig 1 maze as an MDP (MODEL.md section 1).
+// The Fig 1 maze as an MDP (docs/model.md section 1).
 #include "nirl/maze/gridworld.hpp"
 
 #include <sstream>

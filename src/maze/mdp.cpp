@@ -1,4 +1,4 @@
-// General tabular MDP: forward solve, sampling and inverse (MODEL.md section 1).
+// General tabular MDP: forward solve, sampling and inverse (docs/model.md section 1).
 #include "nirl/maze/mdp.hpp"
 
 #include <Eigen/Sparse>

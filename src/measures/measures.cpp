@@ -1,4 +1,4 @@
-// Reward alignment, KL divergence and spike-count distributions (MODEL.md section 7).
+// Reward alignment, KL divergence and spike-count distributions (docs/model.md section 7).
 #include "nirl/measures/measures.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Natural-gradient forward solver of the pairwise family (MODEL.md section 5).
+// Natural-gradient forward solver of the pairwise family (docs/model.md section 5).
 #include "nirl/pairwise/ising_forward.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Moment matching of the untied pairwise family (MODEL.md section 5, inverse).
+// Moment matching of the untied pairwise family (docs/model.md section 5, inverse).
 #include "nirl/pairwise/moment_matching.hpp"
 
 #include <algorithm>

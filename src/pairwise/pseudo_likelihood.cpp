@@ -1,4 +1,4 @@
-// Pseudo-likelihood fit of the untied Ising family (MODEL.md section 5).
+// Pseudo-likelihood fit of the untied Ising family (docs/model.md section 5).
 #include "nirl/pairwise/pseudo_likelihood.hpp"
 
 #include <LBFGS.h>

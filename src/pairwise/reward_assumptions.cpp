@@ -1,4 +1,4 @@
-// The reward under the sparse, pairwise and global assumptions (MODEL.md section 5, Fig 6).
+// The reward under the sparse, pairwise and global assumptions (docs/model.md section 5, Fig 6).
 #include "nirl/pairwise/reward_assumptions.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Exact sampling of the asynchronous dynamics (MODEL.md section 2).
+// Exact sampling of the asynchronous dynamics (docs/model.md section 2).
 #include "nirl/sample/sampler.hpp"
 
 #include <algorithm>

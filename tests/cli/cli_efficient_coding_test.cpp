@@ -1,4 +1,4 @@
-// nirl optimise with reward.type = feature (MODEL.md section 6): the threshold and the
+// nirl optimise with reward.type = feature (docs/model.md section 6): the threshold and the
 // table form of the feature give the same network, and user errors end as one line.
 #include <cmath>
 #include <set>

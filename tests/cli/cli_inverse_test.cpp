@@ -83,7 +83,7 @@ TEST_F(CliInverse, PredictWithTrueRewardEqualsDirectSolve) {
 }
 
 TEST_F(CliInverse, ClosedFormOnRecordedData) {
-  const std::string data = std::string(NIRL_SOURCE_DIR) + "/../shared/data/spikes15.h5";
+  const std::string data = std::string(NIRL_SOURCE_DIR) + "/examples/data/spikes15.h5";
   if (!fs::exists(data)) GTEST_SKIP() << data << " not present";
   const RunResult r = run({"infer", "--raster", data, "--spikes-dataset", "/spikes", "--lambda", "1", "--out", out().string()});
   ASSERT_EQ(r.status, 0) << r.err;

@@ -1,4 +1,4 @@
-// nirl pairwise fit -> infer -> predict on samples of the Fig 5 ring optimum (MODEL.md 5):
+// nirl pairwise fit -> infer -> predict on samples of the Fig 5 ring optimum (docs/model.md 5):
 // the prediction for pinned neurons made from the inferred reward lands on the optimum
 // the true reward gives, and bad predict requests fail with one line; a fit that fails its
 // goodness-of-fit check is flagged and guarded.

@@ -200,8 +200,8 @@ TEST_F(CliReport, Errors) {
 }
 
 TEST_F(CliReport, InferReadsMatlabLikeH5) {
-  const std::string data = std::string(NIRL_SOURCE_DIR) + "/../shared/data/";
-  if (!fs::exists(data + "example15.mat")) GTEST_SKIP() << "shared data not present";
+  const std::string data = std::string(NIRL_SOURCE_DIR) + "/examples/data/";
+  if (!fs::exists(data + "example15.mat")) GTEST_SKIP() << "examples/data not present";
   ASSERT_EQ(run({"infer", "--raster", data + "example15.mat", "--lambda", "1", "--out", path("mat.h5").string()}).status, 0);
   ASSERT_EQ(run({"infer", "--raster", data + "spikes15.h5", "--spikes-dataset", "/spikes", "--lambda", "1", "--out",
                  path("h5.h5").string()})

@@ -6,7 +6,7 @@
 
 namespace nirl::testing {
 
-// MODEL.md section 8: n = 6, no input, reward 1 when exactly 2 neurons are active.
+// docs/model.md section 8: n = 6, no input, reward 1 when exactly 2 neurons are active.
 inline Network two_of_six(double lambda = 0.2) {
   const StateSpace space(6, 1);
   return make_network(6, no_input(), spike_count_reward(space, {2}), lambda, {});

@@ -1,6 +1,6 @@
 // Anderson-accelerated relative value iteration against the plain iteration (soft_bellman.hpp)
 // on random rewards, random marginals and a random input chain. The checks follow from the
-// average-reward theory of MODEL.md section 2: for any v, L lies in [min, max] of T(v) - v,
+// average-reward theory of docs/model.md section 2: for any v, L lies in [min, max] of T(v) - v,
 // so two solutions with spans below tol agree on L within tol; T is non-expansive in the span
 // seminorm, so the returned v (an image G(v_k)) has residual span below tol too; and the
 // relative values of two approximate solutions differ by at most about their residual spans

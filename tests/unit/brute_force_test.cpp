@@ -1,4 +1,4 @@
-// Independent check of the forward solver for n <= 3: the objective of MODEL.md
+// Independent check of the forward solver for n <= 3: the objective of docs/model.md
 // section 2 is evaluated directly for an arbitrary policy (dense transition matrix,
 // stationary distribution by a dense linear solve, q as the policy's marginal) with
 // no Bellman equation involved. The policy of the default search (optimum_search.hpp;

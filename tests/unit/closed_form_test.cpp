@@ -1,4 +1,4 @@
-// Closed-form inverse RL (MODEL.md section 3a): exact recovery on a solved network
+// Closed-form inverse RL (docs/model.md section 3a): exact recovery on a solved network
 // (section 8), invariances that follow from the formula, and the state histogram.
 #include <gtest/gtest.h>
 #include <omp.h>

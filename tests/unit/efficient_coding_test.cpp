@@ -1,5 +1,5 @@
-// Efficient coding (MODEL.md section 6): the Kronecker pixel chain against its dense
-// matrix, the information measures against hand-computable cases, the MODEL.md
+// Efficient coding (docs/model.md section 6): the Kronecker pixel chain against its dense
+// matrix, the information measures against hand-computable cases, the docs/model.md
 // section 8 numbers (n = 7, 7 pixels), and the recovery of y from exact statistics.
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ using namespace nirl;
 
 namespace {
 
-// MODEL.md section 8: each pixel turns on and off with probability 0.1 per step.
+// docs/model.md section 8: each pixel turns on and off with probability 0.1 per step.
 Network pixel_network(int n, int pixels, double lambda, double on = 0.5, double redraw = 0.2) {
   const InputChain input = pixel_input(pixels, on, redraw);
   const StateSpace space(n, input.nx());
@@ -85,7 +85,7 @@ TEST(EfficientCoding, ThresholdAndTableFeatures) {
   EXPECT_THROW(threshold_feature(7, 7), Error);
 }
 
-// MODEL.md section 8: I(y; sigma) = 0.187 / 0.186 / 0.179 / 0.154 nats at lambda =
+// docs/model.md section 8: I(y; sigma) = 0.187 / 0.186 / 0.179 / 0.154 nats at lambda =
 // 0.02 / 0.05 / 0.1 / 0.2 (NumPy reference), against 0.078 / 0.077 / 0.070 / 0.071 for
 // independent neurons with matched p(sigma_i | x).
 class Model8 : public ::testing::TestWithParam<std::pair<double, double>> {};
@@ -126,10 +126,10 @@ TEST(EfficientCoding, BalancedStartEncodesARareFeature) {
   EXPECT_GT(res.information, 1.5 * res.independent_information);
 }
 
-// The inverse on exact statistics recovers y at the MODEL.md section 8 setting (n = 7,
+// The inverse on exact statistics recovers y at the docs/model.md section 8 setting (n = 7,
 // 7 pixels, t = 3, lambda 0.1 as in jobs/fig4.ini): the two groups of reward curves are
 // exactly [more than t on], and the inferred reward is log p(y | sigma) up to g(x), aligned
-// r2 > 0.99 over the states with p > 1e-6 (MODEL.md 7) and probability-weighted. The flip
+// r2 > 0.99 over the states with p > 1e-6 (docs/model.md 7) and probability-weighted. The flip
 // warm start is exact for exact statistics; the ML fit must keep it there.
 TEST(EfficientCoding, InverseFromExactStatisticsRecoversTheFeature) {
   const Network net = pixel_network(7, 7, 0.1);

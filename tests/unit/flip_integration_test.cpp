@@ -63,7 +63,7 @@ TEST(FlipIntegration, RejectsANonPositivePseudocount) {
 
 // Sampled data (unvisited edges rest on the pseudocount): the ML fit from the flip warm
 // start ends where the fit from the histogram warm start ends (the same ridge-regularised
-// optimum), and close to the truth (MODEL.md section 8 round trip: r2 ~ 0.56 at 1e5 steps).
+// optimum), and close to the truth (docs/model.md section 8 round trip: r2 ~ 0.56 at 1e5 steps).
 TEST(FlipIntegration, SampledDataReachesTheSameOptimum) {
   const Network net = nirl::testing::fig2(0.3, 0.02);
   const Solution sol = optimise(net);

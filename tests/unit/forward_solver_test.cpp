@@ -1,4 +1,4 @@
-// Forward solver checks against MODEL.md sections 2 and 8.
+// Forward solver checks against docs/model.md sections 2 and 8.
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -30,7 +30,7 @@ double gibbs_residual(const Network& net, const Eigen::VectorXd& p, std::uint64_
 
 }  // namespace
 
-// MODEL.md section 8: r - (lambda/n) sum_i log[p(sigma_i|sigma_/i)/p(sigma_i)] is constant
+// docs/model.md section 8: r - (lambda/n) sum_i log[p(sigma_i|sigma_/i)/p(sigma_i)] is constant
 // (= L) on the solver's own stationary distribution.
 TEST(ForwardSolver, GibbsPropertyTwoOfSix) {
   const Network net = two_of_six(0.2);
@@ -67,7 +67,7 @@ TEST(ForwardSolver, GibbsFormEqualsPowerIteration) {
   EXPECT_LT((p - sol.stationary).cwiseAbs().maxCoeff(), 1e-12);
 }
 
-// MODEL.md section 8 / FIGURES.md Fig 2D: the count distribution is peaked at 2 and 6.
+// docs/model.md section 8 / FIGURES.md Fig 2D: the count distribution is peaked at 2 and 6.
 TEST(ForwardSolver, Fig2CountDistributionPeaked) {
   const Network net = fig2(0.3, 0.02);
   const Solution sol = optimise(net);

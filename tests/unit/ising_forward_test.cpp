@@ -1,4 +1,4 @@
-// Pairwise family and its natural-gradient forward solver (MODEL.md section 5), checked
+// Pairwise family and its natural-gradient forward solver (docs/model.md section 5), checked
 // against independent computations: finite differences of the exact F, the closed form of
 // section 3a on the Gibbs distribution, the tabular forward solver, the verified ring
 // numbers of section 8, and exact enumeration for the Gibbs-chain estimates.
@@ -110,7 +110,7 @@ TEST(IsingForward, GradientMatchesFiniteDifferences) {
   }
 }
 
-// MODEL.md section 8: tied ring, n = 12, lambda = 1.3.
+// docs/model.md section 8: tied ring, n = 12, lambda = 1.3.
 TEST(IsingForward, TiedRingOptimumAtLambda13) {
   const int n = 12;
   const IsingFamily family = IsingFamily::ring_tied(n);
@@ -134,7 +134,7 @@ TEST(IsingForward, TiedRingOptimumAtLambda13) {
   EXPECT_LE(best.F, tab.L + 1e-9);
 }
 
-// MODEL.md section 8: lambda = 0.5, the tied optimum is the frozen mixture of the 12
+// docs/model.md section 8: lambda = 0.5, the tied optimum is the frozen mixture of the 12
 // rewarded states, F -> 0.6817 (the tabular optimum) from a ring-shaped start.
 TEST(IsingForward, RingStartReachesTheTabularOptimumAtLambda05) {
   const int n = 12;
@@ -142,9 +142,9 @@ TEST(IsingForward, RingStartReachesTheTabularOptimumAtLambda05) {
   const IsingReward reward = ring_table(n, 4);
   IsingForwardOptions o;
   o.lambda = 0.5;
-  o.max_iterations = 25;  // F approaches its supremum as J -> infinity (MODEL.md 5, freezing)
+  o.max_iterations = 25;  // F approaches its supremum as J -> infinity (docs/model.md 5, freezing)
   const IsingForwardResult ring = optimise_ising(family, reward, ring_start(family, 1.0, -1.0), o);
-  // 0.6817 = 1 - 0.5 H(1/3): the tabular optimum (MODEL.md section 8).
+  // 0.6817 = 1 - 0.5 H(1/3): the tabular optimum (docs/model.md section 8).
   EXPECT_NEAR(ring.F, 1.0 - 0.5 * (std::log(3.0) - 2.0 / 3.0 * std::log(2.0)), 5e-3);
   EXPECT_LE(ring.F, 0.6817 + 1e-4);
 }

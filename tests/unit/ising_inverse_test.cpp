@@ -1,7 +1,7 @@
-// Inverse RL in the pairwise family (MODEL.md section 5): the non-negative lasso, the
+// Inverse RL in the pairwise family (docs/model.md section 5): the non-negative lasso, the
 // pseudo-likelihood fit and the three reward assumptions, against independent checks
 // (KKT conditions, finite differences, recovery of known parameters and the verified
-// ring numbers of MODEL.md section 8).
+// ring numbers of docs/model.md section 8).
 #include <gtest/gtest.h>
 
 #include <numeric>
@@ -19,7 +19,7 @@ using namespace nirl;
 
 namespace {
 
-// The tied ring optimum at lambda = 1.3 (MODEL.md section 8), computed once.
+// The tied ring optimum at lambda = 1.3 (docs/model.md section 8), computed once.
 const IsingForwardResult& ring_optimum() {
   static const IsingForwardResult r = [] {
     IsingReward reward;
@@ -182,7 +182,7 @@ TEST(PseudoLikelihood, StopsAtTheOptimumOfASparseRaster) {
   EXPECT_GT(pseudo_likelihood_objective(data, 1e-3, x + step, dummy), f - 1e-8);
 }
 
-// MODEL.md section 8: inverse from the exact distribution of the tied ring optimum.
+// docs/model.md section 8: inverse from the exact distribution of the tied ring optimum.
 TEST(RewardAssumptions, ExactRingDistribution) {
   const IsingForwardResult& opt = ring_optimum();
   ASSERT_NEAR(opt.F, 0.177, 0.005);
@@ -214,7 +214,7 @@ TEST(RewardAssumptions, ExactRingDistribution) {
   EXPECT_NEAR(r2[2], 0.096, 0.005);
 }
 
-// MODEL.md section 8, finite data: 1e4 i.i.d. samples, untied pseudo-likelihood fit.
+// docs/model.md section 8, finite data: 1e4 i.i.d. samples, untied pseudo-likelihood fit.
 TEST(RewardAssumptions, FiniteDataSparseRecovery) {
   const IsingForwardResult& opt = ring_optimum();
   const StateSpace space(12, 1);

@@ -1,4 +1,4 @@
-// Maximum-likelihood inverse (MODEL.md 3b): gradient against finite differences, and
+// Maximum-likelihood inverse (docs/model.md 3b): gradient against finite differences, and
 // recovery of the true reward from exact expected transition counts (no sampling noise).
 #include <gtest/gtest.h>
 
@@ -44,7 +44,7 @@ TEST(MaxLikelihood, GradientMatchesFiniteDifferences) {
   EXPECT_LT(worst, 1e-7);
 }
 
-// MODEL.md section 8: exact expected counts return the true reward (aligned r2 = 1, slope 1).
+// docs/model.md section 8: exact expected counts return the true reward (aligned r2 = 1, slope 1).
 class ExactCounts : public ::testing::TestWithParam<double> {};
 
 TEST_P(ExactCounts, RecoversFig2Reward) {
@@ -74,7 +74,7 @@ TEST_P(ExactCounts, RecoversFig2Reward) {
 
 INSTANTIATE_TEST_SUITE_P(Lambdas, ExactCounts, ::testing::Values(0.3, 0.5, 1.0, 0.15));
 
-// Forward -> simulate -> infer (MODEL.md section 8: aligned r2 ~ 0.56 at 1e5 and 0.92 at
+// Forward -> simulate -> infer (docs/model.md section 8: aligned r2 ~ 0.56 at 1e5 and 0.92 at
 // 1e6 observed steps for lambda = 0.3, switch 0.02, ridge 1e-2; mean over 5 seeds).
 TEST(MaxLikelihood, RoundTripFromSimulatedRasters) {
   const Network net = nirl::testing::fig2(0.3, 0.02);

@@ -1,4 +1,4 @@
-// The general MDP and the Fig 1 maze (MODEL.md section 1), checked against independent
+// The general MDP and the Fig 1 maze (docs/model.md section 1), checked against independent
 // computations: dense linear solves for the policy's average reward, value and stationary
 // distribution, the objective L(pi) evaluated directly (no perturbation of the optimal
 // policy may raise it), the inverse on the exact policy, and the command line.
@@ -49,7 +49,7 @@ Eigen::VectorXd dense_stationary(const Eigen::MatrixXd& P) {
   return M.colPivHouseholderQr().solve(b);
 }
 
-// The objective of MODEL.md section 1 evaluated directly: L(pi) = sum_s p_pi(s) [r(s) -
+// The objective of docs/model.md section 1 evaluated directly: L(pi) = sum_s p_pi(s) [r(s) -
 // lambda KL(pi(.|s) || q_pi)], q_pi the policy's own action marginal.
 double objective(const Mdp& mdp, const Eigen::MatrixXd& pi) {
   const Eigen::VectorXd p = dense_stationary(transition_matrix(mdp, pi));

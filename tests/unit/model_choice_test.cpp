@@ -32,7 +32,7 @@ Eigen::VectorXd random_normal(int size, double scale, std::uint64_t stream) {
   return out;
 }
 
-// Simulated recording (asynchronous dynamics, MODEL.md 2) of the optimal network for `reward`
+// Simulated recording (asynchronous dynamics, docs/model.md 2) of the optimal network for `reward`
 // at the operating point q_i(+1) = 0.3. Without input the global optimum of any asymmetric
 // reward is frozen (a single state: E[r] = max r at zero coding cost), so the full
 // alternation from q = 0.5 freezes; a fixed operating point keeps the network alive, and

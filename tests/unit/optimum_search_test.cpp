@@ -1,7 +1,7 @@
-// The optimum search (optimum_search.hpp, MODEL.md 2 "Local optima and frozen networks") on
+// The optimum search (optimum_search.hpp, docs/model.md 2 "Local optima and frozen networks") on
 // rewards nobody tuned: random tables from N(0, 1) and U(0, 1), noisy spike-count rewards and
 // input-dependent spike-count targets, n 6-10, nx 1-3 (random input chains), lambda 0.2-1.
-// The reference is written here without nirl's solver: the plain alternation of MODEL.md 2
+// The reference is written here without nirl's solver: the plain alternation of docs/model.md 2
 // (relative value iteration, power iteration, q = the policy's marginal), dense and unaccelerated,
 // from q = 0.5 and from 3 seeded random starts, and the best frozen state by enumeration. With
 // default options nirl's L must reach the best of them minus 1e-6, and nirl's L must be the
@@ -69,7 +69,7 @@ Network make_case(const Case& c) {
   return make_network(c.n, in, r, c.lambda, {});
 }
 
-// ---- The reference: MODEL.md 2 written out densely, no acceleration. ----
+// ---- The reference: docs/model.md 2 written out densely, no acceleration. ----
 
 struct Reference {
   const Network& net;
@@ -255,7 +255,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 
 INSTANTIATE_TEST_SUITE_P(OptimumSearch, UntunedRewards, ::testing::ValuesIn(cases()), case_name);
 
-// MODEL.md 8's no-input case: the plain alternation from q = 0.5 stops at L = 1.2012
+// docs/model.md 8's no-input case: the plain alternation from q = 0.5 stops at L = 1.2012
 // (q = (1, 1, 0.189, ...)); no policy can beat max r = 1.5, which a network frozen in a
 // 3-neuron state holding neurons 0 and 1 reaches. The search returns such a state.
 TEST(OptimumSearch, ThreeActiveWithAPairBonusFreezesAtTheMaximumReward) {

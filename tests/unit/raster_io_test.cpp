@@ -1,5 +1,5 @@
 // read_raster and RasterReader (streaming in chunks): round trips for every integer type a raster may arrive in, one error per bad
-// case (naming what is wrong), and the real recording ../shared/data/spikes15.h5 (beside the
+// case (naming what is wrong), and the real recording examples/data/spikes15.h5 (beside the
 // repository); RasterWriter against write_raster.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -146,7 +146,7 @@ TEST(RasterIo, RejectsBadRasters) {
 }
 
 TEST(RasterIo, ReadsRecordedSpikes15) {
-  const std::string path = NIRL_SOURCE_DIR "/../shared/data/spikes15.h5";
+  const std::string path = NIRL_SOURCE_DIR "/examples/data/spikes15.h5";
   if (access(path.c_str(), R_OK) != 0) GTEST_SKIP() << path << " is not available";
   const h5::InputFile in(path);
   const Raster r = read_raster(in, "/spikes", "", 1, 15);

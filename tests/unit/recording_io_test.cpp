@@ -217,9 +217,9 @@ TEST(RecordingIo, MatlabV73WithUserblock) {
 }
 
 TEST(RecordingIo, Example15MatEqualsSpikes15) {
-  const std::string mat = NIRL_SOURCE_DIR "/../shared/data/example15.mat";
-  const std::string h5 = NIRL_SOURCE_DIR "/../shared/data/spikes15.h5";
-  if (access(mat.c_str(), R_OK) != 0 || access(h5.c_str(), R_OK) != 0) GTEST_SKIP() << "shared data not available";
+  const std::string mat = NIRL_SOURCE_DIR "/examples/data/example15.mat";
+  const std::string h5 = NIRL_SOURCE_DIR "/examples/data/spikes15.h5";
+  if (access(mat.c_str(), R_OK) != 0 || access(h5.c_str(), R_OK) != 0) GTEST_SKIP() << "examples/data not present";
   const Recording a = read(mat, "");  // the only variable, spikes15, neurons x time as MATLAB shows it
   const Recording b = read(h5, "/spikes");
   EXPECT_EQ(a.dataset, "/spikes15");

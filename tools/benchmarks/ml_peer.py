@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The peer of `nirl infer --method max_likelihood` (MODEL.md 3b), written the way a
+"""The peer of `nirl infer --method max_likelihood` (docs/model.md 3b), written the way a
 researcher would with NumPy and SciPy: the raster file is counted in blocks of 2^20 steps
 with h5py and np.bincount, the negative log-likelihood and its gradient are vectorised
 over (state, neuron) and minimised with SciPy's L-BFGS-B from the same start (the closed

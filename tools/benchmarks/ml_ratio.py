@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The maximum-likelihood inverse (`nirl infer`, MODEL.md 3b) against its NumPy + SciPy
+"""The maximum-likelihood inverse (`nirl infer`, docs/model.md 3b) against its NumPy + SciPy
 peer (ml_peer.py) on Fig 2's network (jobs/fig2.ini: n = 8, a telegraph input): the model
 is optimised once and rasters of each STEPS are simulated; then ROUNDS interleaved rounds
 time both whole commands (wall clock under /usr/bin/time, Python's start-up included) and

@@ -1,9 +1,9 @@
 // Benchmarks of nirl's kernels against their rooflines, measured by this binary in the
 // same run (tools/bench runs it and writes the table of BENCHMARKS.md):
-//   Bellman      one sweep of relative value iteration (MODEL.md section 2)
-//   Stationary   one pull-form power-iteration sweep (MODEL.md section 2)
+//   Bellman      one sweep of relative value iteration (docs/model.md section 2)
+//   Stationary   one pull-form power-iteration sweep (docs/model.md section 2)
 //   Sampler      simulate(): one neuron update per step
-//   Likelihood   the inverse's negative log-likelihood plus gradient (MODEL.md 3b)
+//   Likelihood   the inverse's negative log-likelihood plus gradient (docs/model.md 3b)
 // Rooflines (the work a kernel cannot avoid, done with the best vectorised exp / log1p
 // available: nirl's own, numerics.hpp, or glibc's libmvec, whichever is faster):
 //   BellmanRoofline/terms:k     n*S/k two-term log-sum-exps from L1 plus one streaming

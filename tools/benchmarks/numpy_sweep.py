@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""One Bellman sweep of relative value iteration (MODEL.md section 2, no input) in NumPy,
+"""One Bellman sweep of relative value iteration (docs/model.md section 2, no input) in NumPy,
 the way a researcher writes it, as the peer of nirl's `Bellman` benchmark:
 
   T(v)(sigma) = r(sigma) + (lambda/n) sum_i logaddexp(log q_i(1) + v(sigma_i=1)/lambda,

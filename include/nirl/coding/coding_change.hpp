@@ -1,4 +1,4 @@
-// A change of context for an efficient-coding network (MODEL.md sections 4 and 6, Fig 4H):
+// A change of context for an efficient-coding network (docs/model.md sections 4 and 6, Fig 4H):
 // new pixel statistics or a new coding cost. The network then re-optimises its code for
 // the same feature y(x) under the changed context (efficient_coding.hpp); a prediction does
 // so for the feature recovered from data (feature_recovery.hpp), the truth for the true one.

@@ -1,4 +1,4 @@
-// Efficient coding (MODEL.md section 6, Fig 4): a network whose reward is the log
+// Efficient coding (docs/model.md section 6, Fig 4): a network whose reward is the log
 // posterior of a binary stimulus feature y(x) given its state,
 //
 //   r(sigma, x) <- log p(y(x) | sigma)   from the current stationary joint p(sigma, x),
@@ -30,7 +30,7 @@ std::vector<int> feature_from_table(const std::vector<double>& table, int nx, co
 
 // r0(sigma, x) = y(x) (|sigma| - n/2) / n * 0.5 / p(y(x)) with y = -1 / +1 and p(y) under
 // the input's stationary distribution. The weight balances the two feature values (it is
-// 1 when p(y = +1) = 1/2, MODEL.md 6's r0): without it, a rare y = +1 lets the frequent
+// 1 when p(y = +1) = 1/2, docs/model.md 6's r0): without it, a rare y = +1 lets the frequent
 // y = -1 inputs pull the start towards silence, whose log posterior is the constant
 // log p(y), a fixed point that encodes nothing.
 Eigen::VectorXd symmetry_breaking_reward(const StateSpace& space, const InputChain& input, const std::vector<int>& y);

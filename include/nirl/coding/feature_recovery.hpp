@@ -1,4 +1,4 @@
-// Recovering the encoded feature from an inferred reward (MODEL.md sections 6-7, Fig 4F-G).
+// Recovering the encoded feature from an inferred reward (docs/model.md sections 6-7, Fig 4F-G).
 //
 // An efficient-coding network has r(sigma, x) = log p(y(x) | sigma) + g(x): every input
 // with the same y has the same reward curve over sigma after removing its offset g(x)

@@ -1,4 +1,4 @@
-// Relative value iteration (soft_bellman.hpp, MODEL.md section 2) accelerated by Anderson
+// Relative value iteration (soft_bellman.hpp, docs/model.md section 2) accelerated by Anderson
 // mixing. The map is G(v) = T(v) - T(v)(0); its residual f(v) = G(v) - v vanishes at the
 // solution. From the last m pairs of differences dF_j = f_{j+1} - f_j, dG_j = G_{j+1} - G_j
 // the next iterate is

@@ -1,5 +1,5 @@
-// Predictions follow the network (MODEL.md 4, "Which optimum a prediction is"). The
-// objective has several local optima (MODEL.md 2), so "re-solve in the changed context"
+// Predictions follow the network (docs/model.md 4, "Which optimum a prediction is"). The
+// objective has several local optima (docs/model.md 2), so "re-solve in the changed context"
 // is ambiguous: the network adapts from the optimum it is at. follow_optimum moves the
 // context from the original network (t = 0) to the changed one (t = 1) along a path and
 // re-solves at each point from the previous point's q (warm start), so the result is the
@@ -47,12 +47,12 @@ Solution follow_optimum(const Network& base, const Network& changed, const Solut
 // Which optimum a prediction reports: follow (default) the one connected to the original
 // network's optimum, or the global one (the best the search of optimum_search.hpp finds in
 // the changed context). And whether the firing marginals q adapt:
-//   adapt     q is re-optimised (the model's rule, MODEL.md 2);
+//   adapt     q is re-optimised (the model's rule, docs/model.md 2);
 //   held      every living neuron keeps its q of the operating point (the policy adapts,
 //             the marginals the coding cost refers to do not), so each context has one
 //             solution and the changed one is solved directly;
 //   automatic held for a prediction from data, adapt for a model's own optimum. The inverse
-//             takes q from the data (MODEL.md 3b), so (reward, observed q) is what the data
+//             takes q from the data (docs/model.md 3b), so (reward, observed q) is what the data
 //             determine; the q the inferred reward's optimum implies is a nonlinear function
 //             of a noisy reward whose self-consistency map amplifies the noise up to freezing
 //             (KL = inf below 1e5 steps in Fig 3), while the truth's q moves little.

@@ -1,4 +1,4 @@
-// The forward problem of MODEL.md sections 1-2: the Blahut-Arimoto style alternation
+// The forward problem of docs/model.md sections 1-2: the Blahut-Arimoto style alternation
 //   1. relative value iteration for v with q fixed (soft_bellman.hpp);
 //   2. the stationary distribution of the resulting policy (stationary.hpp);
 //   3. q_i(+1) <- sum_s p(s) pi_i(+1 | s);
@@ -8,7 +8,7 @@
 // SQUAREM extrapolations of step 3 are kept only when they do not lower L (the
 // monotonicity guard of marginal_iteration.hpp), so L rises at every accepted step, as
 // with the plain map (the two may still end at different fixed points). It finds one;
-// optimum_search.hpp compares several (MODEL.md 2, "Local optima and frozen networks").
+// optimum_search.hpp compares several (docs/model.md 2, "Local optima and frozen networks").
 #pragma once
 #include <Eigen/Dense>
 #include <functional>
@@ -68,7 +68,7 @@ Solution optimise(const Network& net, const SolverOptions& options = {},
                   const std::function<void(const OuterProgress&)>& progress = {});
 
 // A re-solve that starts from an operating point q_i(+1) (e.g. the unperturbed network's
-// marginals, MODEL.md section 4): a changed network adapts from where it was. Entries
+// marginals, docs/model.md section 4): a changed network adapts from where it was. Entries
 // of living neurons are kept inside [1e-12, 1 - 1e-12] so a frozen neuron can move.
 Solution optimise_from(const Network& net, SolverOptions options, const std::vector<double>& q,
                        const std::function<void(const OuterProgress&)>& progress = {});

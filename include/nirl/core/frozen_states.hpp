@@ -1,4 +1,4 @@
-// Frozen networks (MODEL.md 2, "Local optima and frozen networks"). A network whose
+// Frozen networks (docs/model.md 2, "Local optima and frozen networks"). A network whose
 // neurons are all deterministic stays in one state sigma forever and pays no coding cost,
 // so its objective is the reward averaged over the input alone,
 //   L_frozen(sigma) = sum_x p(x) r(sigma, x),   p = the input chain's stationary law,

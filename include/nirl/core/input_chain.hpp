@@ -1,4 +1,4 @@
-// External input x: a Markov chain the network cannot influence (MODEL.md section 2).
+// External input x: a Markov chain the network cannot influence (docs/model.md section 2).
 // P(x, x') = p(x' | x); rows sum to 1.
 //
 //  - none:      nx = 1.

@@ -1,4 +1,4 @@
-// The Blahut-Arimoto alternation of MODEL.md section 1, shared by the network solver
+// The Blahut-Arimoto alternation of docs/model.md section 1, shared by the network solver
 // (forward_solver.hpp) and the general MDP (mdp.hpp):
 //   1-2. for fixed marginals q an inner solve (relative value iteration, then the
 //        stationary distribution of the policy) returns the action averages

@@ -14,7 +14,7 @@ namespace nirl {
 // nx x nx input matrix. Measured peak of an optimise at n = 20 (nx = 1): 5.8 arrays of S.
 std::size_t solver_bytes(const StateSpace& space);
 
-// Bytes the inverse of MODEL.md section 3 needs over S = 2^n nx states. Closed form: the
+// Bytes the inverse of docs/model.md section 3 needs over S = 2^n nx states. Closed form: the
 // histogram, visits, reward, value and temporaries (6 arrays of S). Maximum likelihood: the
 // flip counts and their gradient (n x S each) plus about 30 arrays of S (counts, v, w,
 // gradients, reward, value, L-BFGS's 6 correction pairs and line-search copies). Measured

@@ -1,4 +1,4 @@
-// A network problem of MODEL.md section 2: state space, input chain, reward, coding
+// A network problem of docs/model.md section 2: state space, input chain, reward, coding
 // cost lambda, and the neurons clamped silent (cell death).
 #pragma once
 #include <Eigen/Dense>

@@ -1,4 +1,4 @@
-// Changed contexts for predictions (MODEL.md sections 2 and 4): new input statistics,
+// Changed contexts for predictions (docs/model.md sections 2 and 4): new input statistics,
 // a dead cell (clamped silent), a new coding cost. A prediction re-solves the forward
 // problem with the (inferred) reward in the perturbed network. The text form a user writes
 // is read by io/perturbation_spec.hpp.

@@ -1,4 +1,4 @@
-// The optimal single-neuron policy of MODEL.md section 2, recomputed on demand from
+// The optimal single-neuron policy of docs/model.md section 2, recomputed on demand from
 // w = E_x'[v] and the firing marginals q (never stored as an n x S table):
 //
 //   pi_i(+1 | sigma, x) = sigmoid( (w(sigma_i=+1, ., x) - w(sigma_i=-1, ., x)) / lambda

@@ -1,4 +1,4 @@
-// Reward functions r(sigma, x) over the full state space (MODEL.md section 2), length S.
+// Reward functions r(sigma, x) over the full state space (docs/model.md section 2), length S.
 #pragma once
 #include <Eigen/Dense>
 #include <string>

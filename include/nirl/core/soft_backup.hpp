@@ -1,4 +1,4 @@
-// The soft-Bellman backup over an action set (MODEL.md section 1), the one log-sum-exp
+// The soft-Bellman backup over an action set (docs/model.md section 1), the one log-sum-exp
 // every solver uses:
 //
 //   x(a)       = log q(a) + Q(a) / lambda

@@ -1,4 +1,4 @@
-// Average-reward soft Bellman equation of MODEL.md section 2, for fixed marginals q:
+// Average-reward soft Bellman equation of docs/model.md section 2, for fixed marginals q:
 //
 //   w(sigma, x)     = sum_x' P[x, x'] v(sigma, x')
 //   v(sigma,x) + L  = r(sigma,x) + (lambda/n) sum_i log sum_a q_i(a) exp(w(sigma_i=a, ., x)/lambda)

@@ -1,4 +1,4 @@
-// The full state space s = (sigma, x) of MODEL.md section 2.
+// The full state space s = (sigma, x) of docs/model.md section 2.
 // sigma is an n-bit integer (bit i set <=> neuron i spiking), x in [0, nx);
 // the full index is s = sigma + 2^n * x.
 #pragma once

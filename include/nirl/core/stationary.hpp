@@ -1,4 +1,4 @@
-// Stationary distribution of the optimal asynchronous dynamics (MODEL.md section 2).
+// Stationary distribution of the optimal asynchronous dynamics (docs/model.md section 2).
 //
 // Pull form of one step: each target state (sigma', x') sums its n + 1 sources,
 //   u(sigma, x)       = (1/n) sum_i pi_i(sigma_i | sigma, x) [ p(sigma, x) + p(sigma^i, x) ]

@@ -1,4 +1,4 @@
-// The sampler's decision threshold (MODEL.md section 2): step t sets the chosen neuron when
+// The sampler's decision threshold (docs/model.md section 2): step t sets the chosen neuron when
 // its flip logit z exceeds log(u / (1 - u)), u the step's uniform, the same event as
 // u < sigmoid(z). The threshold depends on u alone, so the sampler takes it ahead of the
 // chain of steps, cheaply in single precision with an error bound, and falls back to the

@@ -1,4 +1,4 @@
-// L-BFGS minimisation as the inverse problems use it (MODEL.md sections 1 and 3b): LBFGS++
+// L-BFGS minimisation as the inverse problems use it (docs/model.md sections 1 and 3b): LBFGS++
 // with a strong-Wolfe backtracking line search, the best point seen kept with its value and
 // gradient (a failed line search may leave v elsewhere), and a stop of the line search
 // where the gradient is already within 10 x the tolerance counted as converged.

@@ -1,4 +1,4 @@
-// The non-negative lasso of MODEL.md section 5 (sparse positive reward):
+// The non-negative lasso of docs/model.md section 5 (sparse positive reward):
 //   minimise ||A x - b||^2 + mu * sum(x)  subject to x >= 0.
 // Solver: the Lawson-Hanson active-set method with the linear term folded into the
 // gradient. With w = A^T (b - A x) - mu/2 (minus half the gradient), the KKT conditions

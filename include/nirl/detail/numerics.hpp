@@ -1,10 +1,10 @@
-// Stable numerics shared by the solvers (MODEL.md section 3b: never form log(1 - p)).
+// Stable numerics shared by the solvers (docs/model.md section 3b: never form log(1 - p)).
 //
 // exp and log1p are our own on the only ranges the solvers need, exp on (-inf, 0] and
 // log1p on [0, 1] (log_sum_exp2, sigmoid and log_sigmoid only ever need exp(-|d|)): the
 // reductions and polynomials of fdlibm (within 1 ulp), written without branches (selects
 // are bit masks) so that a loop calling them vectorises without -ffast-math. The kernels
-// of MODEL.md section 2 evaluate n * S of them per sweep (always inlined, so that they
+// of docs/model.md section 2 evaluate n * S of them per sweep (always inlined, so that they
 // vectorise inside the kernels' vector clones). Floating-point contraction is off
 // (-ffp-contract=off, CMakeLists.txt): every clone does the same roundings per element, so
 // scalar code, SSE2, AVX2 and AVX-512 give the same bits.

@@ -37,7 +37,7 @@ std::vector<double> blocked_sums(std::size_t size, int m, Body body) {
   return total;
 }
 
-// Neuron-pair tiles (MODEL.md section 2). Flipping neuron i pairs state s with s ^ 2^i,
+// Neuron-pair tiles (docs/model.md section 2). Flipping neuron i pairs state s with s ^ 2^i,
 // and the two members of a pair share the pair's term: the soft-max over sigma_i in the
 // Bellman backup, the logit of pi_i. A pass handles neurons [first, first + count): it
 // cuts the state space into tiles of `size` states closed under flipping those neurons,

@@ -1,4 +1,4 @@
-// Closed-form inverse RL without input (MODEL.md section 3a). With nx = 1 the optimal
+// Closed-form inverse RL without input (docs/model.md section 3a). With nx = 1 the optimal
 // dynamics are Gibbs sampling from p(sigma), and the reward is read off p directly:
 //   r(sigma) = (lambda/n) sum_i log[ p(sigma_i | sigma_/i) / p(sigma_i) ] + C,
 //   p(sigma_i | sigma_/i) = p(sigma) / (p(sigma) + p(sigma with i flipped)).
@@ -12,7 +12,7 @@
 namespace nirl {
 
 // Default pseudocount: 0.5 per state, the Jeffreys / Krichevsky-Trofimov Dirichlet prior
-// (the value used for the checks in MODEL.md section 8).
+// (the value used for the checks in docs/model.md section 8).
 inline constexpr double kDefaultPseudocount = 0.5;
 
 // Empirical distribution over sigma (length 2^n, index = sigma as in state_space.hpp) from a

@@ -1,7 +1,7 @@
-// Warm start of the maximum-likelihood inverse (MODEL.md 3b) from the observed flip
+// Warm start of the maximum-likelihood inverse (docs/model.md 3b) from the observed flip
 // frequencies, exact for exact statistics.
 //
-// The flip logit of neuron i at (sigma, x) (MODEL.md 2),
+// The flip logit of neuron i at (sigma, x) (docs/model.md 2),
 //   z_i(sigma, x) = (w(sigma_i=+1, ., x) - w(sigma_i=-1, ., x)) / lambda + log(q_i(+1) / q_i(-1)),
 // is shared by the two ends of the hypercube edge sigma <-> sigma with i flipped, so every
 // edge of the hypercube of each x gives a difference of w. Per edge, the steps at which
@@ -15,7 +15,7 @@
 // Laplacian, a sparse Cholesky per x): with exact statistics the differences are consistent
 // and w is exact up to a constant per x. Then v = W P^-T (w = V P^T): the inverse 2x2 factor
 // per pixel for Kronecker chains, a least-squares solve with P otherwise. Adding g(x) to v
-// changes nothing (MODEL.md 3b), so each x-column of v is centred, as the ridge prior would.
+// changes nothing (docs/model.md 3b), so each x-column of v is centred, as the ridge prior would.
 #pragma once
 #include <Eigen/Dense>
 

@@ -1,4 +1,4 @@
-// The `nirl infer` pipeline (MODEL.md section 3): from a raster and an input model to
+// The `nirl infer` pipeline (docs/model.md section 3): from a raster and an input model to
 // the inferred reward and value, by the closed form (3a, no input) or maximum
 // likelihood (3b, any input).
 //

@@ -1,4 +1,4 @@
-// Inverse RL with input by maximum likelihood over the value function (MODEL.md 3b).
+// Inverse RL with input by maximum likelihood over the value function (docs/model.md 3b).
 //
 // The update schedule is not observed, so one observed step (sigma, x) -> sigma' has
 //   sigma' = sigma with neuron k flipped :  (1/n) pi_k(sigma'_k | sigma, x)
@@ -8,7 +8,7 @@
 // log-probability is a log-sigmoid of a signed logit and the stay term a log-sum-exp
 // over neurons, so precision survives flip probabilities of 1e-15. The negative
 // log-likelihood plus a ridge prior (ridge/2)||v||^2 (which pins unvisited states) is
-// minimised with L-BFGS (LBFGS++) from a warm start: the closed form of MODEL.md 3a
+// minimised with L-BFGS (LBFGS++) from a warm start: the closed form of docs/model.md 3a
 // applied to the empirical p(sigma | x), or the flip logits integrated over the hypercube
 // (flip_integration.hpp; exact for exact statistics). The reward is then read off the Bellman
 // equation, r = v - (lambda/n) sum_i log sum_a q_i(a) exp(w(sigma_i=a, ., x)/lambda),
@@ -34,7 +34,7 @@ TransitionCounts expected_transition_counts(const StateSpace& space, double lamb
 
 struct MaxLikelihoodOptions {
   // Gaussian prior v ~ N(0, 1/ridge): adds (ridge/2) ||v||^2 to the summed negative log-likelihood.
-  // 1 (unit scale; rewards are O(1)) beats the 1e-2 of MODEL.md section 8 on the Fig 2 round trip:
+  // 1 (unit scale; rewards are O(1)) beats the 1e-2 of docs/model.md section 8 on the Fig 2 round trip:
   // mean aligned r2 0.67 / 0.95 at 1e5 / 1e6 steps against 0.58 / 0.91 (5 seeds each).
   double ridge = 1.0;
   int max_iterations = 5000; // L-BFGS iterations

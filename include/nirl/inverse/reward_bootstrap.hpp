@@ -1,4 +1,4 @@
-// Confidence intervals of the closed-form reward (MODEL.md 3a) of a recording without
+// Confidence intervals of the closed-form reward (docs/model.md 3a) of a recording without
 // input, by a moving-block bootstrap over time bins (bootstrap.hpp): resample b draws its
 // blocks from the Philox stream (seed, b), re-estimates the reward and its summaries, and
 // is one independent task of the MPI experiment runner (task_runner.hpp).

@@ -1,4 +1,4 @@
-// The data of the inverse (MODEL.md section 3) reduced to its sufficient statistics: the
+// The data of the inverse (docs/model.md section 3) reduced to its sufficient statistics: the
 // time spent in each state (the closed form of 3a) and the stay and single-flip counts per
 // state (the likelihood of 3b). A raster is counted block by block as it streams past
 // (from the sampler, from a file read in chunks, or from memory), so it is never held.

@@ -1,4 +1,4 @@
-// Reading an observed spike raster (the data of MODEL.md section 3) from HDF5:
+// Reading an observed spike raster (the data of docs/model.md section 3) from HDF5:
 // a time x neurons 0/1 matrix and, with input, a length-T sequence of input indices.
 // Everything is checked on the way in; each problem is a one-line nirl::Error that
 // names the file, the dataset and the offending value. A raster is read a chunk of

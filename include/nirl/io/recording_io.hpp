@@ -1,4 +1,4 @@
-// Recordings as neuroscientists have them, turned into the binary raster of MODEL.md
+// Recordings as neuroscientists have them, turned into the binary raster of docs/model.md
 // section 3 (no input: the closed form of 3a and the model choice apply):
 //  - h5:  any HDF5 dataset (integer, h5py boolean enum, or integer-valued float), time x
 //         neurons (default) or neurons x time in HDF5 (C / h5py) order;

@@ -1,4 +1,4 @@
-// The maze of Fig 1 (MODEL.md section 1) as an MDP: an ASCII map, one state per free
+// The maze of Fig 1 (docs/model.md section 1) as an MDP: an ASCII map, one state per free
 // cell, five actions (north, east, south, west, stay; a move into a wall or off the map is
 // a stay), reward on the rewarded cells. The maze is episodic: in a rewarded cell every
 // action takes the agent back to the start (so the optimum walks start -> goal again and

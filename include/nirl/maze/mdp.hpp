@@ -1,4 +1,4 @@
-// A general tabular MDP and its entropy-regularised optimum (MODEL.md section 1):
+// A general tabular MDP and its entropy-regularised optimum (docs/model.md section 1):
 // states s, actions a, sparse transitions p(s'|s,a) (successor lists in CSR form), a
 // reward r(s) received in the current state, and the coding cost lambda.
 //
@@ -102,7 +102,7 @@ struct MdpInference {
   std::string status;
 };
 
-// Inverse RL of MODEL.md section 1: with q the empirical action frequencies, maximise
+// Inverse RL of docs/model.md section 1: with q the empirical action frequencies, maximise
 // sum_{s,a} n(s,a) log pi_v(a|s) - (ridge/2)||v||^2 over v (concave) with L-BFGS, then read
 // the reward off the Bellman equation. counts: n(s, a), S x A (may be fractional: expected
 // counts of an exact policy). The MDP's own reward is not used.

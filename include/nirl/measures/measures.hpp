@@ -1,4 +1,4 @@
-// Measures for comparing rewards and response distributions (MODEL.md section 7).
+// Measures for comparing rewards and response distributions (docs/model.md section 7).
 //
 // aligned_r2: weighted least squares r_true ≈ a r_hat + b(x) over the states with
 // p_true(s) > threshold. For fixed a the normal equations give b(x) = mean_x(r_true - a r_hat),
@@ -6,7 +6,7 @@
 //   a  = sum w dh dt / sum w dh^2   (0 if the denominator is 0)
 //   r2 = 1 - sum w (dt - a dh)^2 / sum w dt^2 = a sum w dh dt / sum w dt^2.
 // The denominator removes the per-x means because a reward is only defined up to an
-// additive g(x) (MODEL.md section 3b), so r2 is invariant to adding g(x) to either reward.
+// additive g(x) (docs/model.md section 3b), so r2 is invariant to adding g(x) to either reward.
 // Two passes: per-x weighted means, then the centred sums.
 #pragma once
 #include <Eigen/Dense>
@@ -17,7 +17,7 @@
 
 namespace nirl {
 
-// States with true stationary probability above this are the identified ones (MODEL.md
+// States with true stationary probability above this are the identified ones (docs/model.md
 // section 7): the aligned r2 and the maze's identified cells are taken over them.
 inline constexpr double kIdentifiedProbability = 1e-6;
 
@@ -36,7 +36,7 @@ AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, co
                       const Eigen::VectorXd& p_true, double threshold = kIdentifiedProbability, bool weighted = false);
 
 // The same fit with one offset for all states, r_true ≈ a r_hat + b (a reward defined up
-// to a constant, e.g. the maze of MODEL.md section 1); vectors of any common length.
+// to a constant, e.g. the maze of docs/model.md section 1); vectors of any common length.
 AlignedFit aligned_r2(const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat, const Eigen::VectorXd& p_true,
                       double threshold = kIdentifiedProbability, bool weighted = false);
 

@@ -1,4 +1,4 @@
-// Activity on a ring of neurons (Fig 5; MODEL.md section 5): where the hill of activity is,
+// Activity on a ring of neurons (Fig 5; docs/model.md section 5): where the hill of activity is,
 // how often it jumps, and how many separate runs of active neurons a state has.
 #pragma once
 #include <Eigen/Dense>

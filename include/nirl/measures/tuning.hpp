@@ -1,6 +1,6 @@
 // Tuning curves (Fig 2C): p(sigma_i = 1 | x, k other neurons active), the probability
 // that neuron i fires when it is updated, averaged under the stationary distribution
-// over the states with input x and k active others (MODEL.md section 2 policy).
+// over the states with input x and k active others (docs/model.md section 2 policy).
 #pragma once
 #include <Eigen/Dense>
 #include <string>

@@ -1,4 +1,4 @@
-// Binary population states stored by their active neurons (MODEL.md section 5, inverse:
+// Binary population states stored by their active neurons (docs/model.md section 5, inverse:
 // the recorded states and the model samples of the pairwise fit). A recorded population is
 // sparse (a few percent of its neurons active in a bin), so a state is kept as the
 // ascending list of its active neurons (compressed rows): memory and the products below

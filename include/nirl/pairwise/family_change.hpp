@@ -1,4 +1,4 @@
-// A change of context for a network of the pairwise family (MODEL.md section 5; the
+// A change of context for a network of the pairwise family (docs/model.md section 5; the
 // pairwise study pipeline's perturbations, Fig 5 B-D): a new coding cost, the couplings
 // beyond a ring distance removed, neurons pinned by a fixed extra field.
 #pragma once

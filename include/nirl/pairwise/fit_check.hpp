@@ -1,4 +1,4 @@
-// Goodness of fit of a pairwise (Ising) model to the spin states it was fitted to (MODEL.md
+// Goodness of fit of a pairwise (Ising) model to the spin states it was fitted to (docs/model.md
 // section 5): whether p_theta reproduces what the data show, compared statistic by statistic:
 //  - firing probabilities P(sigma_i active), model vs data;
 //  - connected correlations c_ij = P(i and j active) - P(i) P(j) over the pairs: the

@@ -1,4 +1,4 @@
-// The pairwise (Ising) family of MODEL.md section 5:
+// The pairwise (Ising) family of docs/model.md section 5:
 //   p_theta(sigma) ∝ exp( sum_i h_i sigma_i + sum_{i<j} J_ij sigma_i sigma_j ),  sigma_i = ±1,
 // with features phi = (sigma_i, sigma_i sigma_j). Untied feature k < n is the field of
 // neuron k; k >= n is the pair (i, j), i < j, in row order (pair_index). A family maps
@@ -73,11 +73,11 @@ inline int pair_index(int i, int j, int n) {
   return i * (2 * n - i - 1) / 2 + (j - i - 1);
 }
 
-// The structured start of MODEL.md section 5 for a ring-tied family: h = field,
+// The structured start of docs/model.md section 5 for a ring-tied family: h = field,
 // J(d) = amplitude * cos(2 pi d / n).
 Eigen::VectorXd ring_start(const IsingFamily& ring_family, double amplitude, double field);
 
-// `count` random starts of any family (F is not concave, MODEL.md 5): a parameter of a
+// `count` random starts of any family (F is not concave, docs/model.md 5): a parameter of a
 // field -1 - |g|, of a coupling 1.5 g, g standard normal from the Philox stream
 // (seed, stream), start k from counters k * P .. (k + 1) * P - 1.
 std::vector<Eigen::VectorXd> random_starts(const IsingFamily& family, int count, std::uint64_t seed,

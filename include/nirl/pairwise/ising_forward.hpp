@@ -1,4 +1,4 @@
-// The forward problem in the pairwise family (MODEL.md sections 2 and 5): maximise
+// The forward problem in the pairwise family (docs/model.md sections 2 and 5): maximise
 //   F(theta) = E_p[r] - (lambda/n) sum_i I_p(sigma_i ; sigma_/i) = E_p[r - r_theta],
 //   r_theta(sigma) = (lambda/n) sum_i log[ p_theta(sigma_i | sigma_/i) / p_theta(sigma_i) ],
 // over theta by natural gradient. dF/dtheta = Cov(r - r_theta, psi) with psi the family's
@@ -79,7 +79,7 @@ struct IsingEvaluation {
 IsingEvaluation evaluate_ising(const IsingParams& params, const StateEnsemble& ensemble, const IsingReward& reward,
                                double lambda);
 
-// r_theta(sigma) of MODEL.md section 5 for the rows of S, given the magnetisation m.
+// r_theta(sigma) of docs/model.md section 5 for the rows of S, given the magnetisation m.
 Eigen::VectorXd ising_r_theta(const IsingParams& params, const Eigen::VectorXd& magnetisation,
                               const Eigen::MatrixXd& S, double lambda);
 
@@ -116,7 +116,7 @@ class GibbsChains {
   Eigen::MatrixXd states_;  // chains x n
 };
 
-// The asynchronous dynamics of MODEL.md section 2 for p_theta (random-scan Glauber): a
+// The asynchronous dynamics of docs/model.md section 2 for p_theta (random-scan Glauber): a
 // raster of `steps` states (uint8 0/1, steps x n) recorded every `interval` neuron
 // updates (1: after every update), starting after `burn_in` updates from all neurons
 // silent. Stream (seed, stream): update k draws counter k, whatever the interval.
@@ -167,7 +167,7 @@ IsingForwardResult optimise_ising_multistart(const IsingFamily& family, const Is
                                              const std::function<void(int)>& progress = {});
 
 // The starts used for a ring-tied family: two ring-shaped starts, J(d) = a cos(2 pi d / n),
-// h = -a for a = 1, 2 (MODEL.md 5: from theta = 0 the ring task stalls in a disordered
+// h = -a for a = 1, 2 (docs/model.md 5: from theta = 0 the ring task stalls in a disordered
 // optimum, F = 0.007 at lambda 1.3).
 std::vector<Eigen::VectorXd> default_ring_starts(const IsingFamily& family);
 
@@ -179,7 +179,7 @@ std::vector<Eigen::VectorXd> context_starts(const IsingFamily& family, const Eig
                                             int random, std::uint64_t seed);
 
 // The exact optimum at `lambda` in a changed context: the best F over context_starts(family,
-// first, true, random, seed) (F is not concave, MODEL.md 5). From `first` alone a network
+// first, true, random, seed) (F is not concave, docs/model.md 5). From `first` alone a network
 // with couplings removed under a strong negative field stays silent (F = 0, zero gradient)
 // although an active optimum with F > 0 exists. A parameter no feature is tied to any more
 // (a removed coupling) has no effect and is returned as 0.

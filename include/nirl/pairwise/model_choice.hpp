@@ -1,15 +1,15 @@
 // Held-out model choice between reward descriptions (reward_family.hpp) for a recording
-// without input (MODEL.md 2, "No input: Gibbs form", and 3a). K-fold over contiguous time
+// without input (docs/model.md 2, "No input: Gibbs form", and 3a). K-fold over contiguous time
 // blocks; for each fold, on the other blocks:
 //   1. p_train = the state histogram with a pseudocount (closed_form.hpp);
 //   2. the closed-form reward of p_train is projected onto the family by least squares
 //      weighted by p_train, and the forward problem is solved for that reward at the
 //      network's observed operating point: q_i = the training firing rates, v by relative
-//      value iteration, p by the exact Gibbs form (MODEL.md 2, no input). For the tabular
+//      value iteration, p by the exact Gibbs form (docs/model.md 2, no input). For the tabular
 //      family this returns p_train itself (the closed form is an exact inverse; tested), so
 //      p_train is used directly. The q update of the full alternation is not run: for
 //      rewards fitted to recordings it runs away to a frozen network (spikes15: every
-//      q_i -> 1, the freezing of MODEL.md 5 / 8), which says nothing about the recorded
+//      q_i -> 1, the freezing of docs/model.md 5 / 8), which says nothing about the recorded
 //      operating point and gives the held-out bins probability 0;
 // and the held-out block is scored by its mean log-probability per time bin under the
 // predicted stationary distribution, in nats. (Not the transition likelihood of 3b: in

@@ -1,4 +1,4 @@
-// Refining a pairwise fit by moment matching (Boltzmann learning; MODEL.md section 5,
+// Refining a pairwise fit by moment matching (Boltzmann learning; docs/model.md section 5,
 // inverse). Maximises the penalised log-likelihood of the untied family,
 //   L(x) = x . mu_data - log Z(x) - (ridge/2) (|J|^2 + |h_fixed|^2),   x = (h, J_{i<j}),
 // whose gradient is the mismatch of the first and second moments, less the penalty's.

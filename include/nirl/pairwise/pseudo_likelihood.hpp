@@ -1,5 +1,5 @@
 // Fitting untied Ising parameters (h, J) to observed spin states by maximum
-// pseudo-likelihood (MODEL.md section 5, inverse): minimise
+// pseudo-likelihood (docs/model.md section 5, inverse): minimise
 //   (1/T) sum_t sum_i -log p(sigma_i(t) | sigma_/i(t)) + (ridge/2) (|h|^2 + sum_{i<j} J_ij^2),
 //   p(sigma_i | sigma_/i) = sigmoid(2 sigma_i (h_i + sum_j J_ij sigma_j)),
 // which is convex, with L-BFGS (LBFGS++). Identical states are counted once with their

@@ -1,4 +1,4 @@
-// Inverse RL in the pairwise family (MODEL.md section 5). Optimality of p_theta only says
+// Inverse RL in the pairwise family (docs/model.md section 5). Optimality of p_theta only says
 //   Cov_theta(r, phi_k) = Cov_theta(r_theta, phi_k)   for every untied feature k
 // (n + n(n-1)/2 constraints), so the reward is picked under an assumption (Fig 6):
 //   sparse   - r >= 0 with minimal L1 norm over the constraint states: the non-negative

@@ -1,8 +1,8 @@
 // Reward descriptions for model choice (issue 9): linear families of rewards r(sigma)
-// over the 2^n patterns of a network without input (MODEL.md sections 2-3a):
-//  - tabular:  a free r(sigma), the closed form of MODEL.md 3a (2^n - 1 parameters);
+// over the 2^n patterns of a network without input (docs/model.md sections 2-3a):
+//  - tabular:  a free r(sigma), the closed form of docs/model.md 3a (2^n - 1 parameters);
 //  - pairwise: r = sum_i a_i s_i + sum_{i<j} b_ij s_i s_j with spins s_i = +-1
-//              (n + n(n-1)/2 parameters; the reward of MODEL.md section 5's Ising family);
+//              (n + n(n-1)/2 parameters; the reward of docs/model.md section 5's Ising family);
 //  - global:   r = f(number of active neurons) (n parameters).
 // Each family also holds the constants (the reward is defined up to one). A reward
 // is put into a family by least squares weighted by state frequencies (project_reward).

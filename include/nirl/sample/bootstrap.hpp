@@ -10,7 +10,7 @@
 
 namespace nirl {
 
-// Items are whatever is resampled: transitions (t -> t + 1) for the likelihood of MODEL.md
+// Items are whatever is resampled: transitions (t -> t + 1) for the likelihood of docs/model.md
 // 3b, time bins for the state histogram of 3a.
 //
 // Default block length (issue 9): max(ceil(T^(1/3)), ceil(10 tau)), tau the integrated

@@ -1,4 +1,4 @@
-// A recorded or simulated raster of the network (MODEL.md section 2): the activity of n
+// A recorded or simulated raster of the network (docs/model.md section 2): the activity of n
 // binary neurons and the input index at each time step.
 #pragma once
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Asynchronous network dynamics of MODEL.md section 2, sampled exactly:
+// Asynchronous network dynamics of docs/model.md section 2, sampled exactly:
 // each step picks neuron i uniformly, sets sigma_i ~ pi_i(. | sigma, x), then moves
 // x -> x' ~ P[x, .]. The initial state is drawn from the stationary distribution.
 // Randomness: step t uses counter t + 1 of the (seed, stream) Philox stream

@@ -1,9 +1,9 @@
-// The efficient-coding pipeline of a study (docs/studies.md; MODEL.md sections 6-7, Fig 4):
+// The efficient-coding pipeline of a study (docs/studies.md; docs/model.md sections 6-7, Fig 4):
 // the truth of a grid point is the efficient-coding network of its binary pixel input and
 // feature y(x) (the reward log p(y | sigma) iterated to its fixed point), with its tuning,
 // readout, information and cell types as point measures. A task observes it
 // (observed_counts.hpp: a simulated raster, a bootstrap resample or exact statistics),
-// infers the reward by maximum likelihood (MODEL.md 3b), aligns it with log p(y | sigma)
+// infers the reward by maximum likelihood (docs/model.md 3b), aligns it with log p(y | sigma)
 // and recovers the encoded feature from it (feature_recovery.hpp). With perturbations
 // (study.perturbations, coding_change.hpp) a task predicts the network in each changed
 // context from the inferred objective: the efficient code of the recovered feature

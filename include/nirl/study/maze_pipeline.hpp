@@ -1,4 +1,4 @@
-// The maze pipeline of a study (docs/studies.md; MODEL.md sections 1, 4, 7; Fig 1F): the
+// The maze pipeline of a study (docs/studies.md; docs/model.md sections 1, 4, 7; Fig 1F): the
 // truth of a grid point is the optimal agent of its maze (the entropy-regularised MDP of
 // gridworld.hpp) and its optimum after each perturbation (a new coding cost, walls moved:
 // MazeChange), re-solved from the original operating point q. A task observes the agent, a

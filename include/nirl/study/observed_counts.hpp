@@ -1,5 +1,5 @@
 // What a task of a tabular pipeline observes (docs/studies.md): the transition counts of a
-// raster of `samples` steps simulated from the true optimum (MODEL.md section 3b's data),
+// raster of `samples` steps simulated from the true optimum (docs/model.md section 3b's data),
 // a moving-block bootstrap resample of that raster, or the exact expected counts of an
 // infinite recording scaled to `samples` steps. Streams: the raster (seed, kRasterStreams |
 // raster index), shared by a raster's bootstrap resamples; a resample (seed,

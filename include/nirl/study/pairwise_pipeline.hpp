@@ -1,4 +1,4 @@
-// The pairwise pipeline of a study (docs/studies.md; MODEL.md section 5; Figs 5-6): the
+// The pairwise pipeline of a study (docs/studies.md; docs/model.md section 5; Figs 5-6): the
 // truth of a grid point is the optimum of its reward in the ring-tied pairwise family (exact
 // enumeration, ring starts) and its optimum under each perturbation (a new lambda, couplings
 // removed, pinned neurons: family_change.hpp), reached from the unperturbed one. A task

@@ -1,4 +1,4 @@
-// The recording pipeline of a study (docs/studies.md; MODEL.md 3a): the point of a grid is a
+// The recording pipeline of a study (docs/studies.md; docs/model.md 3a): the point of a grid is a
 // recording without input and how to read and analyse it. Its tasks:
 //  - bootstrap 0 estimates the closed-form reward of the recording, bootstrap k > 0 of its
 //    moving-block resample k (reward_bootstrap.hpp; stream (seed, k - 1), so resample k of

@@ -1,5 +1,5 @@
 // The synthetic pipeline of a study (docs/studies.md): for one grid point, the truth is the
-// optimal network (optimum search, MODEL.md section 2) and its adapted optima under each
+// optimal network (optimum search, docs/model.md section 2) and its adapted optima under each
 // perturbation (section 4); a task then simulates that truth for `samples` steps (or
 // resamples the raster with a moving-block bootstrap, or takes the exact expected counts;
 // observed_counts.hpp), infers the reward by maximum
