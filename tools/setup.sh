@@ -13,7 +13,9 @@ PACKAGES=(
   liblbfgspp-dev
   librandom123-dev
   libbenchmark-dev
-  python3-h5py python3-matplotlib python3-numpy
+  libmatio-dev
+  pybind11-dev python3-dev
+  python3-h5py python3-matplotlib python3-numpy python3-scipy
 )
 
 missing=()

@@ -56,7 +56,7 @@ RecordingSource source_from(const po::variables_map& vm, const std::string& pref
 }  // namespace
 
 po::options_description recording_options() {
-  po::options_description d("Recording (h5, MATLAB v7.3 .mat, NWB)");
+  po::options_description d("Recording (h5, MATLAB .mat of any version, NWB)");
   add_reading_keys(d, "");
   return d;
 }
@@ -68,7 +68,7 @@ RecordingSource recording_source(const po::variables_map& vm, const std::string&
 po::options_description recording_study_options() {
   po::options_description d("Recording pipeline ([recording] section, study.pipeline = recording)");
   d.add_options()
-      ("recording.path", po::value<std::string>(), "recording: HDF5 raster, MATLAB v7.3 .mat or NWB file")
+      ("recording.path", po::value<std::string>(), "recording: HDF5 raster, MATLAB .mat (v4, v6, v7, v7.3) or NWB file")
       ("recording.dataset", po::value<std::string>()->default_value("/raster/spikes"),
        "h5: dataset of spikes; mat: variable (default: the only one)");
   add_reading_keys(d, "recording.");

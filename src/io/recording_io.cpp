@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
+
+#include <matio.h>
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/hdf5_io.hpp"
@@ -121,41 +124,118 @@ std::vector<std::string> root_names(const h5::InputFile& f) {
   return names;
 }
 
-Recording read_mat(const RecordingSource& src) {
-  {
-    std::ifstream in(src.path, std::ios::binary);
-    char head[20] = {};
-    in.read(head, sizeof head);
-    if (in && std::string(head, 19) == "MATLAB 5.0 MAT-file" && H5Fis_hdf5(src.path.c_str()) <= 0)
-      fail(src.path, " is a MATLAB v5/v7 MAT-file, not v7.3 (HDF5): save it with save(FILE, VAR, '-v7.3')");
+// The variable to read: `requested`, or the only variable of the file when none is named;
+// a missing or ambiguous one is an error that lists the file's variables.
+std::string mat_variable(const std::string& path, const std::string& requested, const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& v : names) list += (list.empty() ? "" : ", ") + v;
+  if (requested.empty()) {
+    if (names.size() != 1) fail(path, " holds ", names.size(), " variables (", list, "): name one with --dataset");
+    return names[0];
   }
+  if (std::find(names.begin(), names.end(), requested) == names.end())
+    fail(path, ": variable ", requested, " is missing (the file holds: ", list.empty() ? "no variables" : list, ")");
+  return requested;
+}
+
+// A MATLAB v7.3 file: HDF5 after a 512-byte userblock, read a block at a time.
+Recording read_mat73(const RecordingSource& src, std::string name) {
   const h5::InputFile f(src.path);
-  std::string name = src.dataset;
-  if (name.empty()) {
-    const std::vector<std::string> names = root_names(f);
-    if (names.size() != 1) {
-      std::string list;
-      for (const std::string& v : names) list += (list.empty() ? "" : ", ") + v;
-      fail(src.path, " holds ", names.size(), " variables (", list, "): name one with --dataset");
-    }
-    name = names[0];
-  }
-  if (name[0] != '/') name = "/" + name;
-  const std::string where = src.path + ": variable " + name.substr(1);
-  if (!h5::exists(f, name)) fail(where, " is missing");
-  if (!h5::has_attribute(f, name, "MATLAB_class"))
+  const std::vector<std::string> names = root_names(f);
+  name = mat_variable(src.path, name, names);
+  const std::string where = src.path + ": variable " + name, path = "/" + name;
+  if (!h5::has_attribute(f, path, "MATLAB_class"))
     fail(where, " has no MATLAB_class attribute (not written by MATLAB -v7.3; use --format h5)");
-  const std::string cls = h5::read_attribute_string(f, name, "MATLAB_class");
+  const std::string cls = h5::read_attribute_string(f, path, "MATLAB_class");
   static const char* const kNumeric[] = {"logical", "double", "single", "uint8", "int8", "uint16",
                                          "int16",   "uint32", "int32",  "uint64", "int64"};
   if (std::find(std::begin(kNumeric), std::end(kNumeric), cls) == std::end(kNumeric))
     fail(where, " is a MATLAB ", cls, "; a numeric or logical matrix is needed");
-  if (h5::has_attribute(f, name, "MATLAB_sparse")) fail(where, " is a sparse matrix; store it with full(...)");
-  if (h5::has_attribute(f, name, "MATLAB_empty")) fail(where, " is empty");
+  if (h5::has_attribute(f, path, "MATLAB_sparse")) fail(where, " is a sparse matrix; store it with full(...)");
+  if (h5::has_attribute(f, path, "MATLAB_empty")) fail(where, " is empty");
   Recording rec = read_binarised(
-      f, name, time_major_for(src.orientation.empty() ? "neurons_x_time" : src.orientation, true, where), where);
+      f, path, time_major_for(src.orientation.empty() ? "neurons_x_time" : src.orientation, true, where), where);
   rec.dataset = name;
   return rec;
+}
+
+// Element k of a matio array's real data as a count (whole, finite), or a one-line error.
+std::int64_t mat_count(const matvar_t& v, std::size_t k, const std::string& where) {
+  double x = 0.0;
+  switch (v.data_type) {
+    case MAT_T_DOUBLE: x = static_cast<const double*>(v.data)[k]; break;
+    case MAT_T_SINGLE: x = static_cast<const float*>(v.data)[k]; break;
+    case MAT_T_INT8: return static_cast<const std::int8_t*>(v.data)[k];
+    case MAT_T_UINT8: return static_cast<const std::uint8_t*>(v.data)[k];
+    case MAT_T_INT16: return static_cast<const std::int16_t*>(v.data)[k];
+    case MAT_T_UINT16: return static_cast<const std::uint16_t*>(v.data)[k];
+    case MAT_T_INT32: return static_cast<const std::int32_t*>(v.data)[k];
+    case MAT_T_UINT32: return static_cast<const std::uint32_t*>(v.data)[k];
+    case MAT_T_INT64: return static_cast<const std::int64_t*>(v.data)[k];
+    case MAT_T_UINT64: {
+      const std::uint64_t u = static_cast<const std::uint64_t*>(v.data)[k];
+      return u > std::uint64_t(INT64_MAX) ? INT64_MAX : std::int64_t(u);
+    }
+    default: fail(where, " has a storage type nirl cannot read (matio data type ", int(v.data_type), ")");
+  }
+  if (!std::isfinite(x) || x != std::floor(x) || std::fabs(x) > 9e15)
+    fail(where, " holds ", x, " at element ", k, " (floating-point spikes must be whole counts)");
+  return std::int64_t(x);
+}
+
+// A MATLAB v4, v6 or v7 (compressed) file, read whole with libmatio (these formats hold at
+// most 2 GB per variable).
+Recording read_mat5(const RecordingSource& src, const std::string& requested) {
+  struct Closer {
+    void operator()(mat_t* m) const { Mat_Close(m); }
+    void operator()(matvar_t* v) const { Mat_VarFree(v); }
+  };
+  const std::unique_ptr<mat_t, Closer> mat(Mat_Open(src.path.c_str(), MAT_ACC_RDONLY));
+  if (!mat) fail(src.path, " is not a MATLAB file that nirl can read (v4, v6, v7 or v7.3)");
+  std::vector<std::string> names;
+  while (matvar_t* info = Mat_VarReadNextInfo(mat.get())) {
+    if (info->name) names.emplace_back(info->name);
+    Mat_VarFree(info);
+  }
+  const std::string name = mat_variable(src.path, requested, names);
+  const std::string where = src.path + ": variable " + name;
+  const std::unique_ptr<matvar_t, Closer> v(Mat_VarRead(mat.get(), name.c_str()));
+  if (!v) fail(where, " could not be read (a damaged file?)");
+  if (v->class_type == MAT_C_SPARSE) fail(where, " is a sparse matrix; store it with full(...)");
+  if (v->class_type < MAT_C_DOUBLE || v->class_type > MAT_C_UINT64)
+    fail(where, " is a MATLAB ", v->class_type == MAT_C_CELL ? "cell" : v->class_type == MAT_C_STRUCT ? "struct"
+                                  : v->class_type == MAT_C_CHAR ? "char" : "object",
+         "; a numeric or logical matrix is needed");
+  if (v->isComplex) fail(where, " is complex; spikes must be real counts");
+  if (v->rank != 2) fail(where, " has ", v->rank, " dimensions; a neurons x time matrix is needed");
+  if (v->dims[0] == 0 || v->dims[1] == 0 || !v->data) fail(where, " is empty");
+  const bool neurons_x_time = (src.orientation.empty() ? "neurons_x_time" : src.orientation) == "neurons_x_time";
+  time_major_for(src.orientation.empty() ? "neurons_x_time" : src.orientation, true, where);  // checks the name
+  // MATLAB arrays are column-major: element (r, c) is at r + c * rows.
+  const std::size_t rows = v->dims[0], cols = v->dims[1];
+  const std::size_t n = neurons_x_time ? rows : cols, steps = neurons_x_time ? cols : rows;
+  if (steps < 2) fail(where, " has ", steps, " time bin(s); at least 2 are needed");
+  Recording rec;
+  rec.raster.n = int(n);
+  rec.raster.steps = steps;
+  rec.raster.spikes.assign(steps * n, 0);
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::int64_t count = mat_count(*v, r + c * rows, where);
+      const std::size_t t = neurons_x_time ? c : r, i = neurons_x_time ? r : c;
+      if (count < 0) fail(where, " holds ", count, " at time bin ", t, ", neuron ", i, " (spike counts must be >= 0)");
+      if (count > 1) ++rec.clipped;
+      rec.raster.spikes[t * n + i] = count > 0 ? 1 : 0;
+    }
+  for (std::size_t i = 0; i < n; ++i) rec.unit_ids.push_back((long long)i);
+  rec.dataset = name;
+  return rec;
+}
+
+Recording read_mat(const RecordingSource& src) {
+  std::string name = src.dataset;
+  if (!name.empty() && name[0] == '/') name = name.substr(1);  // a variable, named as a dataset path
+  return H5Fis_hdf5(src.path.c_str()) > 0 ? read_mat73(src, name) : read_mat5(src, name);
 }
 
 Recording read_nwb(const RecordingSource& src) {

@@ -14,15 +14,23 @@ constexpr std::int64_t kChunkDivisor = 16;  // chunk = unclaimed / (kChunkDiviso
 }  // namespace
 
 MpiSession::MpiSession() {
-  int provided = 0;
-  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) fail("MPI_Init failed");
+  int provided = 0, initialised = 0;
+  MPI_Initialized(&initialised);
+  if (initialised) {  // started by the embedding process (the Python module): it finalizes
+    MPI_Query_thread(&provided);
+  } else {
+    if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) fail("MPI_Init failed");
+    owner_ = true;
+  }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
   if (provided < MPI_THREAD_MULTIPLE && size_ > 1)
     fail("the MPI library does not provide MPI_THREAD_MULTIPLE, which nirl's task counter needs on several ranks");
 }
 
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::~MpiSession() {
+  if (owner_) MPI_Finalize();
+}
 
 TaskCounter::TaskCounter(MPI_Comm comm, std::int64_t tasks) : tasks_(tasks) {
   MPI_Comm_dup(comm, &comm_);  // the counter's messages never meet anyone else's

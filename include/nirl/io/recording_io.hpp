@@ -2,10 +2,12 @@
 // section 3 (no input: the closed form of 3a and the model choice apply):
 //  - h5:  any HDF5 dataset (integer, h5py boolean enum, or integer-valued float), time x
 //         neurons (default) or neurons x time in HDF5 (C / h5py) order;
-//  - mat: a MATLAB v7.3 .mat file (HDF5 after a 512-byte userblock). MATLAB writes its
-//         column-major arrays with the dimensions reversed, so the orientation refers to
-//         the array as MATLAB shows it; default neurons x time (the maxent_toolbox
-//         convention of example15.mat, whose HDF5 storage is then time x neurons);
+//  - mat: a MATLAB .mat file of any version: v7.3 (HDF5 after a 512-byte userblock, read
+//         a block at a time) or v4, v6, v7 (read whole with libmatio). The dataset is the
+//         variable's name (`spikes15`, or `/spikes15` as a dataset path); a missing one is
+//         an error listing the file's variables. The orientation refers to the array as
+//         MATLAB shows it; default neurons x time (the maxent_toolbox convention of
+//         example15.mat);
 //  - nwb: spike times of the NWB units table (/units/spike_times, ragged by
 //         /units/spike_times_index, optional /units/id), binned with a bin width over a
 //         time window and a selection of units.
@@ -38,7 +40,7 @@ struct RecordingSource {
 struct Recording {
   Raster raster;              // binary, no input
   std::string format;         // resolved format
-  std::string dataset;        // resolved dataset / variable
+  std::string dataset;        // resolved dataset (h5), variable name (mat) or /units (nwb)
   std::size_t clipped = 0;    // (bin, neuron) entries whose count was > 1
   std::vector<long long> unit_ids;  // the neuron of each column (nwb: unit ids; else 0..n-1)
   double bin_width = 0.0, t_start = 0.0;  // nwb binning (0 otherwise)

@@ -19,7 +19,10 @@ namespace nirl {
 
 class MpiSession {
  public:
-  MpiSession();  // MPI_THREAD_MULTIPLE: the counter's thread calls MPI beside the main thread
+  // MPI_THREAD_MULTIPLE: the counter's thread calls MPI beside the main thread. When MPI is
+  // already initialised (a process that embeds nirl), the session uses it and leaves
+  // MPI_Finalize to that process.
+  MpiSession();
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
@@ -28,6 +31,7 @@ class MpiSession {
 
  private:
   int rank_ = 0, size_ = 1;
+  bool owner_ = false;
 };
 
 // MPI_Barrier on comm for ranks that may wait long: the early ones sleep instead of spinning.
