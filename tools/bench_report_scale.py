@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Time and memory of the report study (`nirl run jobs/report.ini`) against the number of
-neurons: the README's "Sizes" table.
+neurons: the "Sizes" table of docs/recordings.md.
 
 Each recording (T bins, n neurons, drawn with numpy, seed 3, written as /spikes, uint8 T x n)
 has a shared slow on/off drive: a two-state chain that switches with probability 0.01 per

@@ -1,4 +1,4 @@
-// nirl: train, simulate and invert recurrent networks of binary neurons (README.md).
+// nirl: train, simulate and invert recurrent networks of binary neurons (README.md, docs/cli.md).
 #include <cstdio>
 #include <cstring>
 #include <exception>

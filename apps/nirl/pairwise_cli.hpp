@@ -25,7 +25,7 @@ inline PairwiseFitFile read_pairwise_fit(const std::string& path, bool accept_po
   if (!h5::exists(in, "/pairwise/h") || !h5::exists(in, "/pairwise/J"))
     fail(path, ": no /pairwise/h and /pairwise/J (make it with nirl pairwise fit)");
   if (!accept_poor_fit && !h5::exists(in, "/pairwise/fit_check"))
-    fail(path, ": no /pairwise/fit_check (made by an older nirl: fit again with nirl pairwise fit, or pass "
+    fail(path, ": no /pairwise/fit_check (fit it again with nirl pairwise fit, or pass "
          "--accept-poor-fit)");
   if (!accept_poor_fit && h5::read_attribute_int(in, "/pairwise/fit_check", "passed") == 0)
     fail(path, ": the fit failed its goodness-of-fit check: ", h5::read_attribute_string(in, "/pairwise/fit_check", "problem"),

@@ -16,7 +16,7 @@ namespace nirl {
 
 Eigen::VectorXd operating_point_distribution(int n, const Eigen::VectorXd& reward, const std::vector<double>& q,
                                              const SolverOptions& solver, bool* converged, const Eigen::VectorXd& v0) {
-  // Anderson memory: on 16-neuron recordings the plain iteration took 640-710 sweeps from
+  // Anderson memory: on 16-neuron recordings the plain iteration needs 640-710 sweeps from
   // the warm start, m = 5 80-116 and m = 8 53-67 (each pair of differences costs 2 arrays).
   constexpr int kMemory = 8;
   // Besides the iteration's arrays: v, p, the reward, its copy in the network, the warm start.

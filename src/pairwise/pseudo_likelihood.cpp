@@ -132,7 +132,7 @@ PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLi
   // A step range of 2^20: a search that needs more has met the objective's rounding.
   param.max_linesearch = 20;
   // Nocedal-Wright line search (bracketing + zoom): the default backtracking strong-Wolfe
-  // search failed on the first step of a recorded raster (spikes15).
+  // search fails on the first step of the shipped recording (spikes15).
   LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
   double f = 0.0;
   bool limit = false;

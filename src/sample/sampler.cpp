@@ -260,8 +260,8 @@ void simulate_into(const Network& net, const Eigen::VectorXd& w, const LogMargin
           // Step t + 3 reads w at its state and at that state with its neuron flipped; the
           // state is one of eight (the decisions of steps t, t + 1 and t + 2), all in cache
           // by then (read as the current state or prefetched earlier): prefetch the eight
-          // flipped ones now, three steps ahead of their use (two steps did not cover the
-          // latency of the reads at n >= 20).
+          // flipped ones now, three steps ahead of their use (two steps ahead do not cover
+          // the latency of the reads at n >= 20).
           const std::size_t k3 = (t + 3) % kRing;
           const std::int16_t* w3 = wq + (inputs ? ring.offset[k3] : 0);
           const std::uint64_t m0 = sigma ^ ring.bit[k3], b1 = ring.bit[(t + 1) % kRing], b2 = ring.bit[(t + 2) % kRing];

@@ -67,7 +67,7 @@ TEST(ForwardSolver, GibbsFormEqualsPowerIteration) {
   EXPECT_LT((p - sol.stationary).cwiseAbs().maxCoeff(), 1e-12);
 }
 
-// docs/model.md section 8 / FIGURES.md Fig 2D: the count distribution is peaked at 2 and 6.
+// docs/model.md section 8 / docs/figures/fig2.md (Fig 2D): the count distribution is peaked at 2 and 6.
 TEST(ForwardSolver, Fig2CountDistributionPeaked) {
   const Network net = fig2(0.3, 0.02);
   const Solution sol = optimise(net);

@@ -281,7 +281,7 @@ TEST(RingStudy, HillVisitsEveryPosition) {
   EXPECT_EQ(glauber_raster(opt.params, 60000, 120, 5, 0), raster);
 }
 
-// The n = 100 scale check (README, minutes on 2 cores; run with
+// The n = 100 scale check (docs/pairwise.md, minutes on 2 cores; run with
 // --gtest_also_run_disabled_tests --gtest_filter='*IsingScale*'): a ring-tied family, a
 // translation-invariant pairwise reward, the forward problem by Gibbs chains and
 // dense natural-gradient steps in the 51 tied parameters, the inverse from 16000 Gibbs samples over all

@@ -75,7 +75,8 @@ TEST_P(ExactCounts, RecoversFig2Reward) {
 INSTANTIATE_TEST_SUITE_P(Lambdas, ExactCounts, ::testing::Values(0.3, 0.5, 1.0, 0.15));
 
 // Forward -> simulate -> infer (docs/model.md section 8: aligned r2 ~ 0.56 at 1e5 and 0.92 at
-// 1e6 observed steps for lambda = 0.3, switch 0.02, ridge 1e-2; mean over 5 seeds).
+// 1e6 observed steps for lambda = 0.3, switch 0.02 with the reference ridge 1e-2; here the
+// default prior, ridge 1; mean over 5 seeds).
 TEST(MaxLikelihood, RoundTripFromSimulatedRasters) {
   const Network net = nirl::testing::fig2(0.3, 0.02);
   const Solution sol = optimise(net);

@@ -265,8 +265,8 @@ TEST(OptimumSearch, ThreeActiveWithAPairBonusFreezesAtTheMaximumReward) {
   const Network net = make_network(7, no_input(), r, 1.0, {});
   Reference alt(net);
   EXPECT_NEAR(alt.alternate(std::vector<double>(7, 0.5)), 1.2012, 5e-5);
-  // One guarded solve from q = 0.5 already reaches the maximum here (unguarded, the
-  // extrapolation threw every neuron to "always on", L = 0.5).
+  // One guarded solve from q = 0.5 already reaches the maximum here (without the guard, the
+  // extrapolation throws every neuron to "always on", L = 0.5).
   EXPECT_NEAR(optimise(net).L, 1.5, 1e-9);
   const Solution sol = search_optimum(net, SolverOptions{}, SearchOptions{});
   EXPECT_NEAR(sol.L, 1.5, 1e-9);

@@ -1,4 +1,5 @@
-// Predictions follow the network (docs/model.md 4, "Which optimum a prediction is"). The
+// Predictions follow the network (docs/model.md 4, "Which optimum a prediction is";
+// docs/optima.md, "Predictions follow the network"). The
 // objective has several local optima (docs/model.md 2), so "re-solve in the changed context"
 // is ambiguous: the network adapts from the optimum it is at. follow_optimum moves the
 // context from the original network (t = 0) to the changed one (t = 1) along a path and

@@ -37,7 +37,8 @@ void advise_huge_pages(void* data, std::size_t bytes);
 // for it before anything touches it. The solvers' O(S) arrays are allocated this way: besides the TLB, on
 // virtual machines that shadow the page tables a 4 KiB-paged array can cost a hypervisor
 // fault per page on its first pass after the process unmaps memory elsewhere (measured:
-// reading a 32 MiB array took 14 ms instead of 1.5 ms after the sampler freed a raster).
+// a first pass over a 32 MiB array takes 14 ms right after the sampler frees a raster,
+// against 1.5 ms otherwise).
 void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size);
 
 // Keeps freed heap memory in the process instead of returning it to the kernel (glibc
@@ -45,9 +46,10 @@ void resize_on_huge_pages(Eigen::VectorXd& v, Eigen::Index size);
 // trimmed only above 256 MiB free). A block freed and allocated again then reuses pages
 // already faulted in, where glibc's default hands blocks above its mmap threshold back
 // and takes fresh, kernel-zeroed pages for the next one: the block passes of the pairwise
-// family allocate ~100 KiB temporaries per block of states (a Fig 5 solve: 41 s -> 15 s
-// on 2 threads), and every in-memory simulate call allocates its raster (n = 22, 2^22
-// steps, a 92 MB raster: 3.47 -> 2.75 times the Philox loop). Called once at the start of
+// family allocate ~100 KiB temporaries per block of states (a Fig 5 solve on 2 threads:
+// 15 s with this setting, 41 s with glibc's default), and every in-memory simulate call
+// allocates its raster (n = 22, 2^22 steps, a 92 MB raster: 2.75 times the Philox loop
+// with it, 3.47 without). Called once at the start of
 // nirl and of the benchmarks.
 void retain_freed_memory();
 

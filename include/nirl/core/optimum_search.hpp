@@ -1,4 +1,5 @@
-// The search for the optimum of docs/model.md 2 ("Local optima and frozen networks"). The
+// The search for the optimum of docs/model.md 2 ("Local optima and frozen networks"; the
+// rules in docs/optima.md, "The search"). The
 // objective is not concave: the alternation of forward_solver.hpp reaches a fixed point
 // that depends on its start, and a frozen network (no coding cost) is often better than
 // the fixed point reached from q = 0.5. The search solves from several starts and keeps

@@ -46,7 +46,7 @@ struct ConstraintSet {
 ConstraintSet build_constraints(const IsingParams& fitted, double lambda, const ConstraintOptions& options = {});
 
 struct AssumptionOptions {
-  double mu_relative = 1e-3;  // sparse: mu = mu_relative * mu_max (see README)
+  double mu_relative = 1e-3;  // sparse: mu = mu_relative * mu_max (docs/pairwise.md)
   double damping = 1e-10;     // pairwise: relative Tikhonov term of the regression
 };
 
