@@ -33,7 +33,8 @@ pb::dict inference_dict(const TabularInference& inf) {
 }
 
 pb::dict infer(const pb::object& spikes, double lambda, const pb::object& input, const pb::object& input_transition,
-               const std::string& method, double pseudocount, double ridge, int max_iterations) {
+               const std::string& method, double pseudocount, double ridge, int max_iterations,
+               const std::string& dataset) {
   if (!(lambda > 0.0) || !std::isfinite(lambda)) fail("lambda must be > 0 (got ", lambda, ")");
   if (!(pseudocount > 0.0)) fail("pseudocount must be > 0 (got ", pseudocount, ")");
   if (!(ridge >= 0.0)) fail("ridge must be >= 0 (got ", ridge, ")");
@@ -47,13 +48,14 @@ pb::dict infer(const pb::object& spikes, double lambda, const pb::object& input,
   options.likelihood.ridge = ridge;
   options.likelihood.max_iterations = max_iterations;
   Raster raster;
-  if (pb::isinstance<pb::str>(spikes)) {  // a recording file (h5, .mat, NWB needs bin options: use nirl infer)
-    if (chain.nx() > 1) fail("an input model needs the spikes and input as arrays");
+  if (pb::isinstance<pb::str>(spikes)) {  // a recording file without input (load_recording for NWB options)
+    if (chain.nx() > 1 || !input.is_none()) fail("an input sequence needs the spikes and input as arrays");
     RecordingSource source;
     source.path = spikes.cast<std::string>();
-    if (!input.is_none()) source.dataset = input.cast<std::string>();
+    source.dataset = dataset;
     raster = read_recording(source).raster;
   } else {
+    if (!dataset.empty()) fail("dataset names the spikes of a recording file; spikes is an array");
     raster = raster_of(spikes, input, chain.nx());
   }
   TabularInference inf;
@@ -106,13 +108,13 @@ void bind_inverse(pb::module_& m) {
   using namespace pybind11::literals;
   m.def("infer", &infer,
         "The reward a network optimises, from its activity (nirl infer). spikes: 0/1 array [T, n]\n"
-        "(time bins x neurons) or the path of a recording file (h5 /raster/spikes, .mat of any\n"
-        "version, then `input` names the dataset or variable). With input: input [T] (integers)\n"
+        "(time bins x neurons) or the path of a recording file (h5, .mat of any version; dataset\n"
+        "names its spikes dataset or MATLAB variable). With input: input [T] (integers)\n"
         "and input_transition [nx, nx]. method auto | closed_form | max_likelihood. Returns the\n"
         "inference dict: reward, value, visits [S], q [n], method, log_likelihood, converged, ...",
         "spikes"_a, "lam"_a, "input"_a = pb::none(), "input_transition"_a = pb::none(), "method"_a = "auto",
         "pseudocount"_a = kDefaultPseudocount, "ridge"_a = MaxLikelihoodOptions{}.ridge,
-        "max_iterations"_a = MaxLikelihoodOptions{}.max_iterations);
+        "max_iterations"_a = MaxLikelihoodOptions{}.max_iterations, "dataset"_a = "");
   m.def("compare", &compare,
         "The measures of docs/model.md section 7 (nirl compare): with inferred, the aligned r2\n"
         "(and weighted r2, scale, states_used, aligned_inferred_reward) of its reward against the\n"

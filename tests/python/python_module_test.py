@@ -133,6 +133,11 @@ class Module(unittest.TestCase):
     def test_recording_and_pairwise_equal_the_command_line(self):
         rec = nirl.load_recording(RECORDING, dataset="/spikes")
         self.assertEqual(rec["spikes"].shape, (40000, 15))
+        mat = nirl.load_recording(os.path.join(SOURCE, "examples", "data", "example15.mat"))
+        np.testing.assert_array_equal(mat["spikes"], rec["spikes"])
+        self.assertEqual(mat["dataset"], "spikes15")
+        np.testing.assert_array_equal(nirl.infer(RECORDING, 1.0, dataset="/spikes")["reward"],
+                                      nirl.infer(rec["spikes"], 1.0)["reward"])
         fit = nirl.pairwise_fit(rec["spikes"])
         status, err = cli("pairwise", "fit", RECORDING, "--out", self.path("fit.h5"))
         self.assertEqual(status, 0, err)

@@ -1,6 +1,6 @@
 // Reward families and held-out model choice: projections against their definitions, the
 // tabular prediction against a forward solve of the closed-form reward, and the synthetic
-// acceptance of issue 9: data simulated from a reward of each family (tabular, pairwise,
+// check of the choice: data simulated from a reward of each family (tabular, pairwise,
 // global) are attributed to that family by the held-out log-likelihood.
 #include <gtest/gtest.h>
 

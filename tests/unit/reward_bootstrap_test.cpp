@@ -1,6 +1,6 @@
 // Block-bootstrap intervals of the closed-form reward: the autocorrelation time against an
 // AR(1) closed form, the interval arithmetic against hand-computed quantiles, resamples
-// that depend only on (seed, resample id), and the calibration of issue 9: over 50
+// that depend only on (seed, resample id), and the calibration of the intervals: over 50
 // simulated recordings of a known autocorrelated network, how often the 95% intervals
 // cover the true reward (same gauge) on the visited states.
 #include <gtest/gtest.h>

@@ -8,7 +8,7 @@
 // available: nirl's own, numerics.hpp, or glibc's libmvec, whichever is faster):
 //   BellmanRoofline/terms:k     n*S/k two-term log-sum-exps from L1 plus one streaming
 //                               pass over the sweep's arrays (w, v, r read; v_new written);
-//                               k = 1 is the limit, k = 2 the floor once each
+//                               k = 1 is one term per state-neuron, k = 2 the floor once each
 //                               pair of neighbours shares its term
 //   StationaryRoofline          n*S sigmoids (exp + division) plus one streaming pass
 //   LikelihoodRoofline          2 n*S log-sum-exps (the log-sigmoid of each logit and the

@@ -1,4 +1,4 @@
-// Reward descriptions for model choice (issue 9): linear families of rewards r(sigma)
+// Reward descriptions for model choice: linear families of rewards r(sigma)
 // over the 2^n patterns of a network without input (docs/model.md sections 2-3a):
 //  - tabular:  a free r(sigma), the closed form of docs/model.md 3a (2^n - 1 parameters);
 //  - pairwise: r = sum_i a_i s_i + sum_{i<j} b_ij s_i s_j with spins s_i = +-1

@@ -13,7 +13,7 @@ namespace nirl {
 // Items are whatever is resampled: transitions (t -> t + 1) for the likelihood of docs/model.md
 // 3b, time bins for the state histogram of 3a.
 //
-// Default block length (issue 9): max(ceil(T^(1/3)), ceil(10 tau)), tau the integrated
+// Default block length: max(ceil(T^(1/3)), ceil(10 tau)), tau the integrated
 // autocorrelation time of the population spike count (Sokal's self-consistent window). The
 // T^(1/3) growth is the MSE-optimal order for block-bootstrap variance estimates (Hall,
 // Horowitz & Jing 1995); the block-bootstrap variance is biased low by about tau / block,
