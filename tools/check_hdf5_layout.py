@@ -187,7 +187,7 @@ def describe_file(path, study, problems, measures):
                 units = "(the measure's)" if key == "/study/MEASURE" else "(the axis's)"
                 description = "(docs/studies.md)"
                 labels = ["..."]
-                kind = kind if key == "/study/MEASURE" else "float64, int64 or string"
+                kind = kind if key == "/study/MEASURE" else "(the axis's)"
             rows[key] = (key, kind, "[" + ", ".join(labels) + "]" if labels else "scalar", units or "",
                          description or "", ", ".join(attrs))
 

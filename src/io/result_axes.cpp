@@ -51,7 +51,7 @@ bool ResultAxes::index_axis(const std::string& name, std::uint64_t length, const
   return true;
 }
 
-void ResultAxes::spikes_of(const std::string& axis, int n, int copies) const {
+void ResultAxes::write_spikes(const std::string& axis, int n, int copies) const {
   const std::uint64_t patterns = std::uint64_t(1) << n, rows = patterns * std::uint64_t(copies);
   const std::string name = axis.substr(axis.rfind('/') + 1);
   h5::RowWriter spikes(file_, axis + "_spikes", H5T_STD_U8LE, {hsize_t(rows), hsize_t(n)},
@@ -77,22 +77,27 @@ void ResultAxes::spikes_of(const std::string& axis, int n, int copies) const {
   }
   spikes.close();
   if (input) input->close();
-  attach(axis + "_spikes", {axis, neuron(n)});
+  const std::string neurons = group_ + "/neuron";
+  attach(axis + "_spikes", {axis, link_exists(file_, neurons) && axis_length(file_, neurons) == std::uint64_t(n) ? neurons : ""});
   if (input) attach(axis + "_input", {axis});
 }
 
 std::string ResultAxes::state(const StateSpace& space) const {
   if (index_axis("state", space.size, "index",
                  "state index s = sigma + 2^n x: bit i of sigma is neuron i spiking, x the input state (state_spikes, "
-                 "state_input)"))
-    spikes_of(group_ + "/state", space.n, space.nx);
+                 "state_input)")) {
+    neuron(space.n);
+    write_spikes(group_ + "/state", space.n, space.nx);
+  }
   return group_ + "/state";
 }
 
 std::string ResultAxes::pattern(int n) const {
   if (index_axis("pattern", std::uint64_t(1) << n, "index",
-                 "spike pattern sigma: bit i is neuron i spiking (pattern_spikes)"))
-    spikes_of(group_ + "/pattern", n, 1);
+                 "spike pattern sigma: bit i is neuron i spiking (pattern_spikes)")) {
+    neuron(n);
+    write_spikes(group_ + "/pattern", n, 1);
+  }
   return group_ + "/pattern";
 }
 

@@ -12,6 +12,7 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/labelled_array.hpp"
+#include "nirl/io/result_axes.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/study/task_journal.hpp"
 #include "nirl/study/task_runner.hpp"
@@ -315,6 +316,10 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
       h5::write_axis(f, path, axis.name, index, "index", axis.description);
     }
   }
+  const ResultAxes study_axes(f, "/study");
+  for (const ValueAxis& axis : s.value_axes)
+    if (axis.neurons > 0 && measured_along(study, axis.name))
+      study_axes.write_spikes("/study/axes/" + axis.name, axis.neurons, int(axis.size >> axis.neurons));
 
   // Arrays in measure order; each record is laid out in the same order.
   std::vector<Column> columns;

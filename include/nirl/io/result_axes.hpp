@@ -9,7 +9,8 @@
 //   neuron [n] and input [nx] int64 indices; active [n + 1] int64, a number of neurons
 //   spiking at once.
 // A raster's time dimension is labelled `time` with no axis dataset (a raster can have
-// 1e9 steps; step t is row t).
+// 1e9 steps; step t is row t). A study spells out its state and pattern axes with
+// write_spikes on the group /study/axes.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -33,13 +34,15 @@ class ResultAxes {
   std::string active(int n) const;
   // Attaches axes[k] (a path returned above, or "" for none) to dimension k of dataset.
   void attach(const std::string& dataset, const std::vector<std::string>& axes) const;
+  // Spells out the states of the index axis AXIS (a dataset of this group of length
+  // 2^n copies): AXIS_spikes [2^n copies, n] and, for copies > 1 or an axis called state,
+  // AXIS_input, with AXIS attached (and the group's neuron axis, where it has one of n).
+  void write_spikes(const std::string& axis, int n, int copies) const;
 
  private:
   // The index axis `name` of the given length (0, 1, ...) when missing; true if written now.
   bool index_axis(const std::string& name, std::uint64_t length, const std::string& units,
                   const std::string& description) const;
-  // AXIS_spikes [2^n * copies, n] and, for the state axis, AXIS_input, attached to the axis.
-  void spikes_of(const std::string& axis, int n, int copies) const;
   hid_t file_;
   std::string group_;
 };
