@@ -10,6 +10,7 @@
 #include "nirl/core/error.hpp"
 #include "nirl/measures/measures.hpp"
 #include "nirl/io/parse_number.hpp"
+#include "nirl/io/result_axes.hpp"
 #include "nirl/io/results_io.hpp"
 
 namespace nirl::cli {
@@ -80,10 +81,18 @@ int compare_main(int argc, const char* const argv[]) {
   }
   if (out) {
     write_provenance(*out, render_ini(vm, keys), 0, command_line(argc, argv));
-    h5::ensure_group(out->id(), "/compare");
-    for (const auto& [name, value] : measures) h5::set_attribute(out->id(), "/compare", name, value);
+    h5::describe_group(out->id(), "/compare", "measures comparing the truth with inferred and predicted results");
+    for (const auto& [name, value] : measures) {
+      if (name == "states_used") h5::set_attribute(out->id(), "/compare", name, static_cast<long long>(value));
+      else h5::set_attribute(out->id(), "/compare", name, value);
+    }
     h5::set_attribute(out->id(), "/compare", "threshold", threshold);
-    if (aligned.size() > 0) h5::write_doubles(out->id(), "/compare/aligned_inferred_reward", aligned.data(), {space.size});
+    if (aligned.size() > 0) {
+      h5::write_doubles(out->id(), "/compare/aligned_inferred_reward", aligned.data(), {space.size},
+                        {"reward per step", "inferred reward after the fit a r_hat + b(x) to the true reward", {"state"}});
+      const ResultAxes axes(out->id(), "");
+      axes.attach("/compare/aligned_inferred_reward", {axes.state(space)});
+    }
     out->commit();
   }
   for (const auto& [name, value] : measures) std::printf("%-13s %.10g\n", name.c_str(), value);

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (name == "--version") {
-    std::printf("nirl %s\n", nirl::kVersion);
+    std::printf("nirl %s (commit %s)\n", nirl::kVersion, nirl::kCommit);
     return 0;
   }
   for (const Command& c : kCommands) {

@@ -19,6 +19,7 @@
 #include "nirl/io/hdf5_io.hpp"
 #include "nirl/pairwise/moment_matching.hpp"
 #include "nirl/pairwise/pseudo_likelihood.hpp"
+#include "nirl/io/result_axes.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"
 #include "nirl/study/progress.hpp"
@@ -79,8 +80,14 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   progress.update(-1.0, n > kMaxExactIsingNeurons ? "checking the fit (Gibbs chains)" : "checking the fit");
   const FitCheck check = check_fit(counts, params);
   write_provenance(out, config, 0, command);
-  h5::write_doubles(out.id(), "/pairwise/h", params.h.data(), {hsize_t(n)});
-  h5::write_matrix(out.id(), "/pairwise/J", params.J);
+  const ResultAxes axes(out.id(), "");
+  h5::describe_group(out.id(), "/pairwise", "the pairwise (Ising) model fitted to a raster, p(sigma) ~ exp(h.s + s.J.s / 2)");
+  h5::write_doubles(out.id(), "/pairwise/h", params.h.data(), {hsize_t(n)},
+                    {"1", "field h_i of each neuron (spins s = +-1)", {"neuron"}});
+  h5::write_matrix(out.id(), "/pairwise/J", params.J,
+                   {"1", "coupling J_ij between neurons i and j (symmetric, zero diagonal)", {"neuron", "neuron"}});
+  axes.attach("/pairwise/h", {axes.neuron(n)});
+  axes.attach("/pairwise/J", {axes.neuron(n), axes.neuron(n)});
   h5::set_attribute(out.id(), "/pairwise/h", "ridge", o.ridge);
   h5::set_attribute(out.id(), "/pairwise/h", "objective", fit.objective);
   h5::set_attribute(out.id(), "/pairwise/h", "evaluations", (long long)fit.evaluations);
@@ -97,8 +104,10 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   h5::set_attribute(out.id(), "/pairwise/h", "samples", (long long)T);
   h5::set_attribute(out.id(), "/pairwise/h", "source", in_path + ":" + rec.dataset);
   h5::set_attribute(out.id(), "/pairwise/h", "format", rec.format);
-  std::vector<double> units(rec.unit_ids.begin(), rec.unit_ids.end());
-  h5::write_doubles(out.id(), "/pairwise/unit_ids", units.data(), {hsize_t(units.size())});
+  const std::vector<std::int64_t> unit_ids(rec.unit_ids.begin(), rec.unit_ids.end());
+  h5::write_int64(out.id(), "/pairwise/unit_ids", unit_ids.data(), {hsize_t(unit_ids.size())},
+                  {"id", "the recording's unit id of each neuron", {"neuron"}});
+  axes.attach("/pairwise/unit_ids", {axes.neuron(n)});
   write_fit_check(out, check, "/pairwise/fit_check");
   out.commit();
   if (rec.clipped > 0) std::printf("%zu counts > 1 set to 1\n", rec.clipped);
@@ -161,18 +170,35 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
            "(p >= %.3g):\n",
            bins, floor);
   const Eigen::VectorXd& w = c.ensemble.weights();
+  // The states of the constraint set: every spike pattern (the pattern axis) or sampled ones
+  // (the rows of /pairwise_inferred/states).
+  const ResultAxes axes(out.id(), "");
+  const std::string state_dim = co.exact ? "pattern" : "sampled_state";
+  const std::string state_axis = co.exact ? axes.pattern(n) : "";
+  h5::describe_group(out.id(), "/pairwise_inferred", "rewards inferred from a pairwise fit, one group per assumption");
   for (Assumption a : assumptions) {
     const PairwiseInference r = infer_pairwise_reward(c, a, io);
     const std::string g = std::string("/pairwise_inferred/") + assumption_name(a);
-    h5::write_doubles(out.id(), g + "/reward", r.on_states.data(), {hsize_t(r.on_states.size())});
+    h5::describe_group(out.id(), g, std::string("the reward under the ") + assumption_name(a) + " assumption");
+    h5::write_doubles(out.id(), g + "/reward", r.on_states.data(), {hsize_t(r.on_states.size())},
+                      {"reward per step", "inferred reward r(sigma) of each state of the constraint set", {state_dim}});
+    axes.attach(g + "/reward", {state_axis});
     h5::set_attribute(out.id(), g + "/reward", "lambda", lambda);
     h5::set_attribute(out.id(), g + "/reward", "constraint_residual", r.constraint_residual);
     h5::set_attribute(out.id(), g + "/reward", "converged", (long long)r.converged);
     if (a == Assumption::pairwise) {
-      h5::write_doubles(out.id(), g + "/a", r.pairwise.h.data(), {hsize_t(n)});
-      h5::write_matrix(out.id(), g + "/b", r.pairwise.J);
+      h5::write_doubles(out.id(), g + "/a", r.pairwise.h.data(), {hsize_t(n)},
+                        {"reward per step", "reward field a_i: r(s) = a.s + s.b.s / 2 (spins s = +-1)", {"neuron"}});
+      h5::write_matrix(out.id(), g + "/b", r.pairwise.J,
+                       {"reward per step", "reward coupling b_ij (symmetric, zero diagonal)", {"neuron", "neuron"}});
+      axes.attach(g + "/a", {axes.neuron(n)});
+      axes.attach(g + "/b", {axes.neuron(n), axes.neuron(n)});
     }
-    if (a == Assumption::global) h5::write_doubles(out.id(), g + "/by_count", r.by_count.data(), {hsize_t(n + 1)});
+    if (a == Assumption::global) {
+      h5::write_doubles(out.id(), g + "/by_count", r.by_count.data(), {hsize_t(n + 1)},
+                        {"reward per step", "reward of a state with k neurons active", {"active"}});
+      axes.attach(g + "/by_count", {axes.active(n)});
+    }
     if (a == Assumption::sparse) {
       h5::set_attribute(out.id(), g + "/reward", "mu", r.mu);
       h5::set_attribute(out.id(), g + "/reward", "support", (long long)r.support);
@@ -192,12 +218,20 @@ int infer_main_pairwise(const po::variables_map& vm, const std::string& command,
       text.add("  %s  r = %.4g  p = %.4g\n", pattern(c.ensemble, order[std::size_t(k)]).c_str(),
                r.on_states[order[std::size_t(k)]], w[order[std::size_t(k)]]);
   }
-  h5::write_doubles(out.id(), "/pairwise_inferred/p_model", w.data(), {hsize_t(w.size())});
+  h5::write_doubles(out.id(), "/pairwise_inferred/p_model", w.data(), {hsize_t(w.size())},
+                    {"probability", "the fitted model's probability of each state of the constraint set", {state_dim}});
+  axes.attach("/pairwise_inferred/p_model", {state_axis});
   h5::set_attribute(out.id(), "/pairwise_inferred/p_model", "rank_floor", floor);
   if (!co.exact) {
     Eigen::MatrixXd S;
     c.ensemble.fill(0, c.ensemble.size(), S);
-    h5::write_matrix(out.id(), "/pairwise_inferred/states", S);
+    std::vector<std::uint8_t> spikes(std::size_t(S.size()));
+    for (Eigen::Index k = 0; k < S.rows(); ++k)
+      for (Eigen::Index i = 0; i < S.cols(); ++i) spikes[std::size_t(k * S.cols() + i)] = S(k, i) > 0 ? 1 : 0;
+    h5::write_uint8(out.id(), "/pairwise_inferred/states", spikes.data(), {hsize_t(S.rows()), hsize_t(S.cols())},
+                    {"spike (0/1)", "the sampled states of the constraint set: column i is 1 when neuron i spikes",
+                     {"sampled_state", "neuron"}});
+    axes.attach("/pairwise_inferred/states", {"", axes.neuron(n)});
   }
   out.commit();
   text.print(stdout);

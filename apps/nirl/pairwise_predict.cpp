@@ -21,6 +21,7 @@
 #include "nirl/pairwise/ising_forward.hpp"
 #include "nirl/measures/measures.hpp"
 #include "nirl/study/progress.hpp"
+#include "nirl/io/result_axes.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"
 #include "nirl/core/state_space.hpp"
@@ -46,9 +47,17 @@ IsingFamily family_from(const std::string& tying, int n) {
 }
 
 void write_point(const h5::OutputFile& out, const std::string& g, const IsingForwardResult& r, double lambda) {
-  h5::write_doubles(out.id(), g + "/theta", r.theta.data(), {hsize_t(r.theta.size())});
-  h5::write_doubles(out.id(), g + "/h", r.params.h.data(), {hsize_t(r.params.n())});
-  h5::write_matrix(out.id(), g + "/J", r.params.J);
+  const int n = r.params.n();
+  const ResultAxes axes(out.id(), "");
+  h5::describe_group(out.id(), g, "an optimum of the tied pairwise family under the inferred reward");
+  h5::write_doubles(out.id(), g + "/theta", r.theta.data(), {hsize_t(r.theta.size())},
+                    {"1", "the family's tied parameters", {"parameter"}});
+  h5::write_doubles(out.id(), g + "/h", r.params.h.data(), {hsize_t(n)},
+                    {"1", "field h_i of each neuron (spins s = +-1)", {"neuron"}});
+  h5::write_matrix(out.id(), g + "/J", r.params.J,
+                   {"1", "coupling J_ij between neurons i and j (symmetric, zero diagonal)", {"neuron", "neuron"}});
+  axes.attach(g + "/h", {axes.neuron(n)});
+  axes.attach(g + "/J", {axes.neuron(n), axes.neuron(n)});
   for (const auto& [name, value] : std::vector<std::pair<const char*, double>>{
            {"lambda", lambda}, {"F", r.F}, {"F_error", r.F_error}, {"mean_reward", r.mean_reward}, {"cost", r.cost}})
     h5::set_attribute(out.id(), g + "/theta", name, value);
@@ -58,9 +67,15 @@ void write_point(const h5::OutputFile& out, const std::string& g, const IsingFor
   const StateSpace space(r.params.n(), 1);
   const Eigen::VectorXd rates = firing_probabilities(space, r.distribution);
   const Eigen::VectorXd counts = count_distribution(space, r.distribution).row(0).transpose();
-  h5::write_doubles(out.id(), g + "/distribution", r.distribution.data(), {hsize_t(r.distribution.size())});
-  h5::write_doubles(out.id(), g + "/rates", rates.data(), {hsize_t(rates.size())});
-  h5::write_doubles(out.id(), g + "/counts", counts.data(), {hsize_t(counts.size())});
+  h5::write_doubles(out.id(), g + "/distribution", r.distribution.data(), {hsize_t(r.distribution.size())},
+                    {"probability", "p(sigma) of each spike pattern", {"pattern"}});
+  h5::write_doubles(out.id(), g + "/rates", rates.data(), {hsize_t(rates.size())},
+                    {"probability", "P(neuron i active)", {"neuron"}});
+  h5::write_doubles(out.id(), g + "/counts", counts.data(), {hsize_t(counts.size())},
+                    {"probability", "P(k neurons active)", {"active"}});
+  axes.attach(g + "/distribution", {axes.pattern(n)});
+  axes.attach(g + "/rates", {axes.neuron(n)});
+  axes.attach(g + "/counts", {axes.active(n)});
 }
 
 void print_point(DeferredText& text, const char* what, const IsingForwardResult& r, double lambda) {
@@ -160,6 +175,8 @@ int predict_main_pairwise(const po::variables_map& vm, const std::string& comman
   h5::OutputFile out(out_path);
   DeferredText text, warning;
   write_provenance(out, config, seed, command);
+  h5::describe_group(out.id(), "/pairwise_predicted",
+                     "the family's account of the data (original) and its adaptation to the changed context (predicted)");
   write_point(out, "/pairwise_predicted/original", original, lambda0);
   write_point(out, "/pairwise_predicted/predicted", predicted, lambda1);
   h5::set_attribute(out.id(), "/pairwise_predicted/predicted/theta", "assumption", std::string(assumption_name(assumption)));

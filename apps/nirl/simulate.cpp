@@ -62,7 +62,9 @@ int simulate_main(int argc, const char* const argv[]) {
     h5::set_attribute(out.id(), "/", "model_config", h5::read_attribute_string(model_file, "/", "config"));
   h5::set_attribute(out.id(), "/raster", "stream", static_cast<long long>(stream));
   h5::set_attribute(out.id(), "/raster", "lambda", net.lambda);
-  h5::write_matrix(out.id(), "/model/input_transition", net.input.P);
+  std::vector<std::uint8_t> dead(std::size_t(net.n()));
+  for (int i = 0; i < net.n(); ++i) dead[std::size_t(i)] = net.is_dead(i) ? 1 : 0;
+  write_model(out, net.input, dead);
   out.commit();
   std::printf("wrote %lld steps of %d neurons to %s\n", steps, net.n(), out_path.c_str());
   return 0;

@@ -12,10 +12,10 @@ import tempfile
 
 import numpy as np
 
-from ._nirl import (Error, __version__, compare, infer, load_recording, optimise, pairwise_fit,
+from ._nirl import (Error, __commit__, __version__, compare, infer, load_recording, optimise, pairwise_fit,
                     pairwise_infer, predict, run_study, simulate)
 
-__all__ = ["Error", "__version__", "compare", "infer", "load_recording", "optimise", "pairwise_fit",
+__all__ = ["Error", "__commit__", "__version__", "compare", "infer", "load_recording", "optimise", "pairwise_fit",
            "pairwise_infer", "predict", "read_study", "report", "run_study", "simulate",
            "state_patterns"]
 

@@ -21,7 +21,7 @@ pb::dict inference_dict(const TabularInference& inf) {
   d["method"] = inf.method;
   d["reward"] = to_numpy(inf.reward);
   d["value"] = to_numpy(inf.value);
-  d["visits"] = to_numpy(inf.visits);
+  d["visits"] = to_numpy(inf.visits).attr("astype")("int64");  // whole time steps, as in the result file
   d["q"] = to_numpy(inf.on);
   d["input_transition"] = to_numpy(inf.input.P);
   d["log_likelihood"] = inf.log_likelihood;

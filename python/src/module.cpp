@@ -10,6 +10,7 @@
 PYBIND11_MODULE(_nirl, m) {
   m.doc() = "nirl: train, infer and predict recurrent networks of binary neurons (docs/python.md)";
   m.attr("__version__") = nirl::kVersion;
+  m.attr("__commit__") = nirl::kCommit;
   static pybind11::exception<nirl::Error> error(m, "Error", PyExc_RuntimeError);
   pybind11::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -1,6 +1,7 @@
 #include "nirl/io/hdf5_io.hpp"
 
 #include <fcntl.h>
+#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,11 +83,30 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
   return total;
 }
 
+// A scalar UTF-8 string attribute of an open object, replacing one of the same name.
+void set_string_attribute(hid_t object, const std::string& object_name, const std::string& attr,
+                          const std::string& value) {
+  Handle space = check(H5Screate(H5S_SCALAR), H5Sclose, "cannot create dataspace");
+  Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
+  check_status(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create string type");
+  check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create string type");
+  if (H5Aexists(object, attr.c_str()) > 0) check_status(H5Adelete(object, attr.c_str()), "cannot replace attribute " + attr);
+  Handle a = check(H5Acreate2(object, attr.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   "cannot create attribute " + attr + " on " + object_name);
+  const char* ptr = value.c_str();
+  check_status(H5Awrite(a.get(), type.get(), &ptr), "cannot write attribute " + attr + " on " + object_name);
+}
+
 // A dataset of the given shape, with the raster layout when chunked (and not empty).
 // Without a chunk cache, a write of whole chunks compresses and writes them at once (in
-// the writing thread) instead of when they leave the cache.
+// the writing thread) instead of when they leave the cache. It carries the units,
+// description and dimension labels of `describe`.
 Handle create_dataset(hid_t file, const std::string& name, hid_t file_type, const std::vector<hsize_t>& dims,
-                      bool chunked, bool cache_chunks = true) {
+                      bool chunked, bool cache_chunks, const Describe& describe) {
+  if (describe.units.empty() || describe.description.empty())
+    fail("HDF5: dataset ", name, " needs units and a description");
+  if (describe.dims.size() != dims.size())
+    fail("HDF5: dataset ", name, " has rank ", dims.size(), " but ", describe.dims.size(), " dimension names");
   Handle space = check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose,
                        "cannot create dataspace for " + name);
   Handle lcpl = link_creation_plist();
@@ -102,13 +122,18 @@ Handle create_dataset(hid_t file, const std::string& name, hid_t file_type, cons
   if (!cache_chunks)
     check_status(H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
                  "cannot set the chunk cache");
-  return check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), dapl.get()),
-               H5Dclose, "cannot create dataset " + name);
+  Handle ds = check(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), dapl.get()),
+                    H5Dclose, "cannot create dataset " + name);
+  for (std::size_t k = 0; k < dims.size(); ++k)
+    check_status(H5DSset_label(ds.get(), unsigned(k), describe.dims[k].c_str()), "cannot label an axis of " + name);
+  set_string_attribute(ds.get(), name, "units", describe.units);
+  set_string_attribute(ds.get(), name, "description", describe.description);
+  return ds;
 }
 
 void write_dataset(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
-                   const void* data, const std::vector<hsize_t>& dims, bool chunked) {
-  Handle ds = create_dataset(file, name, file_type, dims, chunked);
+                   const void* data, const std::vector<hsize_t>& dims, bool chunked, const Describe& describe) {
+  Handle ds = create_dataset(file, name, file_type, dims, chunked, true, describe);
   if (element_count(dims) > 0)
     check_status(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                  "cannot write dataset " + name);
@@ -269,22 +294,28 @@ InputFile::InputFile(std::string path) : path_(std::move(path)) {
   if (file_.get() < 0) fail("cannot open HDF5 file ", path_);
 }
 
-void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims) {
-  write_dataset(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, dims, false);
+void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims,
+                   const Describe& describe) {
+  write_dataset(file, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, dims, false, describe);
 }
 
-void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims) {
-  write_dataset(file, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, data, dims, true);
+void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims,
+                 const Describe& describe) {
+  write_dataset(file, name, H5T_STD_U8LE, H5T_NATIVE_UINT8, data, dims, true, describe);
 }
 
-void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims) {
-  write_dataset(file, name, H5T_STD_I32LE, H5T_NATIVE_INT32, data, dims, true);
+void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims,
+                 const Describe& describe) {
+  write_dataset(file, name, H5T_STD_I32LE, H5T_NATIVE_INT32, data, dims, true, describe);
 }
 
-RowWriter::RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims)
+RowWriter::RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims,
+                     const Describe& describe)
     : name_(name),
-      dataset_(create_dataset(file, name, file_type, dims, true, false)),
-      mem_type_(H5Tget_size(file_type) == 1 ? H5T_NATIVE_UINT8 : H5T_NATIVE_INT32),
+      dataset_(create_dataset(file, name, file_type, dims, true, false, describe)),
+      mem_type_(H5Tget_size(file_type) == 1   ? H5T_NATIVE_UINT8
+                : H5Tget_size(file_type) == 4 ? H5T_NATIVE_INT32
+                                              : H5T_NATIVE_INT64),
       dims_(std::move(dims)) {}
 
 void RowWriter::write(hsize_t first, hsize_t count, const void* data) {
@@ -304,22 +335,51 @@ void RowWriter::write(hsize_t first, hsize_t count, const void* data) {
 
 void RowWriter::close() { check_status(H5Dclose(dataset_.release()), "cannot write dataset " + name_); }
 
-void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims) {
-  write_dataset(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, data, dims, false);
+void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims,
+                 const Describe& describe) {
+  write_dataset(file, name, H5T_STD_I64LE, H5T_NATIVE_INT64, data, dims, false, describe);
 }
 
-void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values) {
+void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values,
+                   const Describe& describe) {
   Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
   check_status(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create string type");
   check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create string type");
   std::vector<const char*> pointers;
   for (const std::string& v : values) pointers.push_back(v.c_str());
-  write_dataset(file, name, type.get(), type.get(), pointers.data(), {hsize_t(values.size())}, false);
+  write_dataset(file, name, type.get(), type.get(), pointers.data(), {hsize_t(values.size())}, false, describe);
 }
 
-void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m) {
+void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m, const Describe& describe) {
   const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = m;
-  write_doubles(file, name, row_major.data(), {hsize_t(m.rows()), hsize_t(m.cols())});
+  write_doubles(file, name, row_major.data(), {hsize_t(m.rows()), hsize_t(m.cols())}, describe);
+}
+
+void make_scale(hid_t file, const std::string& axis, const std::string& name) {
+  Handle ds = check(H5Dopen2(file, axis.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + axis);
+  check_status(H5DSset_scale(ds.get(), name.c_str()), "cannot make " + axis + " a dimension scale");
+}
+
+void attach_scale(hid_t file, const std::string& dataset, unsigned dim, const std::string& axis) {
+  Handle ds = check(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + dataset);
+  Handle scale = check(H5Dopen2(file, axis.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + axis);
+  Handle ds_space = check(H5Dget_space(ds.get()), H5Sclose, "cannot read the shape of " + dataset);
+  Handle axis_space = check(H5Dget_space(scale.get()), H5Sclose, "cannot read the shape of " + axis);
+  const int rank = H5Sget_simple_extent_ndims(ds_space.get());
+  std::vector<hsize_t> dims(std::size_t(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(ds_space.get(), dims.data(), nullptr);
+  hsize_t length = 0;
+  if (H5Sget_simple_extent_ndims(axis_space.get()) != 1) fail("HDF5: axis ", axis, " is not one-dimensional");
+  H5Sget_simple_extent_dims(axis_space.get(), &length, nullptr);
+  if (int(dim) >= rank || dims[dim] != length)
+    fail("HDF5: axis ", axis, " (length ", length, ") does not fit dimension ", dim, " of ", dataset);
+  if (H5DSis_scale(scale.get()) <= 0) make_scale(file, axis, axis.substr(axis.rfind('/') + 1));
+  check_status(H5DSattach_scale(ds.get(), scale.get(), dim), "cannot attach " + axis + " to " + dataset);
+}
+
+void describe_group(hid_t file, const std::string& group, const std::string& description) {
+  ensure_group(file, group);
+  set_attribute(file, group, "description", description);
 }
 
 Eigen::MatrixXd read_matrix(const InputFile& f, const std::string& dataset) {
@@ -358,12 +418,8 @@ void set_attribute(hid_t file, const std::string& object, const std::string& att
 }
 
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, const std::string& value) {
-  Handle space = check(H5Screate(H5S_SCALAR), H5Sclose, "cannot create dataspace");
-  Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
-  H5Tset_size(type.get(), H5T_VARIABLE);
-  H5Tset_cset(type.get(), H5T_CSET_UTF8);
-  const char* ptr = value.c_str();
-  write_attribute(file, object, attr, type.get(), space.get(), &ptr);
+  Handle obj = open_object(file, object);
+  set_string_attribute(obj.get(), object, attr, value);
 }
 
 void set_attribute(hid_t file, const std::string& object, const std::string& attr, const std::vector<double>& value) {

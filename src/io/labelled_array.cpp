@@ -7,38 +7,22 @@
 #include "nirl/core/error.hpp"
 
 namespace nirl::h5 {
-namespace {
-
-void describe(hid_t file, const std::string& path, const std::string& units, const std::string& description) {
-  if (!units.empty()) set_attribute(file, path, "units", units);
-  set_attribute(file, path, "description", description);
-}
-
-void make_scale(hid_t file, const std::string& path, const std::string& name) {
-  Handle ds = check(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + path);
-  check_status(H5DSset_scale(ds.get(), name.c_str()), "cannot make " + path + " a dimension scale");
-}
-
-}  // namespace
 
 void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<double>& values,
                 const std::string& units, const std::string& description) {
-  write_doubles(file, path, values.data(), {hsize_t(values.size())});
-  describe(file, path, units, description);
+  write_doubles(file, path, values.data(), {hsize_t(values.size())}, {units, description, {name}});
   make_scale(file, path, name);
 }
 
 void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::int64_t>& values,
                 const std::string& units, const std::string& description) {
-  write_int64(file, path, values.data(), {hsize_t(values.size())});
-  describe(file, path, units, description);
+  write_int64(file, path, values.data(), {hsize_t(values.size())}, {units, description, {name}});
   make_scale(file, path, name);
 }
 
 void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::string>& labels,
                 const std::string& description) {
-  write_strings(file, path, labels);
-  describe(file, path, "", description);
+  write_strings(file, path, labels, {kLabelUnits, description, {name}});
   make_scale(file, path, name);
 }
 
@@ -64,7 +48,9 @@ LabelledArray::LabelledArray(hid_t file, const std::string& path, const std::vec
   Handle lcpl = link_creation_plist();
   dataset_ = check(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
                    H5Dclose, "cannot create dataset " + path);
-  describe(file, path, units, description);
+  if (units.empty() || description.empty()) fail("HDF5: dataset ", path, " needs units and a description");
+  set_attribute(file, path, "units", units);
+  set_attribute(file, path, "description", description);
   for (std::size_t k = 0; k < axes.size(); ++k) {
     check_status(H5DSattach_scale(dataset_.get(), axes[k].get(), unsigned(k)), "cannot attach axis to " + path);
     char label[256] = "";

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "nirl/core/error.hpp"
+#include "nirl/io/results_io.hpp"
 
 namespace nirl {
 
@@ -13,9 +14,9 @@ RasterWriter::RasterWriter(const h5::OutputFile& out, int n, std::size_t steps, 
       n_(n),
       steps_(steps),
       chunk_rows_(std::min<std::size_t>(steps, h5::kChunkRows)),
-      spikes_(out.id(), "/raster/spikes", H5T_STD_U8LE, {hsize_t(steps), hsize_t(n)}) {
+      spikes_(out.id(), "/raster/spikes", H5T_STD_U8LE, {hsize_t(steps), hsize_t(n)}, raster_spikes_description()) {
   if (has_input) input_ = std::make_unique<h5::RowWriter>(out.id(), "/raster/input", H5T_STD_I32LE,
-                                                           std::vector<hsize_t>{hsize_t(steps)});
+                                                           std::vector<hsize_t>{hsize_t(steps)}, raster_input_description());
   filling_.rows.resize(chunk_rows_ * std::size_t(n));
   if (has_input) filling_.input.resize(chunk_rows_);
   spare_.reserve(kQueued + 2);  // every chunk there is: returning one never allocates
@@ -111,6 +112,7 @@ void RasterWriter::finish() {
   if (error_) std::rethrow_exception(error_);
   spikes_.close();
   if (input_) input_->close();
+  describe_raster(out_, "", n_);
   h5::set_attribute(out_.id(), "/raster", "n", static_cast<long long>(n_));
   h5::set_attribute(out_.id(), "/raster", "steps", static_cast<long long>(steps_));
 }

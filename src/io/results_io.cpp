@@ -5,20 +5,32 @@
 #include "nirl/core/error.hpp"
 #include "nirl/core/frozen_states.hpp"
 #include "nirl/core/reward.hpp"
+#include "nirl/io/result_axes.hpp"
 #include "nirl/version.hpp"
 
 namespace nirl {
 namespace {
 
+// Spike pattern sigma as n characters 0/1, neuron 0 first.
+std::string spikes_text(std::uint64_t sigma, int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) text += ((sigma >> i) & 1) ? '1' : '0';
+  return text;
+}
+
 void write_optimum_report(const h5::OutputFile& out, const Network& net, const Solution& sol,
-                          const std::string& solution) {
+                          const std::string& solution, const ResultAxes& axes) {
   const hid_t f = out.id();
   const hsize_t n = hsize_t(net.n());
   const OptimumReport report = describe_optimum(net, sol);
   const std::string group = solution + "/optimum";
-  h5::write_int32(f, group + "/frozen", report.frozen.data(), {n});
+  h5::describe_group(f, group, "which optimum the solution is: frozen neurons, the best frozen state, other optima found");
+  h5::write_int32(f, group + "/frozen", report.frozen.data(), {n},
+                  {"1", "per neuron: +1 always fires, -1 silent (dead included), 0 moves", {"neuron"}});
+  axes.attach(group + "/frozen", {axes.neuron(net.n())});
   h5::set_attribute(f, group, "L", report.L);
   h5::set_attribute(f, group, "best_frozen_state", static_cast<long long>(report.best_frozen.sigma));
+  h5::set_attribute(f, group, "best_frozen_spikes", spikes_text(report.best_frozen.sigma, net.n()));
   h5::set_attribute(f, group, "best_frozen_L", report.best_frozen.L);
   h5::set_attribute(f, group, "beats_frozen", static_cast<long long>(report.beats_frozen));
   if (sol.optima.empty()) return;
@@ -32,18 +44,54 @@ void write_optimum_report(const h5::OutputFile& out, const Network& net, const S
     hits.push_back(o.hits);
     starts += (starts.empty() ? "" : ";") + o.start;
   }
-  h5::write_doubles(f, group + "/optima_L", L.data(), {m});
-  h5::write_doubles(f, group + "/optima_q", q.data(), {m, n});
-  h5::write_int32(f, group + "/optima_hits", hits.data(), {m});
+  h5::write_doubles(f, group + "/optima_L", L.data(), {m},
+                    {"reward per step", "L = E[r] - lambda E[cost] of each distinct fixed point found, the returned one first",
+                     {"optimum"}});
+  h5::write_doubles(f, group + "/optima_q", q.data(), {m, n},
+                    {"probability", "firing marginals q_i(+1) of each fixed point", {"optimum", "neuron"}});
+  axes.attach(group + "/optima_q", {"", axes.neuron(net.n())});
+  h5::write_int32(f, group + "/optima_hits", hits.data(), {m},
+                  {"count", "search starts that ended at each fixed point", {"optimum"}});
   h5::set_attribute(f, group, "optima_first_start", starts);
 }
 
 }  // namespace
 
+void write_model(const h5::OutputFile& out, const InputChain& input, const std::vector<std::uint8_t>& dead,
+                 const std::string& prefix) {
+  const hid_t f = out.id();
+  const std::string model = prefix + "/model";
+  const ResultAxes axes(f, prefix);
+  h5::describe_group(f, model, "the network's input chain and dead neurons");
+  h5::write_matrix(f, model + "/input_transition", input.P,
+                   {"probability", "input chain: row x holds p(x' | x)", {"input", "next_input"}});
+  const std::string x = axes.input(int(input.P.rows()));
+  axes.attach(model + "/input_transition", {x, x});
+  h5::write_uint8(f, model + "/dead", dead.data(), {hsize_t(dead.size())},
+                  {"1", "1 = neuron clamped silent (dead), 0 = alive", {"neuron"}});
+  axes.attach(model + "/dead", {axes.neuron(int(dead.size()))});
+}
+
+h5::Describe raster_spikes_description() {
+  return {"spike (0/1)", "row t: the state of every neuron at step t (1 = spiking)", {"time", "neuron"}};
+}
+
+h5::Describe raster_input_description() {
+  return {"index", "input state x at step t", {"time"}};
+}
+
+void describe_raster(const h5::OutputFile& out, const std::string& prefix, int n) {
+  const std::string group = prefix + "/raster";
+  h5::describe_group(out.id(), group, "a sampled spike raster, one row per time step (the time axis has no dataset)");
+  const ResultAxes axes(out.id(), prefix);
+  axes.attach(group + "/spikes", {"", axes.neuron(n)});
+}
+
 void write_provenance(const h5::OutputFile& out, const std::string& config_ini, std::uint64_t seed,
                       const std::string& command) {
   h5::set_attribute(out.id(), "/", "config", config_ini);
   h5::set_attribute(out.id(), "/", "version", std::string(kVersion));
+  h5::set_attribute(out.id(), "/", "commit", std::string(kCommit));
   h5::set_attribute(out.id(), "/", "seed", static_cast<long long>(seed));
   h5::set_attribute(out.id(), "/", "command", command);
 }
@@ -51,25 +99,35 @@ void write_provenance(const h5::OutputFile& out, const std::string& config_ini, 
 void write_solution(const h5::OutputFile& out, const Network& net, const Solution& sol,
                     const std::string& prefix) {
   const hid_t f = out.id();
-  const std::string model = prefix + "/model", solution = prefix + "/solution";
+  const std::string solution = prefix + "/solution";
   const hsize_t S = net.space.size, nx = hsize_t(net.space.nx), n = hsize_t(net.n());
-  h5::write_matrix(f, model + "/input_transition", net.input.P);
+  const ResultAxes axes(f, prefix);
   std::vector<std::uint8_t> dead(n);
   for (hsize_t i = 0; i < n; ++i) dead[i] = net.is_dead(int(i)) ? 1 : 0;
-  h5::write_uint8(f, model + "/dead", dead.data(), {n});
+  write_model(out, net.input, dead, prefix);
 
-  h5::write_doubles(f, solution + "/value", sol.value.data(), {S});
-  h5::write_doubles(f, solution + "/stationary", sol.stationary.data(), {S});
-  h5::write_doubles(f, solution + "/reward", net.reward.data(), {S});
+  h5::describe_group(f, solution, "the optimal dynamics of the network (the forward problem)");
+  const std::string state = axes.state(net.space), neuron = axes.neuron(net.n());
+  h5::write_doubles(f, solution + "/value", sol.value.data(), {S},
+                    {"reward", "relative value v(s) of the optimum (v(0) = 0)", {"state"}});
+  h5::write_doubles(f, solution + "/stationary", sol.stationary.data(), {S},
+                    {"probability", "stationary distribution p(s) of the optimal dynamics", {"state"}});
+  h5::write_doubles(f, solution + "/reward", net.reward.data(), {S},
+                    {"reward per step", "reward r(s) of each state", {"state"}});
+  for (const char* name : {"/value", "/stationary", "/reward"}) axes.attach(solution + name, {state});
   const std::vector<double> q = sol.q.on_probabilities();
-  h5::write_doubles(f, solution + "/q", q.data(), {n});
+  h5::write_doubles(f, solution + "/q", q.data(), {n},
+                    {"probability", "firing marginal q_i(+1) of each neuron", {"neuron"}});
+  axes.attach(solution + "/q", {neuron});
   // Exact logs too: q_i(-1) = 1 - q_i(+1) loses precision when a neuron nearly always fires.
   std::vector<double> log_q(2 * n);
   for (hsize_t i = 0; i < n; ++i) {
     log_q[2 * i] = sol.q.log_on[i];
     log_q[2 * i + 1] = sol.q.log_off[i];
   }
-  h5::write_doubles(f, solution + "/log_q", log_q.data(), {n, 2});
+  h5::write_doubles(f, solution + "/log_q", log_q.data(), {n, 2},
+                    {"nats", "log q_i(+1) and log q_i(-1) of each neuron (exact near 0 and 1)", {"neuron", "sign"}});
+  axes.attach(solution + "/log_q", {neuron, ""});
   h5::set_attribute(f, solution, "n", static_cast<long long>(n));
   h5::set_attribute(f, solution, "nx", static_cast<long long>(nx));
   h5::set_attribute(f, solution, "lambda", net.lambda);
@@ -83,7 +141,7 @@ void write_solution(const h5::OutputFile& out, const Network& net, const Solutio
   h5::set_attribute(f, solution, "value_span", sol.value_span);
   h5::set_attribute(f, solution, "stationary_change", sol.stationary_change);
   h5::set_attribute(f, solution, "q_residual", sol.q_residual);
-  write_optimum_report(out, net, sol, solution);
+  write_optimum_report(out, net, sol, solution, axes);
 }
 
 
@@ -150,13 +208,25 @@ void write_inference(const h5::OutputFile& out, const TabularInference& inf, con
   const hid_t f = out.id();
   const std::string group = prefix + "/inferred";
   const hsize_t S = inf.space.size, n = hsize_t(inf.space.n);
-  h5::write_matrix(f, prefix + "/model/input_transition", inf.input.P);
-  const std::vector<std::uint8_t> dead(n, 0);
-  h5::write_uint8(f, prefix + "/model/dead", dead.data(), {n});
-  h5::write_doubles(f, group + "/reward", inf.reward.data(), {S});
-  h5::write_doubles(f, group + "/value", inf.value.data(), {S});
-  h5::write_doubles(f, group + "/visits", inf.visits.data(), {S});
-  h5::write_doubles(f, group + "/q", inf.on.data(), {n});
+  const ResultAxes axes(f, prefix);
+  write_model(out, inf.input, std::vector<std::uint8_t>(n, 0), prefix);
+  h5::describe_group(f, group, "the reward inferred from a raster (the inverse problem)");
+  const std::string state = axes.state(inf.space);
+  h5::write_doubles(f, group + "/reward", inf.reward.data(), {S},
+                    {"reward per step", "inferred reward r(s), up to an additive function of x", {"state"}});
+  h5::write_doubles(f, group + "/value", inf.value.data(), {S},
+                    {"reward", "inferred relative value v(s)", {"state"}});
+  std::vector<std::int64_t> visits(S);
+  for (hsize_t s = 0; s < S; ++s) {
+    const double v = inf.visits[Eigen::Index(s)];
+    if (!(v >= 0.0 && v == std::floor(v))) fail("write_inference: visits[", s, "] = ", v, " is not a count of steps");
+    visits[s] = std::int64_t(v);
+  }
+  h5::write_int64(f, group + "/visits", visits.data(), {S}, {"count", "time steps observed in each state", {"state"}});
+  for (const char* name : {"/reward", "/value", "/visits"}) axes.attach(group + name, {state});
+  h5::write_doubles(f, group + "/q", inf.on.data(), {n},
+                    {"probability", "firing marginal q_i(+1) of each neuron used", {"neuron"}});
+  axes.attach(group + "/q", {axes.neuron(inf.space.n)});
   h5::set_attribute(f, group, "method", inf.method);
   h5::set_attribute(f, group, "lambda", inf.lambda);
   h5::set_attribute(f, group, "samples", static_cast<long long>(inf.samples));
@@ -199,8 +269,11 @@ Network read_reward_network(const h5::InputFile& in, std::string* source) {
 
 void write_raster(const h5::OutputFile& out, const Raster& raster, const std::string& prefix) {
   const std::string group = prefix + "/raster";
-  h5::write_uint8(out.id(), group + "/spikes", raster.spikes.data(), {hsize_t(raster.steps), hsize_t(raster.n)});
-  if (!raster.input.empty()) h5::write_int32(out.id(), group + "/input", raster.input.data(), {hsize_t(raster.steps)});
+  h5::write_uint8(out.id(), group + "/spikes", raster.spikes.data(), {hsize_t(raster.steps), hsize_t(raster.n)},
+                  raster_spikes_description());
+  if (!raster.input.empty())
+    h5::write_int32(out.id(), group + "/input", raster.input.data(), {hsize_t(raster.steps)}, raster_input_description());
+  describe_raster(out, prefix, raster.n);
   h5::set_attribute(out.id(), group, "n", static_cast<long long>(raster.n));
   h5::set_attribute(out.id(), group, "steps", static_cast<long long>(raster.steps));
 }
@@ -211,18 +284,29 @@ void write_tuning_curves(const h5::OutputFile& out, const std::string& name, con
   for (const Eigen::MatrixXd& m : tuning)
     for (std::size_t x = 0; x < nx; ++x)
       for (std::size_t c = 0; c < k; ++c) flat.push_back(m(Eigen::Index(x), Eigen::Index(c)));
-  h5::write_doubles(out.id(), name, flat.data(), {n, nx, k});
+  h5::write_doubles(out.id(), name, flat.data(), {n, nx, k},
+                    {"probability", "p(spike | input or group, others active) of each neuron",
+                     {"neuron", "input_or_group", "others_active"}});
 }
 
 void write_efficient_coding(const h5::OutputFile& out, const Network& net, const std::vector<int>& y,
                             const EfficientCodingResult& res, const std::string& prefix) {
   const std::string g = prefix + "/efficient_coding";
+  const hid_t f = out.id();
+  const ResultAxes axes(f, prefix);
+  h5::describe_group(f, g, "the efficient code of a binary feature y(x) of the input");
   const std::vector<std::int32_t> feature(y.begin(), y.end());
-  h5::write_int32(out.id(), g + "/feature", feature.data(), {hsize_t(feature.size())});
+  h5::write_int32(f, g + "/feature", feature.data(), {hsize_t(feature.size())},
+                  {"1", "y(x): 1 for y = +1, 0 for y = -1", {"input"}});
+  axes.attach(g + "/feature", {axes.input(net.space.nx)});
   const Eigen::VectorXd readout = feature_readout(net.space, res.solution.stationary, y);
-  h5::write_doubles(out.id(), g + "/readout", readout.data(), {hsize_t(readout.size())});
+  h5::write_doubles(f, g + "/readout", readout.data(), {hsize_t(readout.size())},
+                    {"probability", "p(y = +1 | sigma) of each spike pattern", {"pattern"}});
+  axes.attach(g + "/readout", {axes.pattern(net.n())});
   const Eigen::VectorXd by_count = readout_by_count(net.space, res.solution.stationary, y);
-  h5::write_doubles(out.id(), g + "/readout_by_count", by_count.data(), {hsize_t(by_count.size())});
+  h5::write_doubles(f, g + "/readout_by_count", by_count.data(), {hsize_t(by_count.size())},
+                    {"probability", "p(y = +1 | k neurons spiking)", {"active"}});
+  axes.attach(g + "/readout_by_count", {axes.active(net.n())});
   h5::set_attribute(out.id(), g, "information", res.information);
   h5::set_attribute(out.id(), g, "independent_information", res.independent_information);
   h5::set_attribute(out.id(), g, "updates", (long long)res.updates);
@@ -232,14 +316,18 @@ void write_efficient_coding(const h5::OutputFile& out, const Network& net, const
 
 void write_fit_check(const h5::OutputFile& out, const FitCheck& c, const std::string& group) {
   const hid_t f = out.id();
-  h5::ensure_group(f, group);
-  const auto vector = [&](const char* name, const Eigen::VectorXd& v) {
-    h5::write_doubles(f, group + "/" + name, v.data(), {hsize_t(v.size())});
+  const int n = int(c.data_rates.size());
+  const ResultAxes axes(f, "");
+  h5::describe_group(f, group, "the fitted model's statistics against the data's (goodness of fit)");
+  const auto vector = [&](const char* name, const Eigen::VectorXd& v, const std::string& description, bool by_count) {
+    h5::write_doubles(f, group + "/" + name, v.data(), {hsize_t(v.size())},
+                      {"probability", description, {by_count ? "active" : "neuron"}});
+    axes.attach(group + "/" + name, {by_count ? axes.active(n) : axes.neuron(n)});
   };
-  vector("data_rates", c.data_rates);
-  vector("model_rates", c.model_rates);
-  vector("data_counts", c.data_counts);
-  vector("model_counts", c.model_counts);
+  vector("data_rates", c.data_rates, "P(neuron i active) in the data", false);
+  vector("model_rates", c.model_rates, "P(neuron i active) under the fitted model", false);
+  vector("data_counts", c.data_counts, "P(k neurons active) in the data", true);
+  vector("model_counts", c.model_counts, "P(k neurons active) under the fitted model", true);
   h5::set_attribute(f, group, "passed", static_cast<long long>(c.passed));
   h5::set_attribute(f, group, "problem", c.problem);
   h5::set_attribute(f, group, "count_tv", c.count_tv);

@@ -16,11 +16,13 @@ Eigen::VectorXd read_vector(const h5::InputFile& file, const std::string& name) 
 
 void store_solution(hid_t file, const std::string& group, const Solution& sol) {
   const hsize_t S = hsize_t(sol.value.size()), n = hsize_t(sol.q.log_on.size()), k = hsize_t(sol.optima.size());
-  h5::ensure_group(file, group);
-  h5::write_doubles(file, group + "/value", sol.value.data(), {S});
-  h5::write_doubles(file, group + "/stationary", sol.stationary.data(), {hsize_t(sol.stationary.size())});
-  h5::write_doubles(file, group + "/log_on", sol.q.log_on.data(), {n});
-  h5::write_doubles(file, group + "/log_off", sol.q.log_off.data(), {n});
+  h5::describe_group(file, group, "a solution stored bit for bit (the forward problem's optimum)");
+  h5::write_doubles(file, group + "/value", sol.value.data(), {S},
+                    {"reward", "relative value v(s) of the optimum", {"state"}});
+  h5::write_doubles(file, group + "/stationary", sol.stationary.data(), {hsize_t(sol.stationary.size())},
+                    {"probability", "stationary distribution p(s) of the optimal dynamics", {"state"}});
+  h5::write_doubles(file, group + "/log_on", sol.q.log_on.data(), {n}, {"nats", "log q_i(+1) of each neuron", {"neuron"}});
+  h5::write_doubles(file, group + "/log_off", sol.q.log_off.data(), {n}, {"nats", "log q_i(-1) of each neuron", {"neuron"}});
   for (const auto& [name, value] : {std::pair<const char*, double>{"L", sol.L}, {"mean_reward", sol.mean_reward},
                                     {"coding_cost", sol.coding_cost}, {"value_span", sol.value_span},
                                     {"stationary_change", sol.stationary_change}, {"q_residual", sol.q_residual}})
@@ -33,8 +35,9 @@ void store_solution(hid_t file, const std::string& group, const Solution& sol) {
   for (hsize_t j = 0; j < k; ++j) {
     const LocalOptimum& o = sol.optima[j];
     const std::string at = group + "/optimum" + std::to_string(j);
-    h5::ensure_group(file, at);
-    h5::write_doubles(file, at + "/q", o.q.data(), {hsize_t(o.q.size())});
+    h5::describe_group(file, at, "a distinct fixed point the optimum search found");
+    h5::write_doubles(file, at + "/q", o.q.data(), {hsize_t(o.q.size())},
+                      {"probability", "firing marginals q_i(+1) of the fixed point", {"neuron"}});
     h5::set_attribute(file, at, "L", o.L);
     h5::set_attribute(file, at, "hits", (long long)o.hits);
     h5::set_attribute(file, at, "start", o.start);

@@ -152,8 +152,9 @@ std::vector<ValueAxis> CodingPipeline::value_axes(const PipelinePoint& point) co
   const Network& net = static_cast<const CodingPoint&>(point).net;
   const std::size_t n = std::size_t(net.n()), k = std::size_t(pixels_of(net));
   return {{"perturbation", perturbations_.size(), perturbations_, "coding change specifications", "study.perturbations"},
-          {"state", net.space.size, {}, "state index s = sigma + 2^n x (bit i of sigma: neuron i active; bit j of x: pixel j on)", ""},
-          {"pattern", net.space.n_sigma, {}, "activity pattern sigma (bit i: neuron i active)", ""},
+          {"state", net.space.size, {}, "state index s = sigma + 2^n x (bit i of sigma: neuron i active; bit j of x: pixel j on)", "",
+           net.n()},
+          {"pattern", net.space.n_sigma, {}, "activity pattern sigma (bit i: neuron i active)", "", net.n()},
           {"input", std::size_t(net.space.nx), {}, "input x (bit j: pixel j on)", ""},
           {"neuron", n, {}, "neuron index", ""},
           {"pixels_on", k + 1, {}, "number of pixels on", ""},

@@ -131,7 +131,7 @@ std::vector<ValueAxis> PairwisePipeline::value_axes(const PipelinePoint& point) 
   for (Assumption a : kAssumptions) assumptions.push_back(assumption_name(a));
   return {{"assumption", assumptions.size(), assumptions, "reward assumption of the inverse (docs/model.md 5)", ""},
           {"perturbation", perturbations_.size(), perturbations_, "changes of the pairwise family", "study.perturbations"},
-          {"pattern", std::size_t(1) << n, {}, "activity pattern sigma (bit i: neuron i active)", ""},
+          {"pattern", std::size_t(1) << n, {}, "activity pattern sigma (bit i: neuron i active)", "", p.n},
           {"parameter", std::size_t(IsingFamily::ring_tied(p.n).parameters()), {}, "h, then J(d) for ring distance d = 1..n/2", ""},
           {"neuron", n, {}, "neuron index", ""},
           {"count", n + 1, {}, "number of active neurons", ""},

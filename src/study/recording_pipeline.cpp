@@ -121,7 +121,7 @@ std::vector<ValueAxis> RecordingPipeline::value_axes(const PipelinePoint& point)
   for (RewardFamily f : all_reward_families()) families.push_back(family_name(f));
   return {{"state", states.size(), states, "reference states (visited >= recording.min_visits times): active neurons", ""},
           {"active", std::size_t(n) + 1, {}, "number of active neurons", ""},
-          {"pattern", std::size_t(1) << n, {}, "pattern sigma: bit i = neuron i active", ""},
+          {"pattern", std::size_t(1) << n, {}, "pattern sigma: bit i = neuron i active", "", n},
           {"neuron", std::size_t(n), {}, "neuron (column of the recording)", ""},
           {"family", families.size(), families, "reward descriptions of the model choice", ""},
           {"fold", folds, {}, "contiguous block of time bins held out", "recording.folds >= 2"},

@@ -12,6 +12,7 @@
 
 #include "nirl/core/error.hpp"
 #include "nirl/io/labelled_array.hpp"
+#include "nirl/io/result_axes.hpp"
 #include "nirl/io/results_io.hpp"
 #include "nirl/study/task_journal.hpp"
 #include "nirl/study/task_runner.hpp"
@@ -233,7 +234,7 @@ void write_grid_axis(hid_t file, const std::string& path, const StudyAxis& axis)
     }
     numbers.push_back(v);
   }
-  h5::write_axis(file, path, axis.name, numbers, "", "values of " + axis.name);
+  h5::write_axis(file, path, axis.name, numbers, "units of the key " + axis.name, "values of " + axis.name);
 }
 
 // One recorded measure: its array and the number of values it has per task or point.
@@ -301,8 +302,8 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
   std::vector<std::int64_t> trials(std::size_t(grid.trials())), bootstraps(std::size_t(grid.bootstraps() + 1));
   for (std::size_t k = 0; k < trials.size(); ++k) trials[k] = std::int64_t(k);
   for (std::size_t k = 0; k < bootstraps.size(); ++k) bootstraps[k] = std::int64_t(k);
-  h5::write_axis(f, "/study/axes/trial", "trial", trials, "", "simulation index (its own random stream)");
-  h5::write_axis(f, "/study/axes/bootstrap", "bootstrap", bootstraps, "",
+  h5::write_axis(f, "/study/axes/trial", "trial", trials, "index", "simulation index (its own random stream)");
+  h5::write_axis(f, "/study/axes/bootstrap", "bootstrap", bootstraps, "index",
                  "0: the sampled data; k > 0: bootstrap resample k of them");
   for (const ValueAxis& axis : s.value_axes) {
     if (!measured_along(study, axis.name)) continue;
@@ -312,9 +313,13 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
     } else {
       std::vector<std::int64_t> index(axis.size);
       for (std::size_t k = 0; k < index.size(); ++k) index[k] = std::int64_t(k);
-      h5::write_axis(f, path, axis.name, index, "", axis.description);
+      h5::write_axis(f, path, axis.name, index, "index", axis.description);
     }
   }
+  const ResultAxes study_axes(f, "/study");
+  for (const ValueAxis& axis : s.value_axes)
+    if (axis.neurons > 0 && measured_along(study, axis.name))
+      study_axes.write_spikes("/study/axes/" + axis.name, axis.neurons, int(axis.size >> axis.neurons));
 
   // Arrays in measure order; each record is laid out in the same order.
   std::vector<Column> columns;
@@ -364,6 +369,10 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
   if (records(study, MeasureLevel::summary)) write_summaries(study, columns);
   std::string measures;
   for (const std::string& m : study.measures) measures += (measures.empty() ? "" : ",") + m;
+  h5::describe_group(f, "/study", "the " + study.pipeline_name +
+                                     " study: one array per measure over the grid axes (task measures also over trial "
+                                     "and bootstrap), then its value axes");
+  h5::describe_group(f, "/study/axes", "the axes of the study arrays, as dimension scales");
   h5::set_attribute(f, "/study", "pipeline", study.pipeline_name);
   h5::set_attribute(f, "/study", "measures", measures);
   h5::set_attribute(f, "/study", "tasks", static_cast<long long>(grid.tasks()));

@@ -200,7 +200,8 @@ std::vector<ValueAxis> SyntheticPipeline::value_axes(const PipelinePoint& point)
   const SyntheticPoint& p = static_cast<const SyntheticPoint&>(point);
   const std::size_t n = std::size_t(p.net.n());
   return {{"perturbation", perturbations_.size(), perturbations_, "nirl predict specifications", "study.perturbations"},
-          {"state", p.net.space.size, {}, "state index s = sigma + 2^n x (bit i of sigma: neuron i active)", ""},
+          {"state", p.net.space.size, {}, "state index s = sigma + 2^n x (bit i of sigma: neuron i active)", "",
+           p.net.n()},
           {"neuron", n, {}, "neuron index", ""},
           {"input", std::size_t(p.net.space.nx), {}, "input index x", ""},
           {"others_active", n, {}, "number of other neurons active", ""},

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "cli_harness.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -115,7 +116,7 @@ void write_random_raster(const fs::path& file, const std::string& dataset, std::
   std::vector<std::uint8_t> spikes(steps * std::size_t(n));
   for (auto& s : spikes) s = std::uint8_t(rng() % 4 == 0);
   nirl::h5::OutputFile out(file.string());
-  nirl::h5::write_uint8(out.id(), dataset, spikes.data(), {hsize_t(steps), hsize_t(n)});
+  nirl::h5::write_uint8(out.id(), dataset, spikes.data(), {hsize_t(steps), hsize_t(n)}, test_data(2));
   out.commit();
 }
 

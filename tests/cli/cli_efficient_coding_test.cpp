@@ -6,6 +6,7 @@
 #include "cli_harness.hpp"
 
 #include "nirl/coding/efficient_coding.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -25,7 +26,7 @@ TEST_F(CliFeature, FeatureTableMatchesThreshold) {
   const std::vector<double> table(y.begin(), y.end());
   {
     nirl::h5::OutputFile f(path("y.h5").string());
-    nirl::h5::write_doubles(f.id(), "/feature", table.data(), {hsize_t(table.size())});
+    nirl::h5::write_doubles(f.id(), "/feature", table.data(), {hsize_t(table.size())}, test_data(1));
     f.commit();
   }
   const RunResult a = optimise(config(feature_config(kPixels, "threshold = 1")));
@@ -63,7 +64,7 @@ TEST_F(CliFeature, FeatureTableNotBinary) {
   const std::vector<double> table = {0, 1, 2, 0, 1, 1, 0, 1};
   {
     nirl::h5::OutputFile f(path("y.h5").string());
-    nirl::h5::write_doubles(f.id(), "/feature", table.data(), {hsize_t(table.size())});
+    nirl::h5::write_doubles(f.id(), "/feature", table.data(), {hsize_t(table.size())}, test_data(1));
     f.commit();
   }
   const fs::path cfg = config(feature_config(kPixels, "feature_file = " + path("y.h5").string()));

@@ -3,6 +3,7 @@
 // status, and must leave neither the --out file nor a "<out>.tmp.<pid>" file behind.
 // A positive run (optimise, then simulate) checks the normal path through both commands.
 #include "cli_harness.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -128,7 +129,7 @@ TEST_F(Cli, MatrixRowsDoNotSumToOne) {
   {
     const double P[] = {0.5, 0.4, 0.1, 0.9};  // row 0 sums to 0.9
     nirl::h5::OutputFile f(matrix.string());
-    nirl::h5::write_doubles(f.id(), "/model/input_transition", P, {2, 2});
+    nirl::h5::write_doubles(f.id(), "/model/input_transition", P, {2, 2}, test_data(2));
     f.commit();
   }
   const fs::path cfg = config("[network]\nn = 4\nlambda = 0.5\n\n[input]\ntype = matrix\nfile = " + matrix.string() +
@@ -141,7 +142,7 @@ TEST_F(Cli, RewardTableDatasetMissing) {
   {
     const std::vector<double> r(16, 1.0);
     nirl::h5::OutputFile f(table.string());
-    nirl::h5::write_doubles(f.id(), "/other/reward", r.data(), {16});
+    nirl::h5::write_doubles(f.id(), "/other/reward", r.data(), {16}, test_data(1));
     f.commit();
   }
   const RunResult r = optimise(config(table_config(table)));
@@ -154,7 +155,7 @@ TEST_F(Cli, RewardTableIntegerType) {
   {
     const std::vector<std::int32_t> r(16, 1);
     nirl::h5::OutputFile f(table.string());
-    nirl::h5::write_int32(f.id(), "/solution/reward", r.data(), {16});
+    nirl::h5::write_int32(f.id(), "/solution/reward", r.data(), {16}, test_data(1));
     f.commit();
   }
   EXPECT_TRUE(optimise_fails(optimise(config(table_config(table))), "integer type"));
@@ -165,7 +166,7 @@ TEST_F(Cli, RewardTableWrongLength) {
   {
     const std::vector<double> r(15, 1.0);  // S = 2^4 = 16
     nirl::h5::OutputFile f(table.string());
-    nirl::h5::write_doubles(f.id(), "/solution/reward", r.data(), {15});
+    nirl::h5::write_doubles(f.id(), "/solution/reward", r.data(), {15}, test_data(1));
     f.commit();
   }
   const RunResult r = optimise(config(table_config(table)));
@@ -208,7 +209,7 @@ TEST_F(Cli, SimulateModelWithoutSolution) {
   {
     const double x[] = {1.0, 2.0};
     nirl::h5::OutputFile f(model.string());
-    nirl::h5::write_doubles(f.id(), "/foo", x, {2});
+    nirl::h5::write_doubles(f.id(), "/foo", x, {2}, test_data(1));
     f.commit();
   }
   const RunResult r = run({"simulate", "--model", model.string(), "--steps", "10", "--out", out().string()});

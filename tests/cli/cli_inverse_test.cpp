@@ -2,6 +2,7 @@
 // round trip through files, and one clean error line for each kind of bad raster.
 #include "cli_harness.hpp"
 #include "nirl/measures/measures.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -25,10 +26,10 @@ class CliInverse : public Cli {
                        const std::vector<std::int32_t>& input = {}) const {
     const fs::path p = path("bad_raster.h5");
     nirl::h5::OutputFile f(p.string());
-    nirl::h5::write_int32(f.id(), "/raster/spikes", spikes.data(), dims);
+    nirl::h5::write_int32(f.id(), "/raster/spikes", spikes.data(), dims, test_data(dims.size()));
     if (!input.empty()) {
-      nirl::h5::write_int32(f.id(), "/raster/input", input.data(), {input.size()});
-      nirl::h5::write_matrix(f.id(), "/model/input_transition", nirl::telegraph_input(0.1, 0.1).P);
+      nirl::h5::write_int32(f.id(), "/raster/input", input.data(), {input.size()}, test_data(1));
+      nirl::h5::write_matrix(f.id(), "/model/input_transition", nirl::telegraph_input(0.1, 0.1).P, test_data(2));
     }
     f.commit();
     return p;
@@ -138,11 +139,11 @@ TEST_F(CliInverse, NaNInRewardFile) {
   {
     nirl::h5::OutputFile f(bad.string());
     const std::vector<double> r = {0.0, 1.0, std::nan(""), 0.0};
-    nirl::h5::write_doubles(f.id(), "/inferred/reward", r.data(), {4});
+    nirl::h5::write_doubles(f.id(), "/inferred/reward", r.data(), {4}, test_data(1));
     nirl::h5::set_attribute(f.id(), "/inferred", "n", 2LL);
     nirl::h5::set_attribute(f.id(), "/inferred", "nx", 1LL);
     nirl::h5::set_attribute(f.id(), "/inferred", "lambda", 0.5);
-    nirl::h5::write_matrix(f.id(), "/model/input_transition", Eigen::MatrixXd::Ones(1, 1));
+    nirl::h5::write_matrix(f.id(), "/model/input_transition", Eigen::MatrixXd::Ones(1, 1), test_data(2));
     f.commit();
   }
   const RunResult r = run({"predict", "--reward", bad.string(), "--perturb", "lambda=1", "--out", out().string()});

@@ -8,6 +8,7 @@
 
 #include "nirl/pairwise/ising_forward.hpp"
 #include "nirl/measures/measures.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -39,7 +40,7 @@ class CliPairwise : public Cli {
     const std::vector<std::uint8_t> raster = nirl::iid_raster(optimum().distribution, kN, samples, 3, 0);
     {
       nirl::h5::OutputFile f(path("raster.h5").string());
-      nirl::h5::write_uint8(f.id(), "/spikes", raster.data(), {hsize_t(samples), hsize_t(kN)});
+      nirl::h5::write_uint8(f.id(), "/spikes", raster.data(), {hsize_t(samples), hsize_t(kN)}, test_data(2));
       f.commit();
     }
     const RunResult fit = run({"pairwise", "fit", path("raster.h5").string(), "--ridge", "1e-5", "--out", path("fit.h5").string()});
@@ -125,7 +126,7 @@ TEST_F(CliPairwise, BadPredictRequestsFailWithOneLine) {
   {
     nirl::h5::OutputFile f(path("ties.h5").string());
     const std::vector<std::int32_t> ties(10, 0);
-    nirl::h5::write_int32(f.id(), "/ties", ties.data(), {hsize_t(ties.size())});
+    nirl::h5::write_int32(f.id(), "/ties", ties.data(), {hsize_t(ties.size())}, test_data(1));
     f.commit();
   }
   EXPECT_TRUE(fails({"--tying", path("ties.h5").string()}, "78 entries"));
@@ -142,7 +143,7 @@ TEST_F(CliPairwise, AFitFailingItsCheckIsFlaggedAndGuarded) {
   for (std::size_t t = 0; t < 3000; ++t) raster[t * 5 + (t * 3) % 5] = 1;
   {
     nirl::h5::OutputFile f(path("one_active.h5").string());
-    nirl::h5::write_uint8(f.id(), "/spikes", raster.data(), {3000, 5});
+    nirl::h5::write_uint8(f.id(), "/spikes", raster.data(), {3000, 5}, test_data(2));
     f.commit();
   }
   const RunResult fit = run({"pairwise", "fit", path("one_active.h5").string(), "--refine", "none", "--out", path("fit.h5").string()});

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli_harness.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -143,7 +144,7 @@ TEST_F(FullDisk, EveryWritingCommandFailsWithOneLineAndNoFile) {
     nirl::h5::OutputFile plain_file(path("plain.h5").string());
     std::vector<std::uint8_t> spikes(3000 * 5);
     for (std::size_t k = 0; k < spikes.size(); ++k) spikes[k] = std::uint8_t((k * 7919 + k / 5) % 5 == 0);
-    nirl::h5::write_uint8(plain_file.id(), "/spikes", spikes.data(), {3000, 5});
+    nirl::h5::write_uint8(plain_file.id(), "/spikes", spikes.data(), {3000, 5}, test_data(2));
     plain_file.commit();
   }
   const std::string plain = path("plain.h5").string();

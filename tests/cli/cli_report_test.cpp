@@ -12,6 +12,7 @@
 #include "nirl/inverse/reward_bootstrap.hpp"
 #include "nirl/io/recording_io.hpp"
 #include "nirl/pairwise/model_choice.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -33,7 +34,7 @@ class CliReport : public Cli {
     }
     const fs::path p = path("rec.h5");
     nirl::h5::OutputFile f(p.string());
-    nirl::h5::write_uint8(f.id(), "/data/spk", spk.data(), {hsize_t(n), hsize_t(T)});
+    nirl::h5::write_uint8(f.id(), "/data/spk", spk.data(), {hsize_t(n), hsize_t(T)}, test_data(2));
     f.commit();
     return p;
   }
@@ -230,8 +231,8 @@ TEST_F(CliReport, InferBinsNwbUnits) {
       for (int k = 0; k < 100 / (u + 1); ++k) times.push_back(0.01 + k * 0.1 * (u + 1));
       index.push_back(std::int32_t(times.size()));
     }
-    nirl::h5::write_doubles(f.id(), "/units/spike_times", times.data(), {times.size()});
-    nirl::h5::write_int32(f.id(), "/units/spike_times_index", index.data(), {index.size()});
+    nirl::h5::write_doubles(f.id(), "/units/spike_times", times.data(), {times.size()}, test_data(1));
+    nirl::h5::write_int32(f.id(), "/units/spike_times_index", index.data(), {index.size()}, test_data(1));
     f.commit();
   }
   const RunResult r = run({"infer", "--raster", nwb.string(), "--bin-width", "0.05", "--units", "0,2", "--lambda", "1",

@@ -27,8 +27,8 @@ TEST(LabelledArray, BlocksOfEveryTrailingShapeLandInRowMajorOrder) {
   const std::size_t A = 2, B = 3, C = 4;  // value (a, b, c) = 100 a + 10 b + c
   {
     h5::OutputFile out(path);
-    h5::write_axis(out.id(), "/axes/a", "a", std::vector<double>{0.5, 1.5}, "", "first");
-    h5::write_axis(out.id(), "/axes/b", "b", std::vector<std::int64_t>{0, 1, 2}, "", "second");
+    h5::write_axis(out.id(), "/axes/a", "a", std::vector<double>{0.5, 1.5}, "1", "first");
+    h5::write_axis(out.id(), "/axes/b", "b", std::vector<std::int64_t>{0, 1, 2}, "index", "second");
     h5::write_axis(out.id(), "/axes/c", "c", std::vector<std::string>{"w", "x", "y", "z"}, "third");
     h5::LabelledArray array(out.id(), "/values", {"/axes/a", "/axes/b", "/axes/c"}, "1", "test");
     EXPECT_EQ(array.size(), A * B * C);

@@ -17,6 +17,7 @@
 #include "nirl/io/raster_io.hpp"
 #include "nirl/io/raster_writer.hpp"
 #include "nirl/io/results_io.hpp"
+#include "test_data.hpp"
 
 using namespace nirl;
 
@@ -81,10 +82,10 @@ TEST(RasterIo, RoundTripInt32Int64AndBool) {
     const std::vector<std::int32_t> s32(kSpikes.begin(), kSpikes.end());
     const std::vector<std::int64_t> s64(kSpikes.begin(), kSpikes.end());
     const std::vector<signed char> sbool(kSpikes.begin(), kSpikes.end());
-    h5::write_int32(out.id(), "/int32", s32.data(), {5, 3});
+    h5::write_int32(out.id(), "/int32", s32.data(), {5, 3}, test_data(2));
     write_raw(out.id(), "/int64", H5T_NATIVE_INT64, s64.data(), {5, 3});
     write_raw(out.id(), "/bool", h5py_bool_type().get(), sbool.data(), {5, 3});
-    h5::write_int32(out.id(), "/zeros", std::vector<std::int32_t>(5, 0).data(), {5});
+    h5::write_int32(out.id(), "/zeros", std::vector<std::int32_t>(5, 0).data(), {5}, test_data(1));
     out.commit();
   }
   const h5::InputFile in(path);
@@ -104,19 +105,19 @@ TEST(RasterIo, RejectsBadRasters) {
   {
     h5::OutputFile out(path);
     std::vector<std::uint8_t> two = {0, 1, 0, 1, 0, 2, 0, 0, 1};
-    h5::write_uint8(out.id(), "/two", two.data(), {3, 3});
+    h5::write_uint8(out.id(), "/two", two.data(), {3, 3}, test_data(2));
     const double f[6] = {0, 1, 0, 1, 1, 0};
-    h5::write_doubles(out.id(), "/float", f, {3, 2});
-    h5::write_uint8(out.id(), "/rank1", kSpikes.data(), {4});
-    h5::write_uint8(out.id(), "/rank3", kSpikes.data(), {2, 2, 2});
-    h5::write_uint8(out.id(), "/short", kSpikes.data(), {1, 3});
-    h5::write_uint8(out.id(), "/wide", std::vector<std::uint8_t>(2 * 41, 0).data(), {2, 41});
-    h5::write_uint8(out.id(), "/ok", kSpikes.data(), {5, 3});
-    h5::write_int32(out.id(), "/input_short", kInput.data(), {4});
+    h5::write_doubles(out.id(), "/float", f, {3, 2}, test_data(2));
+    h5::write_uint8(out.id(), "/rank1", kSpikes.data(), {4}, test_data(1));
+    h5::write_uint8(out.id(), "/rank3", kSpikes.data(), {2, 2, 2}, test_data(3));
+    h5::write_uint8(out.id(), "/short", kSpikes.data(), {1, 3}, test_data(2));
+    h5::write_uint8(out.id(), "/wide", std::vector<std::uint8_t>(2 * 41, 0).data(), {2, 41}, test_data(2));
+    h5::write_uint8(out.id(), "/ok", kSpikes.data(), {5, 3}, test_data(2));
+    h5::write_int32(out.id(), "/input_short", kInput.data(), {4}, test_data(1));
     const std::int32_t big[5] = {0, 1, 1, 2, 0}, negative[5] = {0, -1, 1, 1, 0};
-    h5::write_int32(out.id(), "/input_big", big, {5});
-    h5::write_int32(out.id(), "/input_negative", negative, {5});
-    h5::write_doubles(out.id(), "/input_float", f, {5});
+    h5::write_int32(out.id(), "/input_big", big, {5}, test_data(1));
+    h5::write_int32(out.id(), "/input_negative", negative, {5}, test_data(1));
+    h5::write_doubles(out.id(), "/input_float", f, {5}, test_data(1));
     out.commit();
   }
   const h5::InputFile in(path);

@@ -8,6 +8,7 @@
 #include "nirl/io/results_io.hpp"
 #include "nirl/version.hpp"
 #include "test_networks.hpp"
+#include "test_data.hpp"
 
 using namespace nirl;
 
@@ -35,6 +36,18 @@ TEST(ResultsIo, SolutionRoundTrip) {
   EXPECT_EQ(back.sol.q.log_off, sol.q.log_off);
   EXPECT_EQ(back.sol.L, sol.L);
   EXPECT_EQ(h5::read_attribute_string(in, "/", "version"), kVersion);
+  EXPECT_EQ(h5::read_attribute_string(in, "/", "commit"), kCommit);
+  EXPECT_EQ(h5::read_attribute_string(in, "/solution/value", "units"), "reward");
+  EXPECT_EQ(h5::read_attribute_string(in, "/solution/optimum", "best_frozen_spikes").size(), 8u);
+  // The state axis writes each state out: row s of state_spikes is sigma's bits, state_input x.
+  std::vector<hsize_t> dims;
+  const std::vector<std::int64_t> spikes = h5::read_integers(in, "/axes/state_spikes", 2, &dims);
+  const std::vector<std::int64_t> input = h5::read_integers(in, "/axes/state_input", 1);
+  ASSERT_EQ(dims, (std::vector<hsize_t>{net.space.size, 8}));
+  for (std::size_t s = 0; s < net.space.size; ++s) {
+    EXPECT_EQ(input[s], net.space.input_of(s));
+    for (int i = 0; i < 8; ++i) EXPECT_EQ(spikes[s * 8 + std::size_t(i)], std::int64_t((net.space.sigma_of(s) >> i) & 1));
+  }
   EXPECT_EQ(h5::read_attribute_int(in, "/", "seed"), 17);
   EXPECT_EQ(h5::read_attribute_string(in, "/", "config"), "[network]\nn = 8\n");
   EXPECT_EQ(h5::shape(in, "/model/input_transition"), (std::vector<hsize_t>{2, 2}));
@@ -46,10 +59,25 @@ TEST(ResultsIo, UncommittedOutputLeavesNoFile) {
   {
     h5::OutputFile out(path);
     const double x = 1.0;
-    h5::write_doubles(out.id(), "/a/b", &x, {1});
+    h5::write_doubles(out.id(), "/a/b", &x, {1}, test_data(1));
   }
   EXPECT_NE(access(path.c_str(), F_OK), 0);
   EXPECT_NE(access((path + ".tmp." + std::to_string(::getpid())).c_str(), F_OK), 0);
+}
+
+TEST(ResultsIo, WritersRefuseUndescribedDatasets) {
+  const std::string path = ::testing::TempDir() + "/nirl_undescribed_" + std::to_string(::getpid()) + ".h5";
+  h5::OutputFile out(path);
+  const double x[2] = {1.0, 2.0};
+  for (const h5::Describe& d : {h5::Describe{"", "no units", {"k"}}, h5::Describe{"1", "", {"k"}},
+                                h5::Describe{"1", "no dimension names", {}}}) {
+    try {
+      h5::write_doubles(out.id(), "/x", x, {2}, d);
+      FAIL() << d.description;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("/x"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(ResultsIo, ReaderNamesMissingAndMistypedDatasets) {
@@ -57,7 +85,7 @@ TEST(ResultsIo, ReaderNamesMissingAndMistypedDatasets) {
   {
     h5::OutputFile out(path);
     const std::int32_t k[3] = {1, 2, 3};
-    h5::write_int32(out.id(), "/ints", k, {3});
+    h5::write_int32(out.id(), "/ints", k, {3}, test_data(1));
     out.commit();
   }
   const h5::InputFile in(path);

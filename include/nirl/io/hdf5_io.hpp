@@ -80,24 +80,48 @@ Handle check(hid_t id, herr_t (*close)(hid_t), const std::string& what);
 void check_status(herr_t status, const std::string& what);
 Handle link_creation_plist();
 
-void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims);
-void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims);
-void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims);
-void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims);
-void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values);  // UTF-8, 1-D
+// What every dataset carries (docs/hdf5_layout.md): attributes `units` ("1" for a
+// dimensionless number, "index", "count", "nats", ...) and `description` (one line), and
+// one name per dimension as its H5DS label (attach_scale links an axis dataset to it). A
+// writer refuses an empty units or description and a dims count other than the rank.
+struct Describe {
+  std::string units;
+  std::string description;
+  std::vector<std::string> dims;
+};
+
+void write_doubles(hid_t file, const std::string& name, const double* data, const std::vector<hsize_t>& dims,
+                   const Describe& describe);
+void write_uint8(hid_t file, const std::string& name, const std::uint8_t* data, const std::vector<hsize_t>& dims,
+                 const Describe& describe);
+void write_int32(hid_t file, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims,
+                 const Describe& describe);
+void write_int64(hid_t file, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims,
+                 const Describe& describe);
+// UTF-8, 1-D.
+void write_strings(hid_t file, const std::string& name, const std::vector<std::string>& values,
+                   const Describe& describe);
 // A matrix as a row-major 2-D float64 dataset.
-void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m);
+void write_matrix(hid_t file, const std::string& name, const Eigen::MatrixXd& m, const Describe& describe);
+// Makes the 1-D dataset `axis` a dimension scale called `name`.
+void make_scale(hid_t file, const std::string& axis, const std::string& name);
+// Attaches the dimension scale `axis` (made one, named by its last path component, if it
+// is not yet) to dimension dim of `dataset`, whose length it must have.
+void attach_scale(hid_t file, const std::string& dataset, unsigned dim, const std::string& axis);
+// A `description` attribute on a group, created when missing.
+void describe_group(hid_t file, const std::string& group, const std::string& description);
 
 // The raster layout (write_uint8, write_int32 and RowWriter): chunks of this many rows
 // (time bins) by all columns, deflate level 1.
 inline constexpr hsize_t kChunkRows = 65536;
 
-// A uint8 or int32 dataset of fixed shape, with the raster layout, written a block of
+// A uint8, int32 or int64 dataset of fixed shape, with the raster layout, written a block of
 // whole rows at a time; blocks of whole chunks are compressed and written by the call
 // (no chunk cache).
 class RowWriter {
  public:
-  RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims);
+  RowWriter(hid_t file, const std::string& name, hid_t file_type, std::vector<hsize_t> dims,
+            const Describe& describe);
   // Rows [first, first + count), row-major, in the file type's native memory type.
   void write(hsize_t first, hsize_t count, const void* data);
   // Closes the dataset, writing what HDF5 still caches (a full disk is reported here).

@@ -2,7 +2,7 @@
 // (H5DS: its name and values are in the file), attached to every array that uses it, and
 // each array dimension carries the axis name as its label, so h5py's `f[path].dims[k]`
 // says what axis k is and MATLAB's h5info lists the scales. Every array and axis carries
-// `units` and `description` attributes. Arrays are created whole and filled block by
+// `units` and `description` attributes (h5::Describe). Arrays are created whole and filled block by
 // block (write_block) and read back the same way (read_block), so a writer never holds more
 // than one block.
 #pragma once
@@ -14,7 +14,11 @@
 
 namespace nirl::h5 {
 
-// Axis datasets: numbers, integers (int64) or labels (variable-length UTF-8 strings).
+// The units of an axis of labels.
+inline constexpr const char* kLabelUnits = "label";
+
+// Axis datasets: numbers, integers (int64) or labels (variable-length UTF-8 strings, units
+// kLabelUnits).
 void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<double>& values,
                 const std::string& units, const std::string& description);
 void write_axis(hid_t file, const std::string& path, const std::string& name, const std::vector<std::int64_t>& values,

@@ -45,6 +45,7 @@ struct ValueAxis {
   std::vector<std::string> labels;
   std::string description;
   std::string source;  // the configuration key that sets it, if any (for errors)
+  int neurons = 0;     // > 0: entry s is the state s = sigma + 2^n x of n neurons (the file spells it out)
 };
 
 // One grid point with every setting resolved (a pipeline derives its own).
