@@ -20,6 +20,8 @@
 #     engine runs in the other CliStudy tests and the bad-input corpus),
 #   CliPairwise.UnchangedContextPredictsTheOriginal  ~2 min under ASan (fit, infer and
 #     predict run under ASan in CliPairwise.PinnedPredictionFromTheInferredRewardMatchesTheTruth),
+#   CliInverse.PredictWithTrueRewardEqualsDirectSolve  ~50 s under ASan (predict runs under
+#     ASan in CliInverse.InferPredictCompareRoundTrip and the CliPairwise tests),
 #   MomentMatching.ChainsRecoverAKnown60NeuronNetwork  40 s unsanitised (the chains' moment
 #     matching runs under ASan in the other MomentMatching tests),
 #   MpiStudy  ~4 min under ASan (ten runs of nirl on 1-3 ranks, kill and resume),
@@ -29,7 +31,9 @@
 #     study in the CliPairwise and unit tests, and
 #   FigurePlots  over 4 min under ASan (Fig 4's efficient codes at ten coding costs; its
 #     subject is the plot scripts): the coding study's predictions run under ASan in
-#     MpiCoding and the CliFeature tests.
+#     MpiCoding and the CliFeature tests, and
+#   ConsumerProject  (installs the build and compiles nirl again as a subproject; its subject
+#     is the CMake package, not memory).
 # Usage: tools/sanitize.sh [extra ctest arguments]
 #   NIRL_BUILD_JOBS / NIRL_TEST_JOBS: parallel build jobs / ctest jobs (default: nproc).
 set -euo pipefail
@@ -49,7 +53,7 @@ export LSAN_OPTIONS="suppressions=$root/tools/lsan_suppressions.txt:print_suppre
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:exitcode=87"
 
 exclude=()
-[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|CliStudy\.EveryGridPointMatchesThePipelineComposedDirectly$|CliPairwise\.UnchangedContextPredictsTheOriginal$|MomentMatching\.ChainsRecoverAKnown60NeuronNetwork$|MpiStudy$|MpiPairwise$|MpiTwoHosts$|FigurePlots$|ConsumerProject$)')
+[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|CliStudy\.EveryGridPointMatchesThePipelineComposedDirectly$|CliPairwise\.UnchangedContextPredictsTheOriginal$|CliInverse\.PredictWithTrueRewardEqualsDirectSolve$|MomentMatching\.ChainsRecoverAKnown60NeuronNetwork$|MpiStudy$|MpiPairwise$|MpiTwoHosts$|FigurePlots$|ConsumerProject$)')
 status=0
 (cd build-asan && ctest --output-on-failure -j"${NIRL_TEST_JOBS:-$(nproc)}" "${exclude[@]}" "$@") || status=$?
 if compgen -G "$logs/*" > /dev/null; then

@@ -94,26 +94,41 @@ pb::array_t<std::uint8_t> state_patterns(int n) {
   return to_numpy(std::move(bits), {pb::ssize_t(states), pb::ssize_t(n)});
 }
 
+namespace {
+
+// Copies a C-contiguous [T, n] array of 0/1 into the raster, refusing any other value.
+template <typename T>
+void copy_spikes(const T* data, Raster& r) {
+  r.spikes.resize(r.steps * std::size_t(r.n));
+  for (std::size_t k = 0; k < r.spikes.size(); ++k) {
+    if (data[k] != T(0) && data[k] != T(1))
+      fail("spikes holds ", +data[k], " at time bin ", k / std::size_t(r.n), ", neuron ", k % std::size_t(r.n),
+           " (0/1 expected)");
+    r.spikes[k] = std::uint8_t(data[k]);
+  }
+}
+
+}  // namespace
+
 Raster raster_of(const pb::handle& spikes, const pb::handle& input, int nx) {
-  pb::array_t<std::int64_t, pb::array::c_style | pb::array::forcecast> a;
+  // uint8 and bool rasters are read in place; other dtypes through one int64 copy.
+  using Bytes = pb::array_t<std::uint8_t, pb::array::c_style>;
+  const bool bytes = pb::isinstance<Bytes>(spikes) || pb::isinstance<pb::array_t<bool, pb::array::c_style>>(spikes);
+  pb::array a;
   try {
-    a = pb::array_t<std::int64_t, pb::array::c_style | pb::array::forcecast>::ensure(spikes);
+    if (bytes) a = pb::reinterpret_borrow<pb::array>(spikes);
+    else a = pb::array_t<std::int64_t, pb::array::c_style | pb::array::forcecast>::ensure(spikes);
   } catch (const pb::error_already_set&) {
   }
-  if (!a || a.ndim() != 2) fail("spikes must be a 2-D array (time bins x neurons) of 0/1");
+  if (!a || a.ndim() != 2)
+    fail("spikes must be a 2-D array (time bins x neurons) of 0/1");
   Raster r;
   r.steps = std::size_t(a.shape(0));
   r.n = int(a.shape(1));
   if (r.n < 1) fail("spikes has no neurons (columns)");
   if (r.steps < 2) fail("spikes has ", r.steps, " time bin(s); at least 2 are needed");
-  r.spikes.resize(r.steps * std::size_t(r.n));
-  const std::int64_t* data = a.data();
-  for (std::size_t k = 0; k < r.spikes.size(); ++k) {
-    if (data[k] != 0 && data[k] != 1)
-      fail("spikes holds ", data[k], " at time bin ", k / std::size_t(r.n), ", neuron ", k % std::size_t(r.n),
-           " (0/1 expected)");
-    r.spikes[k] = std::uint8_t(data[k]);
-  }
+  if (bytes) copy_spikes(static_cast<const std::uint8_t*>(a.data()), r);
+  else copy_spikes(static_cast<const std::int64_t*>(a.data()), r);
   if (input.is_none()) {
     if (nx > 1) fail("the input model has nx = ", nx, " states: give the input sequence (input=...)");
     return r;

@@ -129,6 +129,10 @@ class Module(unittest.TestCase):
         got = nirl.infer(spikes, lam)["reward"]
         self.assertEqual(nirl.infer(spikes, lam)["method"], "closed_form")
         np.testing.assert_allclose(got - got.mean(), r - r.mean(), rtol=0, atol=1e-12)
+        # Every dtype and memory order of the same raster gives the same reward.
+        for same in (spikes.astype(bool), spikes.astype(np.int32), np.asfortranarray(spikes),
+                     spikes.astype(np.float64), spikes[::-1][::-1]):
+            np.testing.assert_array_equal(nirl.infer(same, lam)["reward"], got)
 
     def test_recording_and_pairwise_equal_the_command_line(self):
         rec = nirl.load_recording(RECORDING, dataset="/spikes")
