@@ -70,8 +70,7 @@ int compare_main(int argc, const char* const argv[]) {
     measures.push_back({"r2_weighted", wfit.r2});
     measures.push_back({"scale", fit.scale});
     measures.push_back({"states_used", double(fit.states)});
-    aligned = fit.scale * inferred.reward;
-    for (std::size_t s = 0; s < space.size; ++s) aligned[Eigen::Index(s)] += fit.offset[std::size_t(space.input_of(s))];
+    aligned = aligned_reward(space, fit, inferred.reward);
   }
   if (vm.count("adapted")) {
     const h5::InputFile fa(get_string(vm, "adapted")), fp(get_string(vm, "predicted"));

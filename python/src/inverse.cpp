@@ -85,10 +85,7 @@ pb::dict compare(const pb::dict& truth, const pb::object& inferred, const pb::ob
     d["r2_weighted"] = wfit.r2;
     d["scale"] = fit.scale;
     d["states_used"] = fit.states;
-    Eigen::VectorXd aligned = fit.scale * inf.reward;
-    for (std::size_t s = 0; s < net.space.size; ++s)
-      aligned[Eigen::Index(s)] += fit.offset[std::size_t(net.space.input_of(s))];
-    d["aligned_inferred_reward"] = to_numpy(aligned);
+    d["aligned_inferred_reward"] = to_numpy(aligned_reward(net.space, fit, inf.reward));
   }
   if (!adapted.is_none()) {
     const Eigen::VectorXd a = vector_entry(adapted.cast<pb::dict>(), "stationary", "adapted");

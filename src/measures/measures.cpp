@@ -79,6 +79,13 @@ AlignedFit aligned_fit(std::size_t size, std::size_t nx, GroupOf group_of, const
 
 }  // namespace
 
+Eigen::VectorXd aligned_reward(const StateSpace& space, const AlignedFit& fit, const Eigen::VectorXd& r_hat) {
+  Eigen::VectorXd aligned(r_hat.size());
+  for (std::size_t s = 0; s < space.size; ++s)
+    aligned[Eigen::Index(s)] = fit.scale * r_hat[Eigen::Index(s)] + fit.offset[std::size_t(space.input_of(s))];
+  return aligned;
+}
+
 AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat,
                       const Eigen::VectorXd& p_true, double threshold, bool weighted) {
   return aligned_fit(

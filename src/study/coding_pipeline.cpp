@@ -188,8 +188,7 @@ void CodingPipeline::run_task(const PipelinePoint& point, const PipelineTruth& t
       max_likelihood_reward(counts, net.input, net.lambda, likelihood_for(p.observation, p.likelihood));
   const AlignedFit fit = aligned_r2(net.space, t.log_posterior, inverse.reward, stationary, p.threshold);
   const AlignedFit weighted = aligned_r2(net.space, t.log_posterior, inverse.reward, stationary, p.threshold, true);
-  Eigen::VectorXd aligned = fit.scale * inverse.reward;
-  for (std::size_t s = 0; s < net.space.size; ++s) aligned[Eigen::Index(s)] += fit.offset[std::size_t(net.space.input_of(s))];
+  const Eigen::VectorXd aligned = aligned_reward(net.space, fit, inverse.reward);
   const Eigen::Map<const Eigen::VectorXd> visits(counts.visits.data(), Eigen::Index(counts.visits.size()));
   const FeatureRecovery recovery = recover_feature(net.space, inverse.reward, visits);
   // The predictions: the recovered feature's code in each changed context. When the

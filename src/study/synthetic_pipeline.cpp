@@ -82,10 +82,8 @@ SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& p
         predict_adapted(inferred, counts.on, out.predicted_net.back(), point.solver, point.prediction, true));
     out.kl_predicted.push_back(kl_divergence(truth.adapted[k].stationary, out.predicted.back().stationary));
   }
-  out.aligned_reward.resize(net.space.size);
-  for (std::size_t s = 0; s < net.space.size; ++s)
-    out.aligned_reward[s] =
-        out.fit.scale * out.inverse.reward[Eigen::Index(s)] + out.fit.offset[std::size_t(net.space.input_of(s))];
+  const Eigen::VectorXd aligned = aligned_reward(net.space, out.fit, out.inverse.reward);
+  out.aligned_reward.assign(aligned.data(), aligned.data() + aligned.size());
   return out;
 }
 

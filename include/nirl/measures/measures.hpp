@@ -34,6 +34,9 @@ struct AlignedFit {
 // constant within every x over the used states.
 AlignedFit aligned_r2(const StateSpace& space, const Eigen::VectorXd& r_true, const Eigen::VectorXd& r_hat,
                       const Eigen::VectorXd& p_true, double threshold = kIdentifiedProbability, bool weighted = false);
+// r_hat in the units of r_true: scale * r_hat(s) + offset(x(s)) for every state (NaN in an
+// input state the fit used no state of).
+Eigen::VectorXd aligned_reward(const StateSpace& space, const AlignedFit& fit, const Eigen::VectorXd& r_hat);
 
 // The same fit with one offset for all states, r_true ≈ a r_hat + b (a reward defined up
 // to a constant, e.g. the maze of docs/model.md section 1); vectors of any common length.
