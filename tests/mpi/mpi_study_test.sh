@@ -89,33 +89,44 @@ print("axes labelled; mean r2 by (lambda, samples):", np.round(m, 3).tolist())
 PY
 
 # Kill a 2-rank run once some tasks are journaled, then resume with the same command. The
-# run has 4 x the trials (96 tasks), so that it is still running when the first task is in
-# the journal; an uninterrupted run of it is the reference.
-LONGER=(--study.trials 12)
+# kill needs the run to be still going when the poll below sees the first journaled task:
+# long.ini simulates 1e6 and 3e6 steps per trial, so its tasks after the first one take
+# seconds, not the milliseconds of study.ini's. A kill that lands after the run finished
+# is tried again (at most 3 times); an uninterrupted run of long.ini is the reference.
+sed -e 's/vary = study.samples: 3000, 30000/vary = study.samples: 1000000, 3000000/' \
+    -e 's/trials = 3/trials = 6/' study.ini > long.ini
+grep -q "samples: 1000000, 3000000" long.ini && grep -q "trials = 6" long.ini || fail "long.ini was not made"
 mkdir -p kill_ref
-(cd kill_ref && mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > log.txt 2>&1) \
+(cd kill_ref && mpirun -np 2 "$NIRL" run ../long.ini --out result.h5 > log.txt 2>&1) \
   || { cat kill_ref/log.txt >&2; fail "the reference run for the kill tests failed"; }
-kill_and_resume() {  # kill_and_resume SIGNAL
-  local sig=$1 dir="kill_$1"
-  mkdir -p "$dir"
-  (cd "$dir" && exec mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > log1.txt 2>&1) &
+kill_run() {  # kill_run SIGNAL DIR: true when the run was killed before it wrote its result
+  local sig=$1 dir=$2
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$dir" && exec mpirun -np 2 "$NIRL" run ../long.ini --out result.h5 > log1.txt 2>&1) &
   local pid=$!
   disown "$pid" 2>/dev/null || true
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1200); do
     if compgen -G "$dir/result.h5.checkpoint/journal.*" > /dev/null &&
        [ "$(cat "$dir"/result.h5.checkpoint/journal.* | wc -c)" -gt 0 ]; then break; fi
     sleep 0.05
   done
   kill -"$sig" "$pid" 2>/dev/null || true
-  pkill -"$sig" -f "$NIRL run ../study.ini" 2>/dev/null || true
+  pkill -"$sig" -f "$NIRL run ../long.ini" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
-  [ ! -f "$dir/result.h5" ] || fail "$sig: the run finished before it was killed (make the tasks longer)"
+  [ ! -f "$dir/result.h5" ]
+}
+kill_and_resume() {  # kill_and_resume SIGNAL
+  local sig=$1 dir="kill_$1" attempt=1
+  until kill_run "$sig" "$dir"; do
+    [ "$attempt" -lt 3 ] || fail "$sig: the run finished before it was killed, 3 times"
+    attempt=$((attempt + 1))
+  done
   [ -d "$dir/result.h5.checkpoint" ] || fail "$sig: no checkpoint after the kill"
-  (cd "$dir" && mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > log2.txt 2>&1) \
+  (cd "$dir" && mpirun -np 2 "$NIRL" run ../long.ini --out result.h5 > log2.txt 2>&1) \
     || { cat "$dir/log2.txt" >&2; fail "$sig: resume failed"; }
   grep -q "resuming from" "$dir/log2.txt" || fail "$sig: the second run did not resume"
   h5diff kill_ref/result.h5 "$dir/result.h5" > /dev/null || fail "$sig: resumed result differs from an uninterrupted run"
-  echo "$sig: $(grep resuming "$dir/log2.txt")"
+  echo "$sig (attempt $attempt): $(grep resuming "$dir/log2.txt")"
 }
 # A job array: three parts side by side (one of them on 2 ranks) journal into one checkpoint
 # without writing the result; the same command without --part then writes it.
@@ -142,8 +153,8 @@ kill_and_resume TERM
 # A checkpoint of another configuration is refused: start a run, kill it once its
 # checkpoint exists, then try to finish it with a changed config.
 mkdir -p mismatch
-sed 's/trials = 3/trials = 4/' study.ini > other.ini
-(cd mismatch && exec "$NIRL" run ../study.ini --out result.h5 "${LONGER[@]}" > /dev/null 2>&1) &
+sed 's/trials = 6/trials = 7/' long.ini > other.ini
+(cd mismatch && exec "$NIRL" run ../long.ini --out result.h5 > /dev/null 2>&1) &
 pid=$!
 disown "$pid" 2>/dev/null || true
 for _ in $(seq 1 600); do [ -f mismatch/result.h5.checkpoint/config.ini ] && break; sleep 0.05; done

@@ -81,22 +81,29 @@ h5diff one/result.h5 two/result.h5 > /dev/null || fail "2 ranks on two hosts dif
 h5diff one/result.h5 three/result.h5 > /dev/null || fail "3 ranks on two hosts differ from one host"
 echo "two hosts (2 and 3 ranks): same file as one host"
 
-# Killed on two hosts once some tasks are journaled; resumed on one host. On a loaded machine
-# the run can finish between the poll that sees the journal and the kill: then the kill
-# did not happen and it is tried again (at most 3 times).
+# Killed on two hosts once some tasks are journaled; resumed on one host. The kill needs the
+# run to be still going when the poll below sees the first journaled task: kill.ini simulates
+# 2e6 and 5e6 steps per trial, so its tasks after the first one take seconds, not the
+# milliseconds of study.ini's. A kill that lands after the run finished is tried again (at
+# most 3 times); a one-host run of kill.ini is the reference.
+sed 's/vary = study.samples: 2000, 20000/vary = study.samples: 2000000, 5000000/' study.ini > kill.ini
+grep -q "samples: 2000000, 5000000" kill.ini || fail "kill.ini was not made"
+mkdir -p kill_ref
+(cd kill_ref && mpirun -np 2 "$NIRL" run ../kill.ini --out result.h5 > log.txt 2>&1) || { cat kill_ref/log.txt >&2; fail "kill reference"; }
 kill_two_host_run() {
   rm -rf resume && mkdir resume
   (cd resume && exec ip netns exec "$H1" unshare --uts /bin/sh -c 'hostname nirl-host1; exec "$@"' sh \
     mpirun --mca plm_rsh_agent "$AGENT_PATH" --host 10.77.0.1:1,10.77.0.2:1 --mca btl tcp,self \
     --mca btl_tcp_if_include 10.77.0.0/24 --mca oob_tcp_if_include 10.77.0.0/24 --bind-to none -np 2 \
-    "$NIRL" run ../study.ini --out result.h5 > log1.txt 2>&1) &
+    "$NIRL" run ../kill.ini --out result.h5 > log1.txt 2>&1) &
   local pid=$!
-  while kill -0 "$pid" 2> /dev/null; do
+  for _ in $(seq 1 1200); do
+    kill -0 "$pid" 2> /dev/null || break
     if compgen -G "resume/result.h5.checkpoint/journal.*" > /dev/null &&
        [ "$(cat resume/result.h5.checkpoint/journal.* 2> /dev/null | wc -c)" -gt 0 ]; then break; fi
     sleep 0.05
   done
-  pkill -KILL -f "$NIRL run ../study.ini" 2> /dev/null || true
+  pkill -KILL -f "$NIRL run ../kill.ini" 2> /dev/null || true
   kill -KILL "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
   [ ! -f resume/result.h5 ]
@@ -106,8 +113,8 @@ until kill_two_host_run; do
   [ "$attempt" -lt 3 ] || fail "the two-host run finished before it was killed, 3 times"
   attempt=$((attempt + 1))
 done
-(cd resume && mpirun -np 2 "$NIRL" run ../study.ini --out result.h5 > log2.txt 2>&1) || { cat resume/log2.txt >&2; fail "resume"; }
+(cd resume && mpirun -np 2 "$NIRL" run ../kill.ini --out result.h5 > log2.txt 2>&1) || { cat resume/log2.txt >&2; fail "resume"; }
 grep -q "resuming from" resume/log2.txt || fail "the one-host run did not resume the two-host checkpoint"
-h5diff one/result.h5 resume/result.h5 > /dev/null || fail "the resumed result differs"
+h5diff kill_ref/result.h5 resume/result.h5 > /dev/null || fail "the resumed result differs"
 echo "killed on two hosts (attempt $attempt), resumed on one: $(grep resuming resume/log2.txt)"
 echo "1 passed, 0 failed"
