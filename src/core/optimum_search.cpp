@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <functional>
 
 #include "nirl/core/error.hpp"
 #include "nirl/core/frozen_states.hpp"
 #include "nirl/core/random_stream.hpp"
+#include "nirl/core/solve_runner.hpp"
 #include "nirl/detail/parallel_reduce.hpp"
 
 namespace nirl {
@@ -48,30 +48,10 @@ int search_threads(std::size_t count, std::size_t states) {
   return int(std::min<std::size_t>(std::size_t(omp_get_max_threads()), count));
 }
 
-// solve(k) for every k < count on `threads` threads, the last k first (the continuation,
-// lambda_steps + 1 solves, is the last start); the first error is rethrown.
-std::vector<Solution> solve_side_by_side(std::size_t count, int threads,
-                                         const std::function<Solution(std::size_t)>& solve) {
-  std::vector<Solution> out(count);
-  std::exception_ptr error;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::size_t j = 0; j < count; ++j) {
-    const std::size_t k = count - 1 - j;
-    try {
-      out[k] = solve(k);
-    } catch (...) {
-#pragma omp critical(nirl_search_error)
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
-  return out;
-}
-
 }  // namespace
 
 Solution search_optimum(const Network& net, const SolverOptions& options, const SearchOptions& search,
-                        const std::function<void(const SearchProgress&)>& progress) {
+                        const std::function<void(const SearchProgress&)>& progress, const SolveRunner& runner) {
   if (search.random_starts < 0 || search.frozen_starts < 0 || search.lambda_steps < 0 || search.polish_rounds < 0)
     fail("search: random_starts, frozen_starts, lambda_steps and polish_rounds must be >= 0");
   if (!options.held.empty()) fail("search: held neurons are not searched over");
@@ -142,9 +122,11 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
   for (std::size_t k = 0; k < starts.size(); ++k)
     if (starts[k].kind != Start::frozen_state) independent.push_back(k);
   const int threads = search_threads(independent.size(), net.space.size);
+  const bool mapped = runner || threads > 1;  // else each start is solved in turn below
   std::vector<Solution> solved;
-  if (threads > 1)
-    solved = solve_side_by_side(independent.size(), threads, [&](std::size_t j) { return solve_start(starts[independent[j]]); });
+  if (mapped)
+    solved = run_solves(runner, independent.size(), threads,
+                        [&](std::size_t j) { return solve_start(starts[independent[j]]); });
   std::size_t next_solved = 0;
   for (const Start& start : starts) {
     Solution sol;
@@ -156,7 +138,7 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
       }
       sol = frozen_solution(net, start.frozen.sigma, options);
     } else {
-      sol = threads > 1 ? std::move(solved[next_solved++]) : solve_start(start);
+      sol = mapped ? std::move(solved[next_solved++]) : solve_start(start);
     }
     consider(std::move(sol), start.name);
   }
@@ -193,10 +175,11 @@ Solution search_optimum(const Network& net, const SolverOptions& options, const 
       return optimise(net, o);
     };
     const int polish_threads = search_threads(moves.size(), net.space.size);
+    const bool polish_mapped = runner || polish_threads > 1;
     std::vector<Solution> polished;
-    if (polish_threads > 1) polished = solve_side_by_side(moves.size(), polish_threads, polish);
+    if (polish_mapped) polished = run_solves(runner, moves.size(), polish_threads, polish);
     for (std::size_t m = 0; m < moves.size(); ++m)
-      improved = consider(polish_threads > 1 ? std::move(polished[m]) : polish(m), moves[m].first) || improved;
+      improved = consider(polish_mapped ? std::move(polished[m]) : polish(m), moves[m].first) || improved;
     if (!improved) break;
   }
   // Best first, the returned one ahead of any of equal L.

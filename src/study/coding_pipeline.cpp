@@ -162,7 +162,7 @@ std::vector<ValueAxis> CodingPipeline::value_axes(const PipelinePoint& point) co
           {"others_active", n, {}, "number of other neurons active", ""}};
 }
 
-std::shared_ptr<const PipelineTruth> CodingPipeline::solve_truth(const PipelinePoint& point) const {
+std::shared_ptr<const PipelineTruth> CodingPipeline::solve_truth(const PipelinePoint& point, const SolveRunner&) const {
   const CodingPoint& p = static_cast<const CodingPoint&>(point);
   auto truth = std::make_shared<CodingTruth>();
   truth->coding = efficient_coding(p.net, p.feature, p.coding);

@@ -137,7 +137,7 @@ std::vector<ValueAxis> MazePipeline::value_axes(const PipelinePoint& point) cons
           {"step", p.trajectory_steps, {}, "time step of the drawn trajectory", "study.raster_steps"}};
 }
 
-std::shared_ptr<const PipelineTruth> MazePipeline::solve_truth(const PipelinePoint& point) const {
+std::shared_ptr<const PipelineTruth> MazePipeline::solve_truth(const PipelinePoint& point, const SolveRunner&) const {
   const MazePoint& p = static_cast<const MazePoint&>(point);
   auto truth = std::make_shared<MazeTruth>();
   truth->mdp = gridworld_mdp(p.world, p.lambda, p.goal_reward);

@@ -139,7 +139,7 @@ std::vector<ValueAxis> PairwisePipeline::value_axes(const PipelinePoint& point) 
           {"step", p.raster_steps, {}, "neuron update of the raster excerpt", "study.raster_steps"}};
 }
 
-std::shared_ptr<const PipelineTruth> PairwisePipeline::solve_truth(const PipelinePoint& point) const {
+std::shared_ptr<const PipelineTruth> PairwisePipeline::solve_truth(const PipelinePoint& point, const SolveRunner&) const {
   const PairwisePoint& p = static_cast<const PairwisePoint&>(point);
   const IsingFamily family = IsingFamily::ring_tied(p.n);
   auto truth = std::make_shared<PairwiseTruth>();

@@ -130,7 +130,7 @@ std::vector<ValueAxis> RecordingPipeline::value_axes(const PipelinePoint& point)
            "interval bounds at recording.level: percentile lower, upper; basic lower, upper; standard error", ""}};
 }
 
-std::shared_ptr<const PipelineTruth> RecordingPipeline::solve_truth(const PipelinePoint&) const {
+std::shared_ptr<const PipelineTruth> RecordingPipeline::solve_truth(const PipelinePoint&, const SolveRunner&) const {
   return std::make_shared<const PipelineTruth>();
 }
 

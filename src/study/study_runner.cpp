@@ -14,6 +14,8 @@
 #include "nirl/io/labelled_array.hpp"
 #include "nirl/io/result_axes.hpp"
 #include "nirl/io/results_io.hpp"
+#include "nirl/study/mpi_solve_runner.hpp"
+#include "nirl/study/progress.hpp"
 #include "nirl/study/task_journal.hpp"
 #include "nirl/study/task_runner.hpp"
 
@@ -177,6 +179,32 @@ std::vector<std::pair<std::uint64_t, std::size_t>> missing_truths(const MpiSessi
   return out;
 }
 
+// The missing truths solved one after the other by all ranks together, each one's
+// independent solves shared out over the ranks (mpi_solve_runner.hpp), and stored by rank 0
+// before any rank goes on. Every rank meets the same error, if any.
+void solve_truths_together(const MpiSession& mpi, const Study& study, const StudyRun& run,
+                           const std::vector<std::pair<std::uint64_t, std::size_t>>& missing) {
+  const SolveRunner runner = mpi_solve_runner(MPI_COMM_WORLD);
+  Progress progress("run");
+  for (std::size_t k = 0; k < missing.size(); ++k) {
+    const auto [group, p] = missing[k];
+    progress.update(double(k) / double(missing.size()),
+                    std::to_string(k) + " / " + std::to_string(missing.size()) + " true optima, on all ranks");
+    std::shared_ptr<const PipelineTruth> truth;
+    try {
+      const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
+      truth = study.pipeline->solve_truth(*point, runner);
+    } catch (const Error& e) {
+      fail(point_name(study.grid, p), ", its true optimum: ", e.what());
+    }
+    on_rank_zero(mpi, [&, group = group] {
+      h5::OutputFile out(truth_path(run.checkpoint_dir, group));
+      study.pipeline->store_truth(*truth, out.id());
+      out.commit();
+    });
+  }
+}
+
 // A rank's latest resolved points and truths (two of each). Truths are loaded from the
 // checkpoint folder when the pipeline stores them (share_truths), else solved here.
 class TruthCache {
@@ -202,7 +230,7 @@ class TruthCache {
         std::this_thread::sleep_for(pause);
       keep(truths_, g, study_.pipeline->load_truth(point(p), h5::InputFile(path)));
     } else {
-      keep(truths_, g, study_.pipeline->solve_truth(point(p)));
+      keep(truths_, g, study_.pipeline->solve_truth(point(p), {}));
     }
     return *truths_.back().second;
   }
@@ -406,16 +434,20 @@ std::uint64_t run_study(const MpiSession& mpi, const Study& configured, const St
   task_run.part = run.part;
   task_run.parts = run.parts;
   if (study.pipeline->stores_truths()) {
-    // Each missing truth is solved once, by one rank, and stored for the tasks of its group.
-    const std::vector<std::pair<std::uint64_t, std::size_t>> missing =
-        missing_truths(mpi, study.grid, schedule, order, run);
+    // Each missing truth is solved once and stored for the tasks of its group: with fewer
+    // truths than ranks by all ranks together, else each by one rank.
+    std::vector<std::pair<std::uint64_t, std::size_t>> missing = missing_truths(mpi, study.grid, schedule, order, run);
+    if (mpi.size() > 1 && !missing.empty() && missing.size() < std::size_t(mpi.size())) {
+      solve_truths_together(mpi, study, run, missing);
+      missing.clear();
+    }
     task_run.shared_steps = missing.size();
     task_run.shared_label = "true optima";
     task_run.shared_step = [&study, &run, missing](std::uint64_t k) {
       const auto [group, p] = missing[k];
       try {
         const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
-        const std::shared_ptr<const PipelineTruth> truth = study.pipeline->solve_truth(*point);
+        const std::shared_ptr<const PipelineTruth> truth = study.pipeline->solve_truth(*point, {});
         h5::OutputFile out(truth_path(run.checkpoint_dir, group));
         study.pipeline->store_truth(*truth, out.id());
         out.commit();

@@ -55,13 +55,18 @@ SyntheticTruth truth_from(const SyntheticPoint& point, const std::vector<std::st
   return truth;
 }
 
-SyntheticTruth truth_of(const SyntheticPoint& point, const std::vector<std::string>& perturbations) {
+SyntheticTruth truth_of(const SyntheticPoint& point, const std::vector<std::string>& perturbations,
+                        const SolveRunner& runner) {
+  const Solution optimum = search_optimum(point.net, point.solver, point.prediction.search, {}, runner);
+  // The adapted optima are independent of each other: one solve each for the runner. The
+  // network adapts from the optimum it is at, as predictions do.
+  std::vector<Solution> adapted = run_solves(runner, perturbations.size(), 1, [&](std::size_t k) {
+    const Network changed = apply_perturbation(point.net, parse_perturbation(perturbations[k]));
+    return adapted_optimum(point.net, optimum, changed, point.solver, point.prediction);
+  });
   return truth_from(
-      point, perturbations, [&] { return search_optimum(point.net, point.solver, point.prediction.search); },
-      [&](std::size_t, const Solution& optimum, const Network& changed) {
-        // The network adapts from the optimum it is at, as predictions do.
-        return adapted_optimum(point.net, optimum, changed, point.solver, point.prediction);
-      });
+      point, perturbations, [&] { return optimum; },
+      [&](std::size_t k, const Solution&, const Network&) { return std::move(adapted[k]); });
 }
 
 SyntheticOutcome outcome_of(const SyntheticTruth& truth, const SyntheticPoint& point,
@@ -207,8 +212,9 @@ std::vector<ValueAxis> SyntheticPipeline::value_axes(const PipelinePoint& point)
           {"step", p.raster_steps, {}, "time step of the raster excerpt", "study.raster_steps"}};
 }
 
-std::shared_ptr<const PipelineTruth> SyntheticPipeline::solve_truth(const PipelinePoint& point) const {
-  return std::make_shared<SyntheticTruth>(truth_of(static_cast<const SyntheticPoint&>(point), perturbations_));
+std::shared_ptr<const PipelineTruth> SyntheticPipeline::solve_truth(const PipelinePoint& point,
+                                                                    const SolveRunner& runner) const {
+  return std::make_shared<SyntheticTruth>(truth_of(static_cast<const SyntheticPoint&>(point), perturbations_, runner));
 }
 
 void SyntheticPipeline::store_truth(const PipelineTruth& truth, hid_t file) const {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MPI study tests (run by ctest) on a study a user writes as a config only: a random reward
 # table of their own, lambda x sample size x trials x one bootstrap, two perturbations.
-# The result file does not depend on the number of ranks (1, 2, 3) or OpenMP threads (1, 2);
+# The result file does not depend on the number of ranks (1, 2, 3) or OpenMP threads (1, 2)
+# (on 2 ranks each of the 2 truths is solved by one rank, on 3 by all ranks together);
 # its axes are labelled (dimension scales with the values); a run killed with SIGKILL or
 # SIGTERM and started again finishes only the remaining tasks and produces the same file; a
 # checkpoint made by another configuration is refused with one clear line; three job-array

@@ -3,8 +3,8 @@
 # two network namespaces joined by a veth pair, each process with its own host name (UTS
 # namespace), OpenMPI's TCP transport between them and its rsh launcher replaced by an agent
 # that enters the other namespace. The checkpoint folder is on the filesystem both share.
-# Runs on 2 ranks (one per host) and 3 ranks (two on the second host) give the same file
-# as one host; a two-host run killed with SIGKILL resumes on one host to the same file.
+# Runs on 2 ranks (one per host) and 3 ranks (two on the second host), which solve the one
+# truth together (its solutions sent over TCP), give the same file as one host; a two-host run killed with SIGKILL resumes on one host to the same file.
 # Usage: mpi_two_hosts_test.sh NIRL_BINARY
 set -euo pipefail
 NIRL=$1

@@ -18,6 +18,7 @@
 
 #include "nirl/core/frozen_states.hpp"
 #include "nirl/core/optimum_search.hpp"
+#include "shared_out_runner.hpp"
 
 using namespace nirl;
 
@@ -304,6 +305,32 @@ TEST(OptimumSearch, SameSolutionOnOneAndTwoThreads) {
     }
   }
   omp_set_num_threads(saved);
+}
+
+// With a runner (as when MPI ranks share a truth's solves) the search hands it its
+// independent solves: the same solution and list of optima, bit for bit, as on its own.
+TEST(OptimumSearch, SameSolutionWhenARunnerSharesTheSolvesOut) {
+  for (const Case& c : {Case{"normal", 7, 2, 0.4, 31}, Case{"counts", 6, 3, 0.6, 33}}) {
+    SCOPED_TRACE(c.kind);
+    const Network net = make_case(c);
+    const Solution alone = search_optimum(net, SolverOptions{}, SearchOptions{});
+    nirl::testing::SharedOutRunner ranks;
+    const Solution shared = search_optimum(net, SolverOptions{}, SearchOptions{}, {}, ranks.runner());
+    EXPECT_GE(ranks.calls, 2u);    // the starts, then at least one polish round
+    EXPECT_GE(ranks.solves, 8u);   // uniform, 4 random, 2 near frozen, continuation
+    EXPECT_EQ(alone.L, shared.L);
+    EXPECT_EQ(alone.value, shared.value);
+    EXPECT_EQ(alone.stationary, shared.stationary);
+    EXPECT_EQ(alone.q.log_on, shared.q.log_on);
+    EXPECT_EQ(alone.bellman_sweeps, shared.bellman_sweeps);
+    ASSERT_EQ(alone.optima.size(), shared.optima.size());
+    for (std::size_t k = 0; k < alone.optima.size(); ++k) {
+      EXPECT_EQ(alone.optima[k].L, shared.optima[k].L);
+      EXPECT_EQ(alone.optima[k].q, shared.optima[k].q);
+      EXPECT_EQ(alone.optima[k].start, shared.optima[k].start);
+      EXPECT_EQ(alone.optima[k].hits, shared.optima[k].hits);
+    }
+  }
 }
 
 }  // namespace

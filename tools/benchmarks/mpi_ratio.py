@@ -4,6 +4,9 @@ of 16 ranks oversubscribed on this machine's cores. ROUNDS interleaved rounds, m
 the wall clock of the whole `mpirun` (start-up and the result file included):
   - jobs/fig3.ini (the shipped Fig 3 study: 9 sample sizes x 20 trials, one truth);
   - mpi_sweep16.ini (4 sample sizes x 4 trials, one truth);
+  - both again with OMPI_MCA_pml=ob1 (OpenMPI's transport over shared memory and TCP,
+    which skips UCX's probe of network devices at start-up);
+  - mpi_start.ini (one task of a 2-neuron network): what every run pays to start and end;
   - mpi_tiny.ini: tasks of about a millisecond (the inverse from 100 steps), 10 and TINY of
     them on 1 rank and on 16 ranks (--oversubscribe): the time per task is the slope
     (t(TINY) - t(10)) / (TINY - 10), and the overhead per task of 16 ranks is their time per
@@ -24,16 +27,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from resource_use import run_measured  # noqa: E402
 
-STUDIES = [("Fig 3 (`jobs/fig3.ini`, 180 tasks)", os.path.join(HERE, "..", "..", "jobs", "fig3.ini"), []),
-           ("16-task sweep (`mpi_sweep16.ini`)", os.path.join(HERE, "mpi_sweep16.ini"), [])]
+FIG3 = os.path.join(HERE, "..", "..", "jobs", "fig3.ini")
+SWEEP16 = os.path.join(HERE, "mpi_sweep16.ini")
+OB1 = {"OMPI_MCA_pml": "ob1"}
+STUDIES = [("Fig 3 (`jobs/fig3.ini`, 180 tasks)", FIG3, {}),
+           ("16-task sweep (`mpi_sweep16.ini`)", SWEEP16, {}),
+           ("Fig 3, `OMPI_MCA_pml=ob1`", FIG3, OB1),
+           ("16-task sweep, `OMPI_MCA_pml=ob1`", SWEEP16, OB1),
+           ("start and end only (`mpi_start.ini`, 1 task)", os.path.join(HERE, "mpi_start.ini"), {})]
 
 
-def mpirun(ranks, nirl, config, extra, out):
+def mpirun(ranks, nirl, config, extra, out, env=None):
     command = ["mpirun", "--oversubscribe", "-np", str(ranks), "-x", "OMP_NUM_THREADS=1"]
     if os.geteuid() == 0:
         command.insert(1, "--allow-run-as-root")
     command += [nirl, "run", config, "--out", out] + extra
-    _, wall, _, _ = run_measured(command, dict(os.environ, OMP_NUM_THREADS="1"), "mpirun nirl run")
+    _, wall, _, _ = run_measured(command, dict(os.environ, OMP_NUM_THREADS="1", **(env or {})), "mpirun nirl run")
     return wall
 
 
@@ -53,8 +62,8 @@ def main():
         sys.exit("mpi_ratio.py: mpirun is not on PATH")
     cores = os.cpu_count()
     tiny = os.path.join(HERE, "mpi_tiny.ini")
-    cases = [(name, config, extra, ranks) for name, config, extra in STUDIES for ranks in (1, 2)]
-    cases += [("tiny", tiny, ["--study.trials", str(t)], ranks) for t in (10, a.tiny) for ranks in (1, 16)]
+    cases = [(name, config, [], env, ranks) for name, config, env in STUDIES for ranks in (1, 2)]
+    cases += [("tiny", tiny, ["--study.trials", str(t)], {}, ranks) for t in (10, a.tiny) for ranks in (1, 16)]
     times = {k: [] for k in range(len(cases))}
     with tempfile.TemporaryDirectory() as folder:
         for r in range(a.rounds):
@@ -62,11 +71,11 @@ def main():
             if r % 2:
                 order.reverse()
             for k in order:
-                name, config, extra, ranks = cases[k]
+                name, config, extra, env, ranks = cases[k]
                 out = os.path.join(folder, f"case{k}.h5")
                 if os.path.exists(out):
                     os.remove(out)
-                times[k].append(mpirun(ranks, a.nirl, config, extra, out))
+                times[k].append(mpirun(ranks, a.nirl, config, extra, out, env))
         for k in range(0, len(cases), 2):  # each case on its fewer and more ranks
             same_files(os.path.join(folder, f"case{k}.h5"), os.path.join(folder, f"case{k + 1}.h5"))
     med = {k: statistics.median(v) for k, v in times.items()}

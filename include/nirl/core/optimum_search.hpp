@@ -23,9 +23,10 @@
 // Above max_states only the first start and the best frozen state (when frozen_starts > 0) run.
 // Every fixed point found is listed once (Solution::optima, best first): two starts reach
 // the same one when their L agree to kSameL and their q to kSameQ.
-// Below kParallelMinStates states (where each solve's sweeps run serially) the independent
-// solves (the starts other than frozen states, a polish round's moves) run side by side on
-// the OpenMP threads; the result is the same for any number of threads.
+// The independent solves (the starts other than frozen states, a polish round's moves) go to
+// `runner` when one is given (solve_runner.hpp; e.g. shared out over MPI ranks); otherwise,
+// below kParallelMinStates states (where each solve's sweeps run serially), they run side by
+// side on the OpenMP threads. The result is the same for any runner and number of threads.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -33,6 +34,7 @@
 
 #include "nirl/core/forward_solver.hpp"
 #include "nirl/core/network.hpp"
+#include "nirl/core/solve_runner.hpp"
 
 namespace nirl {
 
@@ -57,6 +59,7 @@ struct SearchProgress {
 };
 
 Solution search_optimum(const Network& net, const SolverOptions& options, const SearchOptions& search = {},
-                        const std::function<void(const SearchProgress&)>& progress = {});
+                        const std::function<void(const SearchProgress&)>& progress = {},
+                        const SolveRunner& runner = {});
 
 }  // namespace nirl

@@ -45,7 +45,7 @@ class MazePipeline : public StudyPipeline {
   std::vector<std::string> default_measures() const override;
   std::shared_ptr<const PipelinePoint> resolve(const Assignments& settings) const override;
   std::vector<ValueAxis> value_axes(const PipelinePoint& point) const override;
-  std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const override;
+  std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point, const SolveRunner& runner) const override;
   void run_task(const PipelinePoint& point, const PipelineTruth& truth, const StudyGrid& grid, const StudyTask& task,
                 const std::vector<const MeasureInfo*>& measures, std::vector<double>& record) const override;
   void point_measures(const PipelinePoint& point, const PipelineTruth& truth, const StudyTask& first,

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nirl/core/error.hpp"
+#include "nirl/core/solve_runner.hpp"
 #include "nirl/io/hdf5_io.hpp"
 #include "nirl/study/study_grid.hpp"
 
@@ -79,11 +80,14 @@ class StudyPipeline {
   virtual std::shared_ptr<const PipelinePoint> resolve(const Assignments& settings) const = 0;
   // Every value axis the measures use, for this point.
   virtual std::vector<ValueAxis> value_axes(const PipelinePoint& point) const = 0;
-  virtual std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const = 0;
-  // A pipeline whose truths can be stored is solved once per truth group in a study, by one
-  // rank, and shared with the others through the checkpoint folder (which also keeps it
-  // for a resumed run); other pipelines' truths are solved by each rank that needs them.
-  // load_truth(point, file) must give the truth solve_truth(point) gives, bit for bit.
+  // `runner` runs the truth's independent forward solves (core/solve_runner.hpp; empty: on
+  // this process); the truth must not depend on it.
+  virtual std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point, const SolveRunner& runner) const = 0;
+  // A pipeline whose truths can be stored is solved once per truth group in a study and
+  // shared with the ranks through the checkpoint folder (which also keeps it for a resumed
+  // run): by one rank, or by all ranks together when the run has fewer truths to solve than
+  // ranks (study_runner.hpp); other pipelines' truths are solved by each rank that needs them.
+  // load_truth(point, file) must give the truth solve_truth(point, runner) gives, bit for bit.
   virtual bool stores_truths() const { return false; }
   virtual void store_truth(const PipelineTruth& truth, hid_t file) const;
   virtual std::shared_ptr<const PipelineTruth> load_truth(const PipelinePoint& point, const h5::InputFile& file) const;

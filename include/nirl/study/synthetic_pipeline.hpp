@@ -56,7 +56,7 @@ class SyntheticPipeline : public StudyPipeline {
   std::vector<std::string> default_measures() const override;
   std::shared_ptr<const PipelinePoint> resolve(const Assignments& settings) const override;
   std::vector<ValueAxis> value_axes(const PipelinePoint& point) const override;
-  std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point) const override;
+  std::shared_ptr<const PipelineTruth> solve_truth(const PipelinePoint& point, const SolveRunner& runner) const override;
   bool stores_truths() const override { return true; }
   void store_truth(const PipelineTruth& truth, hid_t file) const override;
   std::shared_ptr<const PipelineTruth> load_truth(const PipelinePoint& point, const h5::InputFile& file) const override;
