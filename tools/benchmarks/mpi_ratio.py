@@ -4,8 +4,8 @@ of 16 ranks oversubscribed on this machine's cores. ROUNDS interleaved rounds, m
 the wall clock of the whole `mpirun` (start-up and the result file included):
   - jobs/fig3.ini (the shipped Fig 3 study: 9 sample sizes x 20 trials, one truth);
   - mpi_sweep16.ini (4 sample sizes x 4 trials, one truth);
-  - both again with OMPI_MCA_pml=ob1 (OpenMPI's transport over shared memory and TCP,
-    which skips UCX's probe of network devices at start-up);
+  - both again with OMPI_MCA_pml=ob1 (OpenMPI over shared memory and TCP only, which skips
+    its probe for a fast network at start-up);
   - mpi_start.ini (one task of a 2-neuron network): what every run pays to start and end;
   - mpi_tiny.ini: tasks of about a millisecond (the inverse from 100 steps), 10 and TINY of
     them on 1 rank and on 16 ranks (--oversubscribe): the time per task is the slope
