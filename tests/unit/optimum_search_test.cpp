@@ -18,6 +18,7 @@
 
 #include "nirl/core/frozen_states.hpp"
 #include "nirl/core/optimum_search.hpp"
+#include "same_solution.hpp"
 #include "shared_out_runner.hpp"
 
 using namespace nirl;
@@ -292,17 +293,7 @@ TEST(OptimumSearch, SameSolutionOnOneAndTwoThreads) {
     const Solution one = search_optimum(net, SolverOptions{}, SearchOptions{});
     omp_set_num_threads(2);
     const Solution two = search_optimum(net, SolverOptions{}, SearchOptions{});
-    EXPECT_EQ(one.L, two.L);
-    EXPECT_EQ(one.value, two.value);
-    EXPECT_EQ(one.stationary, two.stationary);
-    EXPECT_EQ(one.q.log_on, two.q.log_on);
-    EXPECT_EQ(one.bellman_sweeps, two.bellman_sweeps);
-    ASSERT_EQ(one.optima.size(), two.optima.size());
-    for (std::size_t k = 0; k < one.optima.size(); ++k) {
-      EXPECT_EQ(one.optima[k].L, two.optima[k].L);
-      EXPECT_EQ(one.optima[k].start, two.optima[k].start);
-      EXPECT_EQ(one.optima[k].hits, two.optima[k].hits);
-    }
+    nirl::testing::expect_same_solution(one, two);
   }
   omp_set_num_threads(saved);
 }
@@ -318,18 +309,7 @@ TEST(OptimumSearch, SameSolutionWhenARunnerSharesTheSolvesOut) {
     const Solution shared = search_optimum(net, SolverOptions{}, SearchOptions{}, {}, ranks.runner());
     EXPECT_GE(ranks.calls, 2u);    // the starts, then at least one polish round
     EXPECT_GE(ranks.solves, 8u);   // uniform, 4 random, 2 near frozen, continuation
-    EXPECT_EQ(alone.L, shared.L);
-    EXPECT_EQ(alone.value, shared.value);
-    EXPECT_EQ(alone.stationary, shared.stationary);
-    EXPECT_EQ(alone.q.log_on, shared.q.log_on);
-    EXPECT_EQ(alone.bellman_sweeps, shared.bellman_sweeps);
-    ASSERT_EQ(alone.optima.size(), shared.optima.size());
-    for (std::size_t k = 0; k < alone.optima.size(); ++k) {
-      EXPECT_EQ(alone.optima[k].L, shared.optima[k].L);
-      EXPECT_EQ(alone.optima[k].q, shared.optima[k].q);
-      EXPECT_EQ(alone.optima[k].start, shared.optima[k].start);
-      EXPECT_EQ(alone.optima[k].hits, shared.optima[k].hits);
-    }
+    nirl::testing::expect_same_solution(alone, shared);
   }
 }
 

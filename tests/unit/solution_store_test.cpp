@@ -13,41 +13,19 @@
 #include "nirl/io/solution_bytes.hpp"
 #include "nirl/io/solution_store.hpp"
 #include "nirl/study/synthetic_pipeline.hpp"
+#include "same_solution.hpp"
 #include "shared_out_runner.hpp"
 #include "test_networks.hpp"
 
 using namespace nirl;
 using nirl::testing::error_of;
+using nirl::testing::expect_same_solution;
 using nirl::testing::mentions;
 
 namespace {
 
 std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "/nirl_store_" + name + "_" + std::to_string(::getpid()) + ".h5";
-}
-
-void expect_same(const Solution& a, const Solution& b) {
-  EXPECT_EQ(a.value, b.value);
-  EXPECT_EQ(a.stationary, b.stationary);
-  EXPECT_EQ(a.q.log_on, b.q.log_on);
-  EXPECT_EQ(a.q.log_off, b.q.log_off);
-  EXPECT_EQ(a.L, b.L);
-  EXPECT_EQ(a.mean_reward, b.mean_reward);
-  EXPECT_EQ(a.coding_cost, b.coding_cost);
-  EXPECT_EQ(a.outer_iterations, b.outer_iterations);
-  EXPECT_EQ(a.bellman_sweeps, b.bellman_sweeps);
-  EXPECT_EQ(a.stationary_sweeps, b.stationary_sweeps);
-  EXPECT_EQ(a.value_span, b.value_span);
-  EXPECT_EQ(a.stationary_change, b.stationary_change);
-  EXPECT_EQ(a.q_residual, b.q_residual);
-  EXPECT_EQ(a.converged, b.converged);
-  ASSERT_EQ(a.optima.size(), b.optima.size());
-  for (std::size_t k = 0; k < a.optima.size(); ++k) {
-    EXPECT_EQ(a.optima[k].L, b.optima[k].L);
-    EXPECT_EQ(a.optima[k].q, b.optima[k].q);
-    EXPECT_EQ(a.optima[k].start, b.optima[k].start);
-    EXPECT_EQ(a.optima[k].hits, b.optima[k].hits);
-  }
 }
 
 }  // namespace
@@ -65,8 +43,8 @@ TEST(SolutionStore, EveryFieldComesBackBitForBit) {
     out.commit();
   }
   const h5::InputFile in(path);
-  expect_same(load_solution(in, "/searched"), searched);
-  expect_same(load_solution(in, "/a/dead"), dead);
+  expect_same_solution(load_solution(in, "/searched"), searched);
+  expect_same_solution(load_solution(in, "/a/dead"), dead);
   EXPECT_TRUE(mentions(error_of([&] { load_solution(in, "/absent"); }), "no stored solution /absent"));
   std::remove(path.c_str());
 }
@@ -77,7 +55,7 @@ TEST(SolutionBytes, EveryFieldComesBackBitForBit) {
   const Solution dead = optimise(nirl::testing::fig2(0.3, 0.05, {3}));
   for (const Solution* sol : {&searched, &dead}) {
     const std::vector<unsigned char> bytes = solution_bytes(*sol);
-    expect_same(solution_from_bytes(bytes.data(), bytes.size()), *sol);
+    expect_same_solution(solution_from_bytes(bytes.data(), bytes.size()), *sol);
     EXPECT_TRUE(mentions(error_of([&] { solution_from_bytes(bytes.data(), bytes.size() - 1); }), "cut short"));
     std::vector<unsigned char> longer = bytes;
     longer.push_back(0);
@@ -85,7 +63,7 @@ TEST(SolutionBytes, EveryFieldComesBackBitForBit) {
   }
   // An empty solution (what a failed solve leaves) travels too.
   const std::vector<unsigned char> empty = solution_bytes(Solution{});
-  expect_same(solution_from_bytes(empty.data(), empty.size()), Solution{});
+  expect_same_solution(solution_from_bytes(empty.data(), empty.size()), Solution{});
 }
 
 TEST(SolutionStore, SyntheticTruthLoadsAsItIsSolved) {
@@ -107,10 +85,10 @@ TEST(SolutionStore, SyntheticTruthLoadsAsItIsSolved) {
   const std::shared_ptr<const PipelineTruth> loaded = pipeline.load_truth(*point, h5::InputFile(path));
   const auto& a = static_cast<const SyntheticTruth&>(*solved);
   const auto& b = static_cast<const SyntheticTruth&>(*loaded);
-  expect_same(b.solution, a.solution);
+  expect_same_solution(b.solution, a.solution);
   ASSERT_EQ(b.adapted.size(), 3u);
   for (std::size_t k = 0; k < 3; ++k) {
-    expect_same(b.adapted[k], a.adapted[k]);
+    expect_same_solution(b.adapted[k], a.adapted[k]);
     EXPECT_EQ(b.adapted_net[k].lambda, a.adapted_net[k].lambda);
     EXPECT_EQ(b.adapted_net[k].input.P, a.adapted_net[k].input.P);
   }
@@ -121,8 +99,8 @@ TEST(SolutionStore, SyntheticTruthLoadsAsItIsSolved) {
   const std::shared_ptr<const PipelineTruth> shared = pipeline.solve_truth(*point, ranks.runner());
   const auto& c = static_cast<const SyntheticTruth&>(*shared);
   EXPECT_GE(ranks.calls, 3u);  // the starts, a polish round, the adapted optima
-  expect_same(c.solution, a.solution);
+  expect_same_solution(c.solution, a.solution);
   ASSERT_EQ(c.adapted.size(), 3u);
-  for (std::size_t k = 0; k < 3; ++k) expect_same(c.adapted[k], a.adapted[k]);
+  for (std::size_t k = 0; k < 3; ++k) expect_same_solution(c.adapted[k], a.adapted[k]);
   EXPECT_EQ(c.kl_baseline, a.kl_baseline);
 }
