@@ -31,9 +31,14 @@
 #     study in the CliPairwise and unit tests, and
 #   FigurePlots  over 4 min under ASan (Fig 4's efficient codes at ten coding costs; its
 #     subject is the plot scripts): the coding study's predictions run under ASan in
-#     MpiCoding and the CliFeature tests, and
+#     MpiCoding and the CliFeature tests,
 #   ConsumerProject  (installs the build and compiles nirl again as a subproject; its subject
-#     is the CMake package, not memory).
+#     is the CMake package, not memory),
+#   Hdf5Layout  ~50 s under ASan (16 small runs whose subject is the documented file layout;
+#     every writer runs under ASan in the CLI tests), and
+#   OptimumSearch.SameSolutionWhenARunnerSharesTheSolvesOut  ~30 s under ASan (the search
+#     with a runner and solutions sent as bytes run under ASan in
+#     SolutionStore.SyntheticTruthLoadsAsItIsSolved and SolutionBytes).
 # Usage: tools/sanitize.sh [extra ctest arguments]
 #   NIRL_BUILD_JOBS / NIRL_TEST_JOBS: parallel build jobs / ctest jobs (default: nproc).
 set -euo pipefail
@@ -53,7 +58,7 @@ export LSAN_OPTIONS="suppressions=$root/tools/lsan_suppressions.txt:print_suppre
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:exitcode=87"
 
 exclude=()
-[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|CliStudy\.EveryGridPointMatchesThePipelineComposedDirectly$|CliPairwise\.UnchangedContextPredictsTheOriginal$|CliInverse\.PredictWithTrueRewardEqualsDirectSolve$|MomentMatching\.ChainsRecoverAKnown60NeuronNetwork$|MpiStudy$|MpiPairwise$|MpiTwoHosts$|FigurePlots$|ConsumerProject$)')
+[ "${NIRL_SANITIZE_ALL:-0}" = 1 ] || exclude=(-E '^(OptimumSearch/UntunedRewards\.|CliStudy\.EveryGridPointMatchesThePipelineComposedDirectly$|CliPairwise\.UnchangedContextPredictsTheOriginal$|CliInverse\.PredictWithTrueRewardEqualsDirectSolve$|OptimumSearch\.SameSolutionWhenARunnerSharesTheSolvesOut$|MomentMatching\.ChainsRecoverAKnown60NeuronNetwork$|MpiStudy$|MpiPairwise$|MpiTwoHosts$|FigurePlots$|ConsumerProject$|Hdf5Layout$)')
 status=0
 (cd build-asan && ctest --output-on-failure -j"${NIRL_TEST_JOBS:-$(nproc)}" "${exclude[@]}" "$@") || status=$?
 if compgen -G "$logs/*" > /dev/null; then

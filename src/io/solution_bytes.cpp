@@ -19,6 +19,7 @@ class Writer {
   }
   void put(const double* data, std::size_t count) {
     put(std::uint64_t(count));
+    if (count == 0) return;  // an empty vector's data() may be null
     const auto* p = reinterpret_cast<const unsigned char*>(data);
     out.insert(out.end(), p, p + count * sizeof(double));
   }
@@ -44,7 +45,10 @@ class Reader {
     if (element > 0 && n > (size_ - at_) / element) fail("a solution's bytes are cut short");
     return std::size_t(n);
   }
-  void get(double* into, std::size_t n) { std::memcpy(into, take(n * sizeof(double)), n * sizeof(double)); }
+  void get(double* into, std::size_t n) {
+    const unsigned char* from = take(n * sizeof(double));
+    if (n > 0) std::memcpy(into, from, n * sizeof(double));  // an empty vector's data() may be null
+  }
   std::vector<double> doubles() {
     std::vector<double> v(count(sizeof(double)));
     get(v.data(), v.size());
