@@ -111,7 +111,7 @@ void copy_spikes(const T* data, Raster& r) {
 }  // namespace
 
 Raster raster_of(const pb::handle& spikes, const pb::handle& input, int nx) {
-  // uint8 and bool rasters are read in place; other dtypes through one int64 copy.
+  // uint8 and bool rasters are read as they are; other dtypes through one int64 copy.
   using Bytes = pb::array_t<std::uint8_t, pb::array::c_style>;
   const bool bytes = pb::isinstance<Bytes>(spikes) || pb::isinstance<pb::array_t<bool, pb::array::c_style>>(spikes);
   pb::array a;

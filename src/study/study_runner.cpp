@@ -179,6 +179,18 @@ std::vector<std::pair<std::uint64_t, std::size_t>> missing_truths(const MpiSessi
   return out;
 }
 
+// Point p's truth, solved with `runner`.
+std::shared_ptr<const PipelineTruth> truth_of_point(const Study& study, std::size_t p, const SolveRunner& runner) {
+  return study.pipeline->solve_truth(*study.pipeline->resolve(study.grid.settings(p)), runner);
+}
+
+// Stores truth group g's truth in the checkpoint folder, where the tasks of its points load it.
+void store_group_truth(const Study& study, const StudyRun& run, std::uint64_t group, const PipelineTruth& truth) {
+  h5::OutputFile out(truth_path(run.checkpoint_dir, group));
+  study.pipeline->store_truth(truth, out.id());
+  out.commit();
+}
+
 // The missing truths solved one after the other by all ranks together, each one's
 // independent solves shared out over the ranks (mpi_solve_runner.hpp), and stored by rank 0
 // before any rank goes on. Every rank meets the same error, if any.
@@ -192,16 +204,11 @@ void solve_truths_together(const MpiSession& mpi, const Study& study, const Stud
                     std::to_string(k) + " / " + std::to_string(missing.size()) + " true optima, on all ranks");
     std::shared_ptr<const PipelineTruth> truth;
     try {
-      const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
-      truth = study.pipeline->solve_truth(*point, runner);
+      truth = truth_of_point(study, p, runner);
     } catch (const Error& e) {
       fail(point_name(study.grid, p), ", its true optimum: ", e.what());
     }
-    on_rank_zero(mpi, [&, group = group] {
-      h5::OutputFile out(truth_path(run.checkpoint_dir, group));
-      study.pipeline->store_truth(*truth, out.id());
-      out.commit();
-    });
+    on_rank_zero(mpi, [&, group = group] { store_group_truth(study, run, group, *truth); });
   }
 }
 
@@ -446,11 +453,7 @@ std::uint64_t run_study(const MpiSession& mpi, const Study& configured, const St
     task_run.shared_step = [&study, &run, missing](std::uint64_t k) {
       const auto [group, p] = missing[k];
       try {
-        const std::shared_ptr<const PipelinePoint> point = study.pipeline->resolve(study.grid.settings(p));
-        const std::shared_ptr<const PipelineTruth> truth = study.pipeline->solve_truth(*point, {});
-        h5::OutputFile out(truth_path(run.checkpoint_dir, group));
-        study.pipeline->store_truth(*truth, out.id());
-        out.commit();
+        store_group_truth(study, run, group, *truth_of_point(study, p, {}));
       } catch (const Error& e) {
         fail(point_name(study.grid, p), ", its true optimum: ", e.what());
       }
