@@ -22,6 +22,8 @@ __all__ = ["Error", "__commit__", "__version__", "compare", "infer", "load_recor
 
 def state_patterns(n):
     """The 0/1 pattern of every network state sigma = 0 .. 2^n - 1: uint8 array [2^n, n]."""
+    if not 1 <= int(n) <= 40:
+        raise Error("n must be in [1, 40] (got %d)" % int(n))
     sigma = np.arange(2 ** int(n), dtype=np.uint64)[:, None]
     return ((sigma >> np.arange(int(n), dtype=np.uint64)) & np.uint64(1)).astype(np.uint8)
 
@@ -32,9 +34,9 @@ def report(recording, out, dataset="", lam=1.0, bootstraps=200, folds=5, **overr
     The closed-form reward of every reference state with moving-block bootstrap intervals,
     R(k) by number of active neurons, and the held-out choice between the tabular, pairwise
     and global reward descriptions, written to the HDF5 file `out` (returned). recording is
-    a file (h5, .mat of any version, NWB with overrides={'recording.bin_width': ...}).
-    Other config keys go in overrides, e.g. {'study.trials': 1, 'recording.orientation':
-    'time_x_neurons'}; keys with dots are given as a dict: report(p, o, **{'a.b': v}).
+    a file (h5, .mat of any version, or NWB given its bin width in seconds:
+    report(p, o, **{'recording.bin_width': 0.02})). Other config keys are passed the same
+    way, e.g. report(p, o, **{'study.trials': 1, 'recording.orientation': 'time_x_neurons'}).
     """
     config = ("seed = 0\n[experiment]\nkind = study\n[study]\npipeline = recording\n"
               "bootstraps = %d\n[recording]\nlambda = %r\nfolds = %d\n" % (bootstraps, float(lam), folds))
@@ -59,6 +61,8 @@ def read_study(path):
 
     result = {"axes": {}}
     with h5py.File(path, "r") as f:
+        if not isinstance(f.get("study"), h5py.Group):
+            raise Error("%s is not a study result (it has no group /study)" % os.fspath(path))
         study = f["study"]
         for name, axis in study.get("axes", {}).items():
             values = axis[()]

@@ -111,13 +111,14 @@ void copy_spikes(const T* data, Raster& r) {
 }  // namespace
 
 Raster raster_of(const pb::handle& spikes, const pb::handle& input, int nx) {
-  // uint8 and bool rasters are read as they are; other dtypes through one int64 copy.
+  // uint8 and bool rasters are read as they are; any other dtype through one float64 copy,
+  // so that a fraction or a NaN is refused rather than truncated.
   using Bytes = pb::array_t<std::uint8_t, pb::array::c_style>;
   const bool bytes = pb::isinstance<Bytes>(spikes) || pb::isinstance<pb::array_t<bool, pb::array::c_style>>(spikes);
   pb::array a;
   try {
     if (bytes) a = pb::reinterpret_borrow<pb::array>(spikes);
-    else a = pb::array_t<std::int64_t, pb::array::c_style | pb::array::forcecast>::ensure(spikes);
+    else a = pb::array_t<double, pb::array::c_style | pb::array::forcecast>::ensure(spikes);
   } catch (const pb::error_already_set&) {
   }
   if (!a || a.ndim() != 2)
@@ -127,8 +128,11 @@ Raster raster_of(const pb::handle& spikes, const pb::handle& input, int nx) {
   r.n = int(a.shape(1));
   if (r.n < 1) fail("spikes has no neurons (columns)");
   if (r.steps < 2) fail("spikes has ", r.steps, " time bin(s); at least 2 are needed");
+  if (r.steps < std::size_t(r.n))
+    fail("spikes has ", r.n, " neurons over ", r.steps, " time bins: fewer bins than neurons, so it is probably "
+         "transposed (spikes is time bins x neurons: pass spikes.T)");
   if (bytes) copy_spikes(static_cast<const std::uint8_t*>(a.data()), r);
-  else copy_spikes(static_cast<const std::int64_t*>(a.data()), r);
+  else copy_spikes(static_cast<const double*>(a.data()), r);
   if (input.is_none()) {
     if (nx > 1) fail("the input model has nx = ", nx, " states: give the input sequence (input=...)");
     return r;

@@ -56,6 +56,8 @@ pb::dict infer(const pb::object& spikes, double lambda, const pb::object& input,
     raster = read_recording(source).raster;
   } else {
     if (!dataset.empty()) fail("dataset names the spikes of a recording file; spikes is an array");
+    if (!input.is_none() && input_transition.is_none())
+      fail("input is given without input_transition (the input chain's transition matrix)");
     raster = raster_of(spikes, input, chain.nx());
   }
   TabularInference inf;

@@ -68,13 +68,16 @@ std::string run_study(const std::string& config, const std::string& out, const p
 }
 
 pb::dict load_recording(const std::string& path, const std::string& dataset, const std::string& format,
-                        const std::string& orientation, double bin_width, const pb::object& units) {
+                        const std::string& orientation, double bin_width, const pb::object& units,
+                        const pb::object& t_start, const pb::object& t_stop) {
   RecordingSource source;
   source.path = path;
   source.dataset = dataset;
   source.format = format;
   source.orientation = orientation;
   source.bin_width = bin_width;
+  if (!t_start.is_none()) source.t_start = t_start.cast<double>();
+  if (!t_stop.is_none()) source.t_stop = t_stop.cast<double>();
   if (!units.is_none())
     for (const pb::handle u : units) source.units.push_back(u.cast<long long>());
   Recording rec;
@@ -108,10 +111,11 @@ void bind_study(pb::module_& m) {
   m.def("load_recording", &load_recording,
         "A recording file as a 0/1 raster, read as nirl infer and the studies read it: h5 (any\n"
         "dataset), MATLAB .mat of any version (dataset = the variable) or NWB (bin_width in seconds,\n"
-        "units = unit ids). Returns spikes (uint8 [T, n]), format, dataset, clipped (counts > 1\n"
-        "set to 1), unit_ids.",
+        "units = unit ids, t_start and t_stop the time window in seconds). Returns spikes (uint8\n"
+        "[T, n]), format, dataset, clipped (counts > 1 set to 1), unit_ids, and for NWB bin_width\n"
+        "and t_start.",
         "path"_a, "dataset"_a = "", "format"_a = "auto", "orientation"_a = "", "bin_width"_a = 0.0,
-        "units"_a = pb::none());
+        "units"_a = pb::none(), "t_start"_a = pb::none(), "t_stop"_a = pb::none());
 }
 
 }  // namespace nirl::py

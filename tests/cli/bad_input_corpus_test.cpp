@@ -110,11 +110,12 @@ void corrupt_first_chunk(const fs::path& file, const std::string& dataset) {
   out.write(junk.data(), std::streamsize(junk.size()));
 }
 
-// A random 0/1 raster written as uint8 `dataset` (time x neurons).
+// A 0/1 raster written as uint8 `dataset` (time x neurons): random, or all 0 for seed 0.
 void write_random_raster(const fs::path& file, const std::string& dataset, std::size_t steps, int n, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<std::uint8_t> spikes(steps * std::size_t(n));
-  for (auto& s : spikes) s = std::uint8_t(rng() % 4 == 0);
+  if (seed != 0)
+    for (auto& s : spikes) s = std::uint8_t(rng() % 4 == 0);
   nirl::h5::OutputFile out(file.string());
   nirl::h5::write_uint8(out.id(), dataset, spikes.data(), {hsize_t(steps), hsize_t(n)}, test_data(2));
   out.commit();
@@ -161,6 +162,7 @@ class BadInputCorpus : public ::testing::Test {
     write_text(f / "data" / "notes.txt", "a user's file\n");
     write_random_raster(f / "plain.h5", "/spikes", 2000, 5, 7);
     write_random_raster(f / "wide.h5", "/raster/spikes", 100, 34, 8);
+    write_random_raster(f / "silent.h5", "/spikes", 200, 30, 0);
     must_succeed({"pairwise", "fit", at("plain.h5"), "--out", at("fit.h5")}, root_);
     must_succeed({"pairwise", "infer", at("fit.h5"), "--lambda", "0.5", "--assumption", "sparse", "--out", at("preward.h5")},
                  root_);

@@ -187,6 +187,32 @@ class Module(unittest.TestCase):
             nirl.predict(self.solution, "explode=1")
         self.assertTrue(issubclass(nirl.Error, RuntimeError))
 
+    def test_rasters_of_any_dtype_hold_0_1_only(self):
+        spikes = (np.random.default_rng(2).random((400, 4)) < 0.3).astype(np.uint8)
+        reward = nirl.infer(spikes, 1.0)["reward"]
+        for dtype in (bool, np.int8, np.int64, np.float32, np.float64):
+            np.testing.assert_array_equal(nirl.infer(spikes.astype(dtype), 1.0)["reward"], reward, str(dtype))
+        np.testing.assert_array_equal(nirl.infer(np.asfortranarray(spikes), 1.0)["reward"], reward)
+        for value, shown in ((0.5, "0.5"), (np.nan, "nan"), (-1.0, "-1")):
+            bad = spikes.astype(np.float64)
+            bad[5, 3] = value
+            with self.assertRaisesRegex(nirl.Error, "^spikes holds %s at time bin 5, neuron 3 .0/1 expected.$" % shown):
+                nirl.infer(bad, 1.0)
+        with self.assertRaisesRegex(nirl.Error, "4 neurons over 3 time bins: .*probably transposed"):
+            nirl.infer(spikes[:3], 1.0)
+        with self.assertRaisesRegex(nirl.Error, "probably transposed"):
+            nirl.pairwise_fit(spikes.T)
+        with self.assertRaisesRegex(nirl.Error, "^input is given without input_transition"):
+            nirl.infer(spikes, 1.0, input=np.zeros(len(spikes)))
+        with self.assertRaisesRegex(nirl.Error, "every time bin holds the same pattern .30 neurons constant over 200"):
+            nirl.pairwise_fit(np.zeros((200, 30), np.uint8))
+        with self.assertRaisesRegex(nirl.Error, "^cannot read file .*missing.mat: No such file"):
+            nirl.load_recording(self.path("missing.mat"))
+        with self.assertRaisesRegex(nirl.Error, "is not a study result"):
+            nirl.read_study(RECORDING)
+        with self.assertRaisesRegex(nirl.Error, "time window .* apply to NWB spike times only"):
+            nirl.load_recording(RECORDING, dataset="/spikes", t_start=1.0)
+
     def test_long_calls_release_the_gil(self):
         # While a solve runs in a thread, this thread keeps running Python: with the GIL held
         # it could not take a time stamp inside the call.

@@ -14,8 +14,11 @@
 #include "nirl/pairwise/pseudo_likelihood.hpp"
 #include "nirl/core/reward.hpp"
 #include "nirl/pairwise/reward_assumptions.hpp"
+#include "error_matchers.hpp"
 
 using namespace nirl;
+using nirl::testing::error_of;
+using nirl::testing::mentions;
 
 namespace {
 
@@ -180,6 +183,20 @@ TEST(PseudoLikelihood, StopsAtTheOptimumOfASparseRaster) {
   EXPECT_LT(-0.5 * grad.dot(step), 1e-8);  // the predicted decrease, g^T H^-1 g / 2
   Eigen::VectorXd dummy;
   EXPECT_GT(pseudo_likelihood_objective(data, 1e-3, x + step, dummy), f - 1e-8);
+}
+
+// A raster whose bins all hold one pattern has no pairwise fit (the fields of constant
+// neurons only stay finite through the penalty); one varying neuron is enough.
+TEST(PseudoLikelihood, ARasterOfOnePatternIsRefused) {
+  const int n = 30;
+  const std::size_t T = 200;
+  for (const std::uint8_t value : {std::uint8_t(0), std::uint8_t(1)}) {
+    std::vector<std::uint8_t> raster(T * n, value);
+    EXPECT_TRUE(mentions(error_of([&] { fit_pseudo_likelihood(count_states(raster, T, n)); }),
+                         "every time bin holds the same pattern (30 neurons constant over 200 bins)"));
+    raster[7 * n + 4] = std::uint8_t(1 - value);
+    EXPECT_TRUE(fit_pseudo_likelihood(count_states(raster, T, n)).params.h.allFinite());
+  }
 }
 
 // docs/model.md section 8: inverse from the exact distribution of the tied ring optimum.

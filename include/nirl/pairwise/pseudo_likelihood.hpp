@@ -51,7 +51,8 @@ struct PseudoLikelihoodFit {
 };
 
 // progress, if given, is called after every evaluation with (evaluations, objective,
-// gradient norm) at that point.
+// gradient norm) at that point. Data of one distinct state are refused: every neuron is
+// constant, and only the penalty would keep the fields finite.
 PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options = {},
                                           const std::function<void(int, double, double)>& progress = {});
 
