@@ -13,12 +13,14 @@ object of every file and fails when
   - the generated tables of DOCS_PAGE (between the two marker lines) differ from the ones
     these files give: path, type, dimension names, units, description and attribute names of
     every object, study measures and axes gathered as /study/MEASURE and /study/axes/AXIS;
-  - a recorded study measure is missing from docs/studies.md's measure tables.
+  - a recorded study measure is missing from docs/studies.md's measure tables, or is stored
+    as int64 where docs/studies.md's list of whole-number measures lacks it (or the reverse).
 With --write it rewrites the generated tables of DOCS_PAGE instead of comparing them.
 Needs Debian's python3-h5py and python3-numpy (run with /usr/bin/python3).
 """
 import difflib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -172,7 +174,7 @@ def describe_file(path, study, problems, measures):
                 problems.append("%s has no description" % where)
             key = normalise("/" + name, study)
             if key == "/study/MEASURE":
-                measures.add(name.split("/")[-1])
+                measures.setdefault(name.split("/")[-1], set()).add(type_name(obj))
             if isinstance(obj, h5py.Group):
                 rows[key] = (key, "group", "", "", description or "", ", ".join(attrs))
                 return
@@ -187,12 +189,18 @@ def describe_file(path, study, problems, measures):
                 units = "(the measure's)" if key == "/study/MEASURE" else "(the axis's)"
                 description = "(docs/studies.md)"
                 labels = ["..."]
-                kind = kind if key == "/study/MEASURE" else "(the axis's)"
+                kind = "float64 or int64" if key == "/study/MEASURE" else "(the axis's)"
             rows[key] = (key, kind, "[" + ", ".join(labels) + "]" if labels else "scalar", units or "",
                          description or "", ", ".join(attrs))
 
         f.visititems(visit)
     return rows
+
+
+def whole_measures(studies_text):
+    """The measures docs/studies.md lists as int64: the names in its `/study/MEASURE` item."""
+    item = studies_text.split("- `/study/MEASURE`:", 1)[1].split("\n- ", 1)[0]
+    return set(re.findall(r"`([a-z_0-9]+)`", item))
 
 
 def run(nirl, folder, args):
@@ -268,7 +276,7 @@ def main():
         sys.stderr.write(__doc__)
         return 2
     nirl, page = os.path.abspath(args[0]), args[1]
-    problems, measures, sections = [], set(), []
+    problems, measures, sections = [], {}, []
     with tempfile.TemporaryDirectory(prefix="nirl_layout_") as folder:
         for title, path, study in results(nirl, folder):
             sections.append((title, describe_file(path, study, problems, measures)))
@@ -295,9 +303,13 @@ def main():
     studies = os.path.join(os.path.dirname(os.path.abspath(page)), "studies.md")
     with open(studies) as f:
         studies_text = f.read()
+    whole = whole_measures(studies_text)
     for m in sorted(measures):
         if "`%s`" % m not in studies_text:
             problems.append("study measure %s is not in %s" % (m, studies))
+        if measures[m] != {"int64" if m in whole else "float64"}:
+            problems.append("study measure %s is stored as %s, but %s lists it as %s" % (
+                m, " and ".join(sorted(measures[m])), studies, "int64" if m in whole else "float64"))
     for p in problems:
         print("error: " + p)
     objects = sum(len(rows) for _, rows in sections)

@@ -27,8 +27,8 @@ void write_axis(hid_t file, const std::string& path, const std::string& name, co
 }
 
 LabelledArray::LabelledArray(hid_t file, const std::string& path, const std::vector<std::string>& axis_paths,
-                             const std::string& units, const std::string& description)
-    : path_(path) {
+                             const std::string& units, const std::string& description, bool whole)
+    : path_(path), whole_(whole) {
   std::vector<Handle> axes;
   for (const std::string& a : axis_paths) {
     axes.push_back(check(H5Dopen2(file, a.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + a));
@@ -43,10 +43,13 @@ LabelledArray::LabelledArray(hid_t file, const std::string& path, const std::vec
                                : check(H5Screate_simple(int(dims_.size()), dims_.data(), nullptr), H5Sclose,
                                        "cannot create dataspace for " + path);
   Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "cannot create property list");
-  const double nan = std::nan("");
-  check_status(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), "cannot set the fill value of " + path);
+  if (!whole) {
+    const double nan = std::nan("");
+    check_status(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), "cannot set the fill value of " + path);
+  }
   Handle lcpl = link_creation_plist();
-  dataset_ = check(H5Dcreate2(file, path.c_str(), H5T_IEEE_F64LE, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+  dataset_ = check(H5Dcreate2(file, path.c_str(), whole ? H5T_STD_I64LE : H5T_IEEE_F64LE, space.get(), lcpl.get(),
+                              dcpl.get(), H5P_DEFAULT),
                    H5Dclose, "cannot create dataset " + path);
   if (units.empty() || description.empty()) fail("HDF5: dataset ", path, " needs units and a description");
   set_attribute(file, path, "units", units);
@@ -90,7 +93,18 @@ void LabelledArray::write_block(std::uint64_t offset, const double* values, std:
   const Handle file_space = select_block(offset, count);
   const hsize_t n = count;
   Handle memory = check(H5Screate_simple(1, &n, nullptr), H5Sclose, "cannot create dataspace");
-  check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, memory.get(), file_space.get(), H5P_DEFAULT, values),
+  if (!whole_) {
+    check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_DOUBLE, memory.get(), file_space.get(), H5P_DEFAULT, values),
+                 "cannot write " + path_);
+    return;
+  }
+  std::vector<std::int64_t> whole(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    if (!(std::fabs(values[k]) < 0x1p63) || values[k] != std::floor(values[k]))
+      fail("HDF5: ", path_, " holds whole numbers (got ", values[k], ")");
+    whole[k] = std::int64_t(values[k]);
+  }
+  check_status(H5Dwrite(dataset_.get(), H5T_NATIVE_INT64, memory.get(), file_space.get(), H5P_DEFAULT, whole.data()),
                "cannot write " + path_);
 }
 

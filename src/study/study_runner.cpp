@@ -367,7 +367,7 @@ void write_study(const Study& study, const Schedule& s, const StudyRun& run) {
     }
     for (const std::string& axis : m.axes) axes.push_back("/study/axes/" + axis);
     columns.push_back({&m, measure_size(m, s.value_axes),
-                       h5::LabelledArray(f, "/study/" + name, axes, m.unit, m.description)});
+                       h5::LabelledArray(f, "/study/" + name, axes, m.unit, m.description, m.whole)});
   }
   std::vector<bool> written(grid.tasks(), false);
   std::uint64_t count = 0;

@@ -89,7 +89,7 @@ TEST_F(CliFeature, StudyPredictsTheChangedContextFromTheRecoveredFeature) {
                            out().string()});
   ASSERT_EQ(r.status, 0) << describe(r);
   const nirl::h5::InputFile f(out().string());
-  const std::vector<double> t = nirl::h5::read_doubles(f, "/study/recovered_threshold", 0);
+  const std::vector<std::int64_t> t = nirl::h5::read_integers(f, "/study/recovered_threshold", 0);
   const std::vector<double> kl = nirl::h5::read_doubles(f, "/study/kl_predicted", 0);
   const std::vector<double> baseline = nirl::h5::read_doubles(f, "/study/kl_baseline", 0);
   const std::vector<double> predicted = nirl::h5::read_doubles(f, "/study/predicted_firing_probability", 0);

@@ -49,6 +49,12 @@ class CliReport : public Cli {
   static std::vector<double> study_values(const nirl::h5::InputFile& f, const std::string& name) {
     return nirl::h5::read_doubles(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
   }
+  // The same for a whole-number measure, which must be stored as integers.
+  static std::vector<double> study_counts(const nirl::h5::InputFile& f, const std::string& name) {
+    const std::vector<std::int64_t> v =
+        nirl::h5::read_integers(f, "/study/" + name, int(nirl::h5::shape(f, "/study/" + name).size()));
+    return std::vector<double>(v.begin(), v.end());
+  }
   std::vector<std::string> report_args(const fs::path& rec) const {
     return {"run", report_config(rec).string(), "--out", out().string()};
   }
@@ -61,6 +67,7 @@ TEST_F(CliReport, EndToEndMatchesTheLibrary) {
   EXPECT_FALSE(fs::exists(path("out.h5.checkpoint")));
   const nirl::h5::InputFile f(out().string());
   const auto read = [&](const std::string& name) { return study_values(f, name); };
+  const auto read_counts = [&](const std::string& name) { return study_counts(f, name); };
 
   // The same analysis in this process.
   nirl::RecordingSource src;
@@ -85,7 +92,7 @@ TEST_F(CliReport, EndToEndMatchesTheLibrary) {
   EXPECT_EQ(nirl::h5::shape(f, "/study/pattern_reward"), (std::vector<hsize_t>{32}));
   const std::vector<double> reward = read("reward"), by_count = read("reward_by_count");
   const std::vector<double> interval = read("reward_interval"), count_interval = read("reward_by_count_interval");
-  const std::vector<double> states = read("reference_state"), visits = read("state_visits");
+  const std::vector<double> states = read_counts("reference_state"), visits = read_counts("state_visits");
   for (std::size_t j = 0; j < m; ++j) {
     EXPECT_EQ(states[j], double(plan.states[j]));
     EXPECT_EQ(visits[j], plan.visits[j]);
@@ -118,7 +125,7 @@ TEST_F(CliReport, EndToEndMatchesTheLibrary) {
     EXPECT_EQ(held_out[fam], choice.scores[fam].log_likelihood);
     for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(folds[fam * 3 + k], choice.scores[fam].fold_log_likelihood[k]);
   }
-  EXPECT_EQ(read("best_family").at(0), double(choice.best));
+  EXPECT_EQ(read_counts("best_family").at(0), double(choice.best));
   EXPECT_EQ(read("margin").at(0), choice.margin);
   EXPECT_EQ(read("margin_se").at(0), choice.margin_se);
   EXPECT_EQ(nirl::h5::shape(f, "/study/axes/family"), (std::vector<hsize_t>{3}));
@@ -128,8 +135,8 @@ TEST_F(CliReport, EndToEndMatchesTheLibrary) {
   // default block is max(ceil(3000^(1/3)) = 15, ceil(10 tau)).
   const double tau = read("autocorrelation_time").at(0);
   EXPECT_NEAR(tau, 2.0, 0.3);
-  EXPECT_EQ(read("block_length").at(0), std::max(15.0, std::ceil(10 * tau)));
-  EXPECT_EQ(read("bins").at(0), 3000.0);
+  EXPECT_EQ(read_counts("block_length").at(0), std::max(15.0, std::ceil(10 * tau)));
+  EXPECT_EQ(read_counts("bins").at(0), 3000.0);
   // The same seed gives the same intervals.
   fs::rename(out(), path("first.h5"));
   ASSERT_EQ(run(report_args(path("rec.h5"))).status, 0);
@@ -157,9 +164,10 @@ TEST_F(CliReport, GridOverLambdaAndJobArrayParts) {
   ASSERT_EQ(run(assemble).status, 0);
   const nirl::h5::InputFile grid(path("grid.h5").string()), parts(path("parts.h5").string());
   const auto read = study_values;
-  for (const char* name : {"reward", "reward_interval", "reward_by_count_interval", "fold_score",
-                           "held_out_log_likelihood", "margin", "margin_se", "best_family"}) {
-    const std::vector<double> a = read(grid, name), b = read(parts, name);
+  for (const std::string name : {"reward", "reward_interval", "reward_by_count_interval", "fold_score",
+                                 "held_out_log_likelihood", "margin", "margin_se", "best_family"}) {
+    const auto read_either = name == "best_family" ? study_counts : study_values;
+    const std::vector<double> a = read_either(grid, name), b = read_either(parts, name);
     ASSERT_EQ(a.size(), b.size()) << name;
     for (std::size_t k = 0; k < a.size(); ++k)  // NaN where R(k) has no reference state
       EXPECT_TRUE(a[k] == b[k] || (std::isnan(a[k]) && std::isnan(b[k]))) << name << " " << k;

@@ -1,12 +1,13 @@
 // Labelled arrays (io/labelled_array.hpp): blocks written at every granularity land where
 // row-major order puts them (checked against the offsets computed here), unwritten entries
 // read as NaN, each dimension carries its axis name, and a block that is not a whole
-// trailing sub-array is refused.
+// trailing sub-array is refused; whole-number arrays are int64.
 #include <gtest/gtest.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "nirl/core/error.hpp"
@@ -78,5 +79,36 @@ TEST(LabelledArray, BlocksOfEveryTrailingShapeLandInRowMajorOrder) {
     EXPECT_EQ(H5DSget_num_scales(dataset, k), 1);
   }
   H5Dclose(dataset);
+  std::remove(path.c_str());
+}
+
+// A whole-number array is int64 in the file: whole values, negative ones and 2^53 come back
+// exactly; a fraction, NaN or a value beyond int64 is refused and leaves the block unwritten.
+TEST(LabelledArray, WholeNumbersAreStoredAsInt64) {
+  const std::string path = temp_path("whole");
+  const std::vector<double> values = {0.0, -1.0, 3.0, 9007199254740992.0};
+  {
+    h5::OutputFile out(path);
+    h5::write_axis(out.id(), "/axes/k", "k", std::vector<std::int64_t>{0, 1, 2, 3}, "index", "entry");
+    h5::write_axis(out.id(), "/axes/r", "r", std::vector<std::int64_t>{0, 1}, "index", "row");
+    h5::LabelledArray array(out.id(), "/counts", {"/axes/r", "/axes/k"}, "bins", "test counts", true);
+    array.write_block(0, values.data(), values.size());
+    for (const double bad : {0.5, std::nan(""), 1e19, -std::numeric_limits<double>::infinity()}) {
+      const std::vector<double> row = {1.0, bad, 2.0, 3.0};
+      try {
+        array.write_block(4, row.data(), row.size());
+        ADD_FAILURE() << bad << " was written";
+      } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("/counts holds whole numbers (got "), std::string::npos) << e.what();
+      }
+    }
+    EXPECT_EQ(array.read_block(0, 4), values);
+    EXPECT_EQ(array.read_block(4, 4), std::vector<double>(4, 0.0));  // unwritten
+    out.commit();
+  }
+  const h5::InputFile in(path);
+  EXPECT_EQ(h5::read_integers(in, "/counts", 2),
+            (std::vector<std::int64_t>{0, -1, 3, std::int64_t(1) << 53, 0, 0, 0, 0}));
+  EXPECT_THROW(h5::read_doubles(in, "/counts", 2), Error);  // not a float64 dataset
   std::remove(path.c_str());
 }

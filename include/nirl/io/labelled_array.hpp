@@ -28,15 +28,16 @@ void write_axis(hid_t file, const std::string& path, const std::string& name, co
 
 class LabelledArray {
  public:
-  // A float64 array whose dimension k is the axis dataset axis_paths[k] (its length is the
-  // dimension's size); no axes makes a scalar. Unwritten entries read as NaN.
+  // An array whose dimension k is the axis dataset axis_paths[k] (its length is the
+  // dimension's size); no axes makes a scalar. float64, whose unwritten entries read as
+  // NaN, or with `whole` int64, whose unwritten entries read as 0.
   LabelledArray(hid_t file, const std::string& path, const std::vector<std::string>& axis_paths,
-                const std::string& units, const std::string& description);
+                const std::string& units, const std::string& description, bool whole = false);
   // Writes `count` values from row-major position `offset`: the whole of the last k
   // dimensions (k >= 0) at one index of the others, so count is their product and offset a
-  // multiple of it.
+  // multiple of it. An int64 array refuses a value that is not a whole number.
   void write_block(std::uint64_t offset, const double* values, std::size_t count);
-  // The block that write_block(offset, ..., count) writes, as stored (NaN where unwritten).
+  // The block that write_block(offset, ..., count) writes, as stored.
   std::vector<double> read_block(std::uint64_t offset, std::size_t count) const;
   std::uint64_t size() const { return size_; }
 
@@ -46,6 +47,7 @@ class LabelledArray {
   std::vector<hsize_t> dims_;
   std::uint64_t size_ = 1;
   std::string path_;
+  bool whole_ = false;
 };
 
 }  // namespace nirl::h5

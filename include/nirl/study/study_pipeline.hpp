@@ -31,6 +31,7 @@ struct MeasureInfo {
   MeasureLevel level;
   std::vector<std::string> axes;  // value axes, slowest first; empty: one value
   std::string unit, description;
+  bool whole = false;  // whole numbers (counts, indices, 0/1 flags): stored as int64
 };
 
 // What a measure needs besides its value axes.
