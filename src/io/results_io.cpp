@@ -337,7 +337,7 @@ void write_fit_check(const h5::OutputFile& out, const FitCheck& c, const std::st
   h5::set_attribute(f, group, "correlation_slope", c.correlation_slope);
   h5::set_attribute(f, group, "correlation_r2", c.correlation_r2);
   h5::set_attribute(f, group, "exact", static_cast<long long>(c.exact));
-  h5::set_attribute(f, group, "model_samples", c.model_samples);
+  h5::set_attribute(f, group, "model_samples", static_cast<long long>(c.model_samples));
 }
 
 }  // namespace nirl
