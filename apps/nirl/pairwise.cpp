@@ -59,6 +59,7 @@ int fit_main(const po::variables_map& vm, const std::string& command, const std:
   const int n = rec.raster.n;
   const std::vector<std::uint8_t>& raster = rec.raster.spikes;
   const SpinCounts counts = count_states(raster, T, n);
+  require_varied_states(counts);
   h5::OutputFile out(out_path);
   Progress progress("pairwise fit");
   const PseudoLikelihoodFit fit = fit_pseudo_likelihood(counts, o, [&](int evaluations, double f, double g) {

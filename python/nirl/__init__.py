@@ -21,9 +21,10 @@ __all__ = ["Error", "__commit__", "__version__", "compare", "infer", "load_recor
 
 
 def state_patterns(n):
-    """The 0/1 pattern of every network state sigma = 0 .. 2^n - 1: uint8 array [2^n, n]."""
-    if not 1 <= int(n) <= 40:
-        raise Error("n must be in [1, 40] (got %d)" % int(n))
+    """The 0/1 pattern of every network state sigma = 0 .. 2^n - 1: uint8 array [2^n, n]
+    (2^n n bytes: n is at most 30)."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 30:
+        raise Error("n must be a whole number in [1, 30] (got %r)" % (n,))
     sigma = np.arange(2 ** int(n), dtype=np.uint64)[:, None]
     return ((sigma >> np.arange(int(n), dtype=np.uint64)) & np.uint64(1)).astype(np.uint8)
 

@@ -48,6 +48,7 @@ pb::dict pairwise_fit(const pb::object& spikes, double ridge, const std::string&
   {
     pb::gil_scoped_release release;
     const SpinCounts counts = count_states(raster.spikes, raster.steps, raster.n);
+    require_varied_states(counts);
     PseudoLikelihoodOptions o;
     o.ridge = ridge;
     fit = fit_pseudo_likelihood(counts, o);

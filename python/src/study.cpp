@@ -76,8 +76,13 @@ pb::dict load_recording(const std::string& path, const std::string& dataset, con
   source.format = format;
   source.orientation = orientation;
   source.bin_width = bin_width;
-  if (!t_start.is_none()) source.t_start = t_start.cast<double>();
-  if (!t_stop.is_none()) source.t_stop = t_stop.cast<double>();
+  const auto time = [](const pb::object& value, const char* name, double& field) {  // None: not given
+    if (value.is_none()) return;
+    field = value.cast<double>();
+    if (!std::isfinite(field)) fail(name, " must be a finite time in seconds (got ", field, ")");
+  };
+  time(t_start, "t_start", source.t_start);
+  time(t_stop, "t_stop", source.t_stop);
   if (!units.is_none())
     for (const pb::handle u : units) source.units.push_back(u.cast<long long>());
   Recording rec;

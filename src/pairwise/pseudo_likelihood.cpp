@@ -101,13 +101,16 @@ double pseudo_likelihood_objective(const SpinCounts& data, double ridge, const E
   return total[0] + 0.5 * ridge * x.squaredNorm();
 }
 
+void require_varied_states(const SpinCounts& data) {
+  if (data.counts.size() == 1)
+    fail("pairwise fit: every time bin holds the same pattern (", data.n(), " neurons constant over ", data.total,
+         " bins); a pairwise model needs activity that varies");
+}
+
 PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options,
                                           const std::function<void(int, double, double)>& progress) {
   if (!(options.ridge >= 0.0)) fail("pairwise fit: the ridge must be >= 0 (got ", options.ridge, ")");
   const int n = data.n();
-  if (data.counts.size() == 1)
-    fail("pairwise fit: every time bin holds the same pattern (", n, " neurons constant over ", data.total,
-         " bins); a pairwise model needs activity that varies");
   Eigen::VectorXd x = Eigen::VectorXd::Zero(n + n * (n - 1) / 2);
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x = x;

@@ -117,7 +117,7 @@ const std::vector<MeasureInfo>& CodingPipeline::measures() const {
       {"adapted_cell_types", L::point, {"perturbation"}, "1", "number of cell types of the true adapted code"},
       {"log_posterior", L::point, {"state"}, "nats", "log p(y(x) | sigma) under the optimum: the reward at the fixed point"},
       {"true_stationary", L::point, {"state"}, "probability", "stationary distribution of the optimum"},
-      {"feature", L::point, {"input"}, "1", "y(x): 1 for y = +1, 0 for y = -1"},
+      {"feature", L::point, {"input"}, "1", "y(x): 1 for y = +1, 0 for y = -1", true},
   };
   return all;
 }

@@ -86,7 +86,7 @@ const std::vector<MeasureInfo>& PairwisePipeline::measures() const {
       {"count_distribution", L::point, {"count"}, "probability", "p(number of active neurons) at the true optimum"},
       {"clusters", L::point, {"cluster"}, "probability", "p(number of separate runs of active neurons around the ring) at the true optimum"},
       {"raster", L::point, {"step", "neuron"}, "1", "a raster excerpt of the true optimum's asynchronous dynamics, one row per neuron update", true},
-      {"hill_position", L::point, {"step"}, "neuron", "the hill's centre in each row of the excerpt (circular mean of the active neurons; -1 when none is)"},
+      {"hill_position", L::point, {"step"}, "neuron", "the hill's centre in each row of the excerpt (circular mean of the active neurons; -1 when none is)", true},
       {"positions_visited", L::point, {}, "neurons", "distinct hill positions in the excerpt", true},
       {"hill_jumps", L::point, {}, "1", "fraction of sweeps (n updates) over which the hill's centre moves n/4 or more neurons around the ring (a jump, not a drift), in the excerpt (study.raster_steps); NaN without a hill or an excerpt"},
       {"adapted_hill_jumps", L::point, {"perturbation"}, "1", "the same for each true adapted optimum's excerpt"},
@@ -95,7 +95,7 @@ const std::vector<MeasureInfo>& PairwisePipeline::measures() const {
       {"adapted_rates", L::point, {"perturbation", "neuron"}, "probability", "firing probabilities of each true adapted optimum"},
       {"adapted_count_distribution", L::point, {"perturbation", "count"}, "probability", "p(number of active neurons) of each true adapted optimum"},
       {"adapted_clusters", L::point, {"perturbation", "cluster"}, "probability", "p(number of runs of activity) of each true adapted optimum"},
-      {"adapted_raster", L::point, {"perturbation", "step", "neuron"}, "1", "a raster excerpt of each true adapted optimum's dynamics"},
+      {"adapted_raster", L::point, {"perturbation", "step", "neuron"}, "1", "a raster excerpt of each true adapted optimum's dynamics", true},
   };
   return all;
 }

@@ -170,8 +170,8 @@ const std::vector<MeasureInfo>& SyntheticPipeline::measures() const {
        "tuning curves of the true adapted optimum"},
       {"adapted_count_distribution", L::point, {"perturbation", "input", "count"}, "probability",
        "p(spike count | x) of the true adapted optimum"},
-      {"adapted_raster", L::point, {"perturbation", "step", "neuron"}, "1", "a raster excerpt of the true adapted optimum"},
-      {"adapted_raster_input", L::point, {"perturbation", "step"}, "1", "the input index of each step of that excerpt"},
+      {"adapted_raster", L::point, {"perturbation", "step", "neuron"}, "1", "a raster excerpt of the true adapted optimum", true},
+      {"adapted_raster_input", L::point, {"perturbation", "step"}, "1", "the input index of each step of that excerpt", true},
       {"adapted_mean_reward", L::point, {"perturbation"}, "reward per step", "E[r] of the true adapted optimum (its own reward)"},
   };
   return all;

@@ -147,7 +147,7 @@ TEST_F(CliStudy, Fig2StudyPredictsBetterThanNoAdaptationAndItsPanelsMatchTheLibr
   const std::vector<double> adapted_tuning = nirl::h5::read_doubles(f, "/study/adapted_tuning", 4, &dims);
   ASSERT_EQ(dims, (std::vector<hsize_t>{3, 8, 2, 8}));
   const std::vector<double> adapted_counts = nirl::h5::read_doubles(f, "/study/adapted_count_distribution", 3);
-  const std::vector<double> adapted_raster = nirl::h5::read_doubles(f, "/study/adapted_raster", 3, &dims);
+  const std::vector<std::int64_t> adapted_raster = nirl::h5::read_integers(f, "/study/adapted_raster", 3, &dims);
   ASSERT_EQ(dims, (std::vector<hsize_t>{3, 3000, 8}));
   auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
   const char* specs[] = {"switch_up=0.035", "dead=3", "lambda=1.0"};
@@ -174,7 +174,7 @@ TEST_F(CliStudy, Fig2StudyPredictsBetterThanNoAdaptationAndItsPanelsMatchTheLibr
     const nirl::Raster excerpt = nirl::simulate(net_k, nirl::expected_next_value(net_k, sol_k), sol_k.q,
                                                 sol_k.stationary, 3000, 1, kExcerpt | k);
     for (std::size_t e = 0; e < excerpt.spikes.size(); ++e)
-      ASSERT_EQ(adapted_raster[(k - 1) * 3000 * 8 + e], double(excerpt.spikes[e])) << "k " << k << " entry " << e;
+      ASSERT_EQ(adapted_raster[(k - 1) * 3000 * 8 + e], std::int64_t(excerpt.spikes[e])) << "k " << k << " entry " << e;
   }
 }
 

@@ -212,6 +212,11 @@ class Module(unittest.TestCase):
             nirl.read_study(RECORDING)
         with self.assertRaisesRegex(nirl.Error, "time window .* apply to NWB spike times only"):
             nirl.load_recording(RECORDING, dataset="/spikes", t_start=1.0)
+        with self.assertRaisesRegex(nirl.Error, "^t_stop must be a finite time in seconds .got nan.$"):
+            nirl.load_recording(RECORDING, t_stop=float("nan"))
+        for n in (0, 31, 2.5, True):
+            with self.assertRaisesRegex(nirl.Error, "n must be a whole number in .1, 30."):
+                nirl.state_patterns(n)
 
     def test_long_calls_release_the_gil(self):
         # While a solve runs in a thread, this thread keeps running Python: with the GIL held

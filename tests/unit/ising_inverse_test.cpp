@@ -185,17 +185,21 @@ TEST(PseudoLikelihood, StopsAtTheOptimumOfASparseRaster) {
   EXPECT_GT(pseudo_likelihood_objective(data, 1e-3, x + step, dummy), f - 1e-8);
 }
 
-// A raster whose bins all hold one pattern has no pairwise fit (the fields of constant
-// neurons only stay finite through the penalty); one varying neuron is enough.
-TEST(PseudoLikelihood, ARasterOfOnePatternIsRefused) {
+// A raster whose bins all hold one pattern is refused as a user's data (the fields of
+// constant neurons only stay finite through the penalty), and still fitted when asked; one
+// varying neuron is enough.
+TEST(PseudoLikelihood, ARasterOfOnePatternIsRefusedAsData) {
   const int n = 30;
   const std::size_t T = 200;
   for (const std::uint8_t value : {std::uint8_t(0), std::uint8_t(1)}) {
     std::vector<std::uint8_t> raster(T * n, value);
-    EXPECT_TRUE(mentions(error_of([&] { fit_pseudo_likelihood(count_states(raster, T, n)); }),
+    const SpinCounts constant = count_states(raster, T, n);
+    EXPECT_TRUE(mentions(error_of([&] { require_varied_states(constant); }),
                          "every time bin holds the same pattern (30 neurons constant over 200 bins)"));
+    const PseudoLikelihoodFit fit = fit_pseudo_likelihood(constant);
+    EXPECT_TRUE(fit.params.h.allFinite() && fit.params.J.allFinite());
     raster[7 * n + 4] = std::uint8_t(1 - value);
-    EXPECT_TRUE(fit_pseudo_likelihood(count_states(raster, T, n)).params.h.allFinite());
+    EXPECT_NO_THROW(require_varied_states(count_states(raster, T, n)));
   }
 }
 

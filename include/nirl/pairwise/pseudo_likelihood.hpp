@@ -50,9 +50,14 @@ struct PseudoLikelihoodFit {
   std::string status;
 };
 
+// Refuses data of one distinct state, where every neuron is constant: no pairwise model
+// describes them (only the penalty keeps the fitted fields finite, and moment matching with
+// Gibbs chains does not settle). `nirl pairwise fit` and the Python fit call it on a user's
+// raster; a study's sampled raster is fitted as it is.
+void require_varied_states(const SpinCounts& data);
+
 // progress, if given, is called after every evaluation with (evaluations, objective,
-// gradient norm) at that point. Data of one distinct state are refused: every neuron is
-// constant, and only the penalty would keep the fields finite.
+// gradient norm) at that point.
 PseudoLikelihoodFit fit_pseudo_likelihood(const SpinCounts& data, const PseudoLikelihoodOptions& options = {},
                                           const std::function<void(int, double, double)>& progress = {});
 
