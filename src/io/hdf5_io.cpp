@@ -285,10 +285,13 @@ void OutputFile::commit() {
   sync_folder_of(path_);
 }
 
+void check_readable(const std::string& path) {
+  if (!std::ifstream(path, std::ios::binary)) fail("cannot read file ", path, ": ", std::strerror(errno));
+}
+
 InputFile::InputFile(std::string path) : path_(std::move(path)) {
   set_up_library();
-  std::ifstream probe(path_, std::ios::binary);
-  if (!probe) fail("cannot read file ", path_, ": ", std::strerror(errno));
+  check_readable(path_);
   if (H5Fis_hdf5(path_.c_str()) <= 0) fail(path_, " is not an HDF5 file");
   file_ = Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (file_.get() < 0) fail("cannot open HDF5 file ", path_);

@@ -1,11 +1,8 @@
 #include "nirl/io/recording_io.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
 
@@ -237,7 +234,7 @@ Recording read_mat5(const RecordingSource& src, const std::string& requested) {
 Recording read_mat(const RecordingSource& src) {
   std::string name = src.dataset;
   if (!name.empty() && name[0] == '/') name = name.substr(1);  // a variable, named as a dataset path
-  if (!std::ifstream(src.path, std::ios::binary)) fail("cannot read file ", src.path, ": ", std::strerror(errno));
+  h5::check_readable(src.path);
   return H5Fis_hdf5(src.path.c_str()) > 0 ? read_mat73(src, name) : read_mat5(src, name);
 }
 

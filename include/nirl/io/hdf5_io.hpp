@@ -60,6 +60,9 @@ class OutputFile {
   bool committed_ = false;
 };
 
+// Refuses a file that cannot be opened for reading: "cannot read file PATH: <reason>".
+void check_readable(const std::string& path);
+
 // A file opened read-only; the constructor reports missing, unreadable and non-HDF5 files.
 class InputFile {
  public:
